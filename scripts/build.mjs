@@ -1,0 +1,86 @@
+// One build for every bundle: the extension host (node), the CLI (node), the webviews (browser)
+// and, with --tests, the suite that runs inside the real extension host.
+// `--production` minifies and drops source maps; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // sql.js finds its wasm next to the bundle (see src/core/cache/sqljs.ts), never inlined.
+  external: ['vscode'],
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  {
+    ...nodeCommon,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+const webviewDir = 'webview';
+if (existsSync(webviewDir)) {
+  for (const name of readdirSync(webviewDir)) {
+    const entry = join(webviewDir, name, 'main.ts');
+    if (existsSync(entry)) {
+      builds.push({
+        ...common,
+        platform: 'browser',
+        target: 'es2022',
+        format: 'esm',
+        entryPoints: { [name]: entry },
+        outdir: 'dist/webview',
+        loader: { '.css': 'text' },
+      });
+    }
+  }
+}
+
+if (withTests) {
+  // The in-host suite: mocha stays external and is required from node_modules at run time,
+  // because the host loads the extension from this folder (extensionDevelopmentPath).
+  const suiteDir = 'test/integration/host';
+  const entries = { 'test/index': join(suiteDir, 'index.ts') };
+  for (const f of readdirSync(suiteDir)) {
+    if (f.endsWith('.test.ts')) entries[`test/${f.replace(/\.ts$/, '')}`] = join(suiteDir, f);
+  }
+  builds.push({ ...nodeCommon, entryPoints: entries, outdir: 'dist', external: ['vscode', 'mocha'] });
+}
+
+function copyAssets() {
+  mkdirSync('dist', { recursive: true });
+  cpSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+  const codicons = 'node_modules/@vscode/codicons/dist';
+  if (existsSync(codicons)) {
+    mkdirSync('dist/codicons', { recursive: true });
+    cpSync(join(codicons, 'codicon.css'), 'dist/codicons/codicon.css');
+    cpSync(join(codicons, 'codicon.ttf'), 'dist/codicons/codicon.ttf');
+  }
+}
+
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
