@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import { runCommand } from './runCommand';
+import { compareCommand } from './compareCommand';
+import { ExitCode, UsageError } from './exitCodes';
+import type { Split } from '../core/judge/runTypes';
+
+const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
+
+Usage:
+  judge-align run <file.judge.md> [options]     run the judge over the labelled rows
+  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--json]
+                                                what changed between two runs (default: the last two)
+
+Options for run:
+  --split all|dev|test        which rows (default: the prompt's split, else all)
+  --concurrency N             requests in flight (default 8)
+  --base-url URL              OpenAI-compatible endpoint (default: prompt, OPENAI_BASE_URL, OpenAI)
+  --model NAME                model (default: prompt, else gpt-4o-mini)
+  --repeat N                  judge each row N times and report flips
+  --fail-under-agreement X    exit 1 when agreement < X (a fraction, 0..1)
+  --fail-under-kappa X        exit 1 when Cohen's kappa < X
+  --timeout SECONDS           per request (default 60)
+  --max-retries N             for 429, 5xx, timeouts (default 4)
+  --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
+  --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
+                              metrics.confusion, metrics.errors, mismatches, failed, ...)
+
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL.
+Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
+            3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
+`;
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(parseRunArgs(rest), out, err);
+      case 'compare':
+        return await compareCommand(parseCompareArgs(rest), out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.write(HELP);
+        return command === undefined ? ExitCode.Usage : ExitCode.Ok;
+      case '--version':
+      case '-v':
+        out.write(`${VERSION}\n`);
+        return ExitCode.Ok;
+      default:
+        throw new UsageError(`Unknown command "${command}". Run judge-align --help for the commands.`);
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    err.write(`judge-align: ${message}\n`);
+    return isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
+  }
+}
+
+declare const JUDGE_ALIGN_VERSION: string | undefined;
+const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 'dev';
+
+function isUsage(e: unknown): boolean {
+  if (e instanceof UsageError) return true;
+  const name = e instanceof Error ? e.name : '';
+  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError'].includes(name);
+}
+
+function parseRunArgs(args: string[]) {
+  const { values, positionals } = parse(args, {
+    split: { type: 'string' },
+    concurrency: { type: 'string' },
+    'base-url': { type: 'string' },
+    model: { type: 'string' },
+    repeat: { type: 'string' },
+    'fail-under-agreement': { type: 'string' },
+    'fail-under-kappa': { type: 'string' },
+    timeout: { type: 'string' },
+    'max-retries': { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes one prompt file: judge-align run <file.judge.md>');
+  const split = values.split as string | undefined;
+  if (split !== undefined && !['all', 'dev', 'test'].includes(split)) throw new UsageError(`--split must be all, dev or test, not "${split}".`);
+  return {
+    file: positionals[0]!,
+    split: split as Split | undefined,
+    concurrency: int(values.concurrency, '--concurrency', 1, 256),
+    baseUrl: values['base-url'] as string | undefined,
+    model: values.model as string | undefined,
+    repeat: int(values.repeat, '--repeat', 1, 20),
+    failUnderAgreement: fraction(values['fail-under-agreement'], '--fail-under-agreement', 0),
+    failUnderKappa: fraction(values['fail-under-kappa'], '--fail-under-kappa', -1),
+    timeoutSeconds: int(values.timeout, '--timeout', 1, 3600),
+    maxRetries: int(values['max-retries'], '--max-retries', 0, 10),
+    cache: values.cache as string | undefined,
+    json: values.json === true,
+  };
+}
+
+function parseCompareArgs(args: string[]) {
+  const { values, positionals } = parse(args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1) throw new UsageError('compare takes one prompt file: judge-align compare <file.judge.md> [--base RUN] [--head RUN]');
+  return {
+    file: positionals[0]!,
+    base: int(values.base, '--base', 1, Number.MAX_SAFE_INTEGER),
+    head: int(values.head, '--head', 1, Number.MAX_SAFE_INTEGER),
+    cache: values.cache as string | undefined,
+    json: values.json === true,
+  };
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+function parse(args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
+  }
+}
+
+function int(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${String(value)}".`);
+  return n;
+}
+
+function fraction(value: unknown, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > 1) throw new UsageError(`${flag} takes a number from ${min} to 1 (e.g. 0.8), not "${String(value)}".`);
+  return n;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Cache } from '../core/cache/cache';
+import { CacheRunStore } from '../core/judge/cacheRunStore';
+import { runJudgeSession, type SessionResult } from '../core/judge/session';
+import type { Split } from '../core/judge/runTypes';
+import { formatKappa, formatPercent } from '../core/format';
+import { findCachePath } from './cachePath';
+import { ExitCode, UsageError } from './exitCodes';
+
+export interface RunArgs {
+  readonly file: string;
+  readonly split?: Split;
+  readonly concurrency?: number;
+  readonly baseUrl?: string;
+  readonly model?: string;
+  readonly repeat?: number;
+  readonly failUnderAgreement?: number;
+  readonly failUnderKappa?: number;
+  readonly json: boolean;
+  readonly cache?: string;
+  readonly timeoutSeconds?: number;
+  readonly maxRetries?: number;
+}
+
+export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const promptPath = path.resolve(args.file);
+  if (!fs.existsSync(promptPath)) throw new UsageError(`No such prompt file: ${promptPath}`);
+  const promptText = fs.readFileSync(promptPath, 'utf8');
+  const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath));
+  const store = new CacheRunStore(cache);
+  const controller = new AbortController();
+  const onSignal = () => {
+    err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
+  let result: SessionResult;
+  try {
+    result = await runJudgeSession({
+      promptPath,
+      promptText,
+      store,
+      apiKey: process.env.OPENAI_API_KEY,
+      defaults: {
+        baseUrl: process.env.OPENAI_BASE_URL,
+        timeoutMs: (args.timeoutSeconds ?? 60) * 1000,
+        maxRetries: args.maxRetries ?? 4,
+      },
+      overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency },
+      signal: controller.signal,
+      onPlan: (plan, runId, resumed) => {
+        if (!args.json) {
+          err.write(
+            `Run #${runId}${resumed ? ' (resumed)' : ''}: ${plan.rows} labelled rows` +
+              (plan.requests.length !== plan.rows ? `, ${plan.requests.length} judge calls` : '') +
+              (plan.unlabelled ? `, ${plan.unlabelled} unlabelled rows skipped` : '') +
+              '\n',
+          );
+        }
+      },
+      onVerdict: (_v, done, total) => {
+        if (tty && (done === total || done % 10 === 0)) err.write(`\r  ${done}/${total} judged`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    cache.close();
+  }
+  if (tty) err.write('\n');
+  const m = result.totals.metrics[result.split === 'all' ? 'all' : result.split];
+  if (args.json) out.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
+  else out.write(textReport(result));
+  if (result.status === 'cancelled') return ExitCode.Cancelled;
+  const failures: string[] = [];
+  if (args.failUnderAgreement !== undefined && (m.agreement === null || m.agreement < args.failUnderAgreement)) {
+    failures.push(`agreement ${formatPercent(m.agreement)} is under ${formatPercent(args.failUnderAgreement)}`);
+  }
+  if (args.failUnderKappa !== undefined && (m.kappa === null || m.kappa < args.failUnderKappa)) {
+    failures.push(`kappa ${formatKappa(m.kappa)} is under ${formatKappa(args.failUnderKappa)}`);
+  }
+  if (failures.length > 0) {
+    err.write(`judge-align: ${failures.join('; ')}.\n`);
+    return ExitCode.BelowThreshold;
+  }
+  if (m.n === 0 && m.errors > 0) {
+    err.write(`judge-align: every row failed (${m.errors}); see the reasons above and check the endpoint and model.\n`);
+    return ExitCode.RunFailed;
+  }
+  return ExitCode.Ok;
+}
+
+export function jsonReport(result: SessionResult): unknown {
+  const key = result.split === 'all' ? 'all' : result.split;
+  const first = result.verdicts.filter((v) => v.repetition === 0);
+  return {
+    runId: result.runId,
+    status: result.status,
+    resumed: result.resumed,
+    prompt: result.config,
+    model: result.endpoint.model,
+    baseUrl: result.endpoint.baseUrl,
+    split: result.split,
+    dataset: result.datasetPath,
+    metrics: result.totals.metrics[key],
+    splits: { dev: result.totals.metrics.dev, test: result.totals.metrics.test },
+    repeats: result.totals.flips,
+    counts: {
+      rows: result.totals.rows,
+      unlabelled: result.totals.unlabelled,
+      otherSplit: result.totals.otherSplit,
+      requests: result.totals.requests,
+      requestsMade: result.totals.requestsMade,
+      cacheHits: result.totals.cacheHits,
+      resumedRows: result.totals.resumedRows,
+    },
+    tokens: { prompt: result.totals.promptTokens, completion: result.totals.completionTokens },
+    durationMs: result.totals.durationMs,
+    failed: first.filter((v) => v.error !== null).map((v) => ({ id: v.exampleId, error: v.error })),
+    mismatches: first
+      .filter((v) => v.error === null && v.label !== v.humanLabel)
+      .map((v) => ({ id: v.exampleId, split: v.split, human: v.humanLabel, judge: v.label, explanation: v.explanation })),
+  };
+}
+
+function textReport(result: SessionResult): string {
+  const lines: string[] = [];
+  const t = result.totals;
+  for (const name of ['all', 'dev', 'test'] as const) {
+    const m = t.metrics[name];
+    if (name !== 'all' && m.n === 0 && m.errors === 0) continue;
+    const ci = m.agreementCi ? ` [${formatPercent(m.agreementCi[0])}, ${formatPercent(m.agreementCi[1])}]` : '';
+    lines.push(`${name.padEnd(4)}  agreement ${formatPercent(m.agreement)}${ci}  kappa ${formatKappa(m.kappa)}  scored ${m.n}  failed ${m.errors}`);
+  }
+  const first = result.verdicts.filter((v) => v.repetition === 0);
+  const mismatches = first.filter((v) => v.error === null && v.label !== v.humanLabel);
+  const failed = first.filter((v) => v.error !== null);
+  lines.push(`${mismatches.length} mismatches, ${failed.length} failed rows, ${t.requestsMade} requests sent, ${t.cacheHits} from cache.`);
+  for (const v of failed.slice(0, 20)) lines.push(`  failed ${v.exampleId}: ${v.error}`);
+  if (failed.length > 20) lines.push(`  …and ${failed.length - 20} more failed rows (use --json for all).`);
+  if (t.flips) lines.push(`${t.flips.flipped} of ${t.flips.examples} examples flipped between repetitions.`);
+  lines.push(`Run #${result.runId} (${result.status}).`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { splitOf } from '../split';
+import type { DatasetRow } from '../datasets/localDataset';
+import type { JudgeConfig } from './frontMatter';
+import { buildJudgeMessages, type ChatMessage } from './messages';
+import type { CompiledTemplate } from './template';
+import type { PlannedRequest, Split } from './runTypes';
+
+export interface Endpoint {
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly params: Record<string, unknown>;
+  readonly structured: boolean;
+}
+
+export interface PlanOptions {
+  readonly split: Split;
+  readonly devRatio: number;
+  readonly repeat: number;
+  readonly endpoint: Endpoint;
+}
+
+export interface Plan {
+  readonly requests: PlannedRequest[];
+  /** Labelled rows in the chosen split. */
+  readonly rows: number;
+  /** Rows without a human label: never sent, counted so nobody wonders where they went. */
+  readonly unlabelled: number;
+  /** Labelled rows left out because they belong to the other split. */
+  readonly otherSplit: number;
+}
+
+/**
+ * The key under which an answer is cached: everything that can change what the judge says. Repetition 0
+ * shares its key with a plain run, so `repeat: 3` after a normal run pays only for repetitions 1 and 2.
+ */
+export function requestCacheKey(endpoint: Endpoint, labels: readonly string[], messages: readonly ChatMessage[], repetition: number): string {
+  const material = JSON.stringify({
+    v: 1,
+    baseUrl: endpoint.baseUrl.replace(/\/+$/, ''),
+    model: endpoint.model,
+    params: sortKeys(endpoint.params),
+    structured: endpoint.structured,
+    labels,
+    messages,
+    ...(repetition > 0 ? { repetition } : {}),
+  });
+  return createHash('sha256').update(material).digest('hex');
+}
+
+export function planRequests(
+  config: JudgeConfig,
+  template: CompiledTemplate,
+  rows: readonly DatasetRow[],
+  options: PlanOptions,
+): Plan {
+  const requests: PlannedRequest[] = [];
+  let unlabelled = 0;
+  let otherSplit = 0;
+  let inSplit = 0;
+  for (const row of rows) {
+    if (row.humanLabel === null) {
+      unlabelled++;
+      continue;
+    }
+    const split = splitOf(row.id, options.devRatio);
+    if (options.split !== 'all' && split !== options.split) {
+      otherSplit++;
+      continue;
+    }
+    inSplit++;
+    const { messages, missing } = buildJudgeMessages(config, template, row.data);
+    for (let repetition = 0; repetition < options.repeat; repetition++) {
+      requests.push({
+        exampleId: row.id,
+        repetition,
+        split,
+        humanLabel: row.humanLabel,
+        messages,
+        missing,
+        cacheKey: requestCacheKey(options.endpoint, config.labels, messages, repetition),
+      });
+    }
+  }
+  return { requests, rows: inSplit, unlabelled, otherSplit };
+}
+
+function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}

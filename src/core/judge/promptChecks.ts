@@ -1,0 +1,49 @@
+import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
+import type { LocalDataset } from '../datasets/localDataset';
+
+/** Everything wrong with a prompt file, before any run: front matter, variables, the dataset. */
+export function promptDiagnostics(
+  text: string,
+  parsed: ParsedPromptFile,
+  dataset: LocalDataset | undefined,
+  datasetError: string | undefined,
+): PromptDiagnostic[] {
+  const out = [...parsed.diagnostics];
+  const config = parsed.config;
+  if (!config) return out;
+  const datasetRange = valueRange(text, 'dataset');
+  if (datasetError) {
+    out.push({ severity: 'error', code: 'dataset', message: datasetError, ...datasetRange });
+    return out;
+  }
+  if (!dataset) return out;
+  out.push(...checkVariables(parsed, new Set(dataset.fieldPaths)));
+  const allowed = new Set(config.labels);
+  const outside = [...dataset.labels.keys()].filter((l) => !allowed.has(l));
+  if (outside.length > 0) {
+    out.push({
+      severity: 'warning',
+      code: 'human-label-outside-set',
+      message: `The dataset's human labels include ${outside.map((l) => `"${l}"`).join(', ')}, which ${outside.length === 1 ? 'is' : 'are'} not in \`labels\`. Those rows can never match; add the label or fix the data.`,
+      ...valueRange(text, 'labels'),
+    });
+  }
+  if (dataset.labelled === 0) {
+    out.push({
+      severity: 'warning',
+      code: 'no-labelled-rows',
+      message: `No row of the dataset has a human label in "${config.label}": there is nothing to measure agreement against.`,
+      ...valueRange(text, 'label'),
+    });
+  }
+  return out;
+}
+
+function valueRange(text: string, key: string): { start: number; end: number } {
+  const match = new RegExp(`^${key}:[ \\t]*(.*)$`, 'm').exec(text);
+  if (!match) return { start: 0, end: Math.min(3, text.length) };
+  const start = match.index + match[0].length - (match[1] ?? '').length;
+  const end = match.index + match[0].length;
+  return end > start ? { start, end } : { start: match.index, end };
+}
+

@@ -1,0 +1,166 @@
+import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
+import type { JudgeOutcome, JudgeRequest } from './llmClient';
+
+/** Where a run keeps its record, its verdicts and the answers worth caching. */
+export interface RunStore {
+  /** Creates the run record, or reopens an unfinished run of the very same request set. */
+  startRun(input: RunRecordInput): Promise<{ runId: number; resumed: boolean; done: ReadonlyMap<string, VerdictRecord> }>;
+  cachedResponses(keys: readonly string[]): Promise<ReadonlyMap<string, CachedResponse>>;
+  /** Queues a verdict (and the answer to cache) for the next batched save. */
+  record(runId: number, verdict: VerdictRecord, response: CachedResponse | undefined): void;
+  flush(): Promise<void>;
+  finishRun(runId: number, status: RunStatus, totals: unknown): Promise<void>;
+}
+
+export interface JudgeCaller {
+  judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeOutcome>;
+}
+
+export interface ExecuteOptions {
+  readonly runId: number;
+  readonly requests: readonly PlannedRequest[];
+  readonly done: ReadonlyMap<string, VerdictRecord>;
+  readonly labels: string[];
+  readonly model: string;
+  readonly params: JudgeRequest['params'];
+  readonly structured: boolean;
+  readonly concurrency: number;
+  readonly client: JudgeCaller;
+  readonly store: RunStore;
+  readonly signal?: AbortSignal;
+  readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
+}
+
+export interface ExecuteResult {
+  readonly verdicts: VerdictRecord[];
+  readonly cancelled: boolean;
+  readonly requestsMade: number;
+  readonly cacheHits: number;
+  readonly resumedRows: number;
+}
+
+export function verdictKey(exampleId: string, repetition: number): string {
+  return `${exampleId}#${repetition}`;
+}
+
+/**
+ * Runs the planned requests: rows this run already finished are kept, cached answers cost nothing, the rest
+ * go to the judge with at most `concurrency` in flight. Every finished row is recorded as it finishes, so a
+ * cancel or a crash keeps all of them. A failed row is a verdict with an error; the run goes on.
+ */
+export async function executeRequests(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { requests, store, runId, signal } = options;
+  const total = requests.length;
+  const verdicts: VerdictRecord[] = [];
+  let finished = 0;
+  let cacheHits = 0;
+  let resumedRows = 0;
+  const emit = (v: VerdictRecord) => {
+    verdicts.push(v);
+    finished++;
+    options.onVerdict?.(v, finished, total);
+  };
+
+  const pending: PlannedRequest[] = [];
+  for (const request of requests) {
+    const previous = options.done.get(verdictKey(request.exampleId, request.repetition));
+    if (previous && previous.error === null && previous.cacheKey === request.cacheKey) {
+      resumedRows++;
+      emit(previous);
+    } else {
+      pending.push(request);
+    }
+  }
+
+  const cached = await store.cachedResponses(pending.map((r) => r.cacheKey));
+  const toSend: PlannedRequest[] = [];
+  for (const request of pending) {
+    const hit = cached.get(request.cacheKey);
+    if (!hit) {
+      toSend.push(request);
+      continue;
+    }
+    cacheHits++;
+    const verdict = fromCached(request, hit);
+    store.record(runId, verdict, undefined);
+    emit(verdict);
+  }
+
+  let next = 0;
+  let requestsMade = 0;
+  const worker = async () => {
+    while (next < toSend.length && !signal?.aborted) {
+      const request = toSend[next++]!;
+      requestsMade++;
+      const outcome = await options.client.judge(
+        { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
+        signal,
+      );
+      if (!outcome.ok && outcome.error.kind === 'cancelled') return;
+      const verdict = fromOutcome(request, outcome);
+      store.record(runId, verdict, outcome.ok ? toCachedResponse(request.cacheKey, outcome) : undefined);
+      emit(verdict);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency, toSend.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  await store.flush();
+  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, cacheHits, resumedRows };
+}
+
+function base(request: PlannedRequest) {
+  return { exampleId: request.exampleId, repetition: request.repetition, split: request.split, humanLabel: request.humanLabel, cacheKey: request.cacheKey };
+}
+
+function fromCached(request: PlannedRequest, hit: CachedResponse): VerdictRecord {
+  return {
+    ...base(request),
+    label: hit.label,
+    explanation: hit.explanation,
+    raw: hit.raw,
+    error: null,
+    latencyMs: hit.latencyMs,
+    promptTokens: hit.promptTokens,
+    completionTokens: hit.completionTokens,
+    cached: true,
+  };
+}
+
+function fromOutcome(request: PlannedRequest, outcome: JudgeOutcome): VerdictRecord {
+  if (outcome.ok) {
+    return {
+      ...base(request),
+      label: outcome.label,
+      explanation: outcome.explanation,
+      raw: outcome.raw,
+      error: null,
+      latencyMs: outcome.latencyMs,
+      promptTokens: outcome.usage?.promptTokens ?? null,
+      completionTokens: outcome.usage?.completionTokens ?? null,
+      cached: false,
+    };
+  }
+  return {
+    ...base(request),
+    label: null,
+    explanation: null,
+    raw: outcome.raw ?? null,
+    error: `${outcome.error.kind}: ${outcome.error.message}`,
+    latencyMs: outcome.latencyMs,
+    promptTokens: null,
+    completionTokens: null,
+    cached: false,
+  };
+}
+
+function toCachedResponse(cacheKey: string, outcome: Extract<JudgeOutcome, { ok: true }>): CachedResponse {
+  return {
+    cacheKey,
+    label: outcome.label,
+    explanation: outcome.explanation,
+    raw: outcome.raw,
+    latencyMs: outcome.latencyMs,
+    promptTokens: outcome.usage?.promptTokens ?? null,
+    completionTokens: outcome.usage?.completionTokens ?? null,
+  };
+}

@@ -1,0 +1,249 @@
+import { loadLocalDataset, resolveDatasetPath, type LocalDataset } from '../datasets/localDataset';
+import { bySplit, computeFlips } from '../metrics/computeMetrics';
+import type { AlignmentMetrics, VerdictForMetrics } from '../metrics/computeMetrics';
+import { DEFAULT_DEV_RATIO } from '../split';
+import type { JudgeConfig } from './frontMatter';
+import { createJudgeClient } from './llmClient';
+import { planRequests, type Endpoint, type Plan } from './plan';
+import { promptHash } from './promptHash';
+import { checkVariables, parsePromptFile, type PromptDiagnostic } from './promptFile';
+import { executeRequests, type JudgeCaller, type RunStore } from './runner';
+import type { RunStatus, Split, VerdictRecord } from './runTypes';
+import { compileTemplate } from './template';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** Settings that apply when neither the prompt file nor the command line says otherwise. */
+export interface SessionDefaults {
+  readonly baseUrl?: string;
+  readonly model?: string;
+  readonly devRatio?: number;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+}
+
+/** What a person asked for this run: these win over the prompt file. */
+export interface SessionOverrides {
+  readonly baseUrl?: string;
+  readonly model?: string;
+  readonly split?: Split;
+  readonly repeat?: number;
+  readonly concurrency?: number;
+}
+
+export interface SessionOptions {
+  readonly promptPath: string;
+  readonly promptText: string;
+  readonly defaults?: SessionDefaults;
+  readonly overrides?: SessionOverrides;
+  readonly apiKey?: string;
+  readonly store: RunStore;
+  /** Replaces the OpenAI-compatible client (tests). */
+  readonly client?: JudgeCaller;
+  readonly signal?: AbortSignal;
+  readonly onPlan?: (plan: Plan, runId: number, resumed: boolean) => void;
+  readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
+}
+
+export interface RunTotals {
+  readonly metrics: { all: AlignmentMetrics; dev: AlignmentMetrics; test: AlignmentMetrics };
+  readonly flips: ReturnType<typeof computeFlips> | null;
+  readonly rows: number;
+  readonly unlabelled: number;
+  readonly otherSplit: number;
+  readonly requests: number;
+  readonly requestsMade: number;
+  readonly cacheHits: number;
+  readonly resumedRows: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly durationMs: number;
+}
+
+export interface SessionResult {
+  readonly runId: number;
+  readonly status: RunStatus;
+  readonly resumed: boolean;
+  readonly config: JudgeConfig;
+  readonly endpoint: Endpoint;
+  readonly split: Split;
+  readonly datasetPath: string;
+  readonly totals: RunTotals;
+  readonly verdicts: VerdictRecord[];
+}
+
+/** The prompt file cannot be run as it is; the message lists each problem with its line. */
+export class PromptInvalidError extends Error {
+  constructor(
+    readonly promptPath: string,
+    readonly problems: readonly PromptDiagnostic[],
+    text: string,
+  ) {
+    super(
+      `${promptPath} cannot be run:\n` +
+        problems.map((p) => `  line ${lineOf(text, p.start)}: ${p.message}`).join('\n') +
+        '\nFix these in the prompt file and run again.',
+    );
+    this.name = 'PromptInvalidError';
+  }
+}
+
+/** A dataset named by something other than a file path, which only a pulled cache can answer. */
+export class DatasetNotFoundError extends Error {
+  constructor(readonly reference: string) {
+    super(
+      `Dataset "${reference}" is not a path to a .jsonl or .csv file. Give a path relative to the prompt file (for example ./data.jsonl).`,
+    );
+    this.name = 'DatasetNotFoundError';
+  }
+}
+
+export interface LoadedPrompt {
+  readonly config: JudgeConfig;
+  readonly body: string;
+  readonly dataset: LocalDataset;
+  readonly datasetPath: string;
+}
+
+/** Parses the prompt, loads its dataset and refuses to go on while anything is an error. */
+export async function loadPromptForRun(promptPath: string, promptText: string): Promise<LoadedPrompt> {
+  const parsed = parsePromptFile(promptText);
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.config || errors.length > 0) throw new PromptInvalidError(promptPath, errors, promptText);
+  const config = parsed.config;
+  const datasetPath = resolveDatasetPath(promptPath, config.dataset);
+  if (!datasetPath) throw new DatasetNotFoundError(config.dataset);
+  const dataset = await loadLocalDataset(datasetPath, { idField: config.id, labelField: config.label });
+  const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
+  if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
+  return { config, body: parsed.body, dataset, datasetPath };
+}
+
+export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint {
+  const params: Record<string, unknown> = {};
+  if (config.temperature !== undefined) params.temperature = config.temperature;
+  if (config.top_p !== undefined) params.top_p = config.top_p;
+  if (config.seed !== undefined) params.seed = config.seed;
+  if (config.max_tokens !== undefined) params.max_tokens = config.max_tokens;
+  return {
+    baseUrl: overrides.baseUrl || config.base_url || defaults.baseUrl || DEFAULT_BASE_URL,
+    model: overrides.model || config.model || defaults.model || DEFAULT_MODEL,
+    params,
+    structured: config.structured_output ?? true,
+  };
+}
+
+export async function runJudgeSession(options: SessionOptions): Promise<SessionResult> {
+  const started = Date.now();
+  const defaults = options.defaults ?? {};
+  const overrides = options.overrides ?? {};
+  const loaded = await loadPromptForRun(options.promptPath, options.promptText);
+  const { config } = loaded;
+  const endpoint = resolveEndpoint(config, defaults, overrides);
+  const split = overrides.split ?? config.split ?? 'all';
+  const repeat = overrides.repeat ?? config.repeat ?? 1;
+  const devRatio = config.dev_ratio ?? defaults.devRatio ?? DEFAULT_DEV_RATIO;
+  const plan = planRequests(config, compileTemplate(loaded.body), loaded.dataset.rows, { split, devRatio, repeat, endpoint });
+
+  const { runId, resumed, done } = await options.store.startRun({
+    promptPath: options.promptPath,
+    promptText: options.promptText,
+    promptHash: promptHash(options.promptText),
+    model: endpoint.model,
+    baseUrl: endpoint.baseUrl,
+    params: { ...endpoint.params, structured: endpoint.structured, devRatio },
+    dataset: config.dataset,
+    split,
+    repeat,
+  });
+  options.onPlan?.(plan, runId, resumed);
+
+  const client =
+    options.client ??
+    createJudgeClient({
+      baseUrl: endpoint.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs: defaults.timeoutMs ?? 60_000,
+      maxRetries: defaults.maxRetries ?? 4,
+    });
+  let status: RunStatus = 'failed';
+  try {
+    const result = await executeRequests({
+      runId,
+      requests: plan.requests,
+      done,
+      labels: config.labels,
+      model: endpoint.model,
+      params: endpoint.params,
+      structured: endpoint.structured,
+      concurrency: overrides.concurrency ?? defaults.concurrency ?? 8,
+      client,
+      store: options.store,
+      signal: options.signal,
+      onVerdict: options.onVerdict,
+    });
+    status = result.cancelled ? 'cancelled' : 'completed';
+    const totals = summarize(config, result.verdicts, plan, {
+      requestsMade: result.requestsMade,
+      cacheHits: result.cacheHits,
+      resumedRows: result.resumedRows,
+      durationMs: Date.now() - started,
+      repeat,
+    });
+    await options.store.finishRun(runId, status, totals);
+    return { runId, status, resumed, config, endpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
+  } catch (err) {
+    await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+    throw err;
+  }
+}
+
+export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
+  return verdicts.map((v) => ({
+    exampleId: v.exampleId,
+    split: v.split,
+    repetition: v.repetition,
+    humanLabel: v.humanLabel,
+    judgeLabel: v.label,
+    failed: v.error !== null,
+  }));
+}
+
+function summarize(
+  config: JudgeConfig,
+  verdicts: readonly VerdictRecord[],
+  plan: Plan,
+  counts: { requestsMade: number; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
+): RunTotals {
+  const rows = toMetricRows(verdicts);
+  const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const v of verdicts) {
+    if (v.cached) continue;
+    promptTokens += v.promptTokens ?? 0;
+    completionTokens += v.completionTokens ?? 0;
+  }
+  return {
+    metrics: bySplit(rows, opts),
+    flips: counts.repeat > 1 ? computeFlips(rows) : null,
+    rows: plan.rows,
+    unlabelled: plan.unlabelled,
+    otherSplit: plan.otherSplit,
+    requests: plan.requests.length,
+    requestsMade: counts.requestsMade,
+    cacheHits: counts.cacheHits,
+    resumedRows: counts.resumedRows,
+    promptTokens,
+    completionTokens,
+    durationMs: counts.durationMs,
+  };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import { CacheRunStore } from '../../core/judge/cacheRunStore';
+import { DEFAULT_BASE_URL, runJudgeSession, type SessionResult } from '../../core/judge/session';
+import type { Split } from '../../core/judge/runTypes';
+import { promptHash } from '../../core/judge/promptHash';
+import { formatKappa, formatPercent } from '../../core/format';
+import type { ActiveRuns } from '../activeRuns';
+import type { CacheHost } from '../cacheHost';
+import { showError } from '../errors';
+import type { PromptDocuments } from '../promptDocuments';
+import { ResultsDocumentProvider } from '../results';
+import type { RunSummaries } from '../runSummaries';
+import { promptForApiKey, type ApiKeyStore } from '../secrets';
+import { readSettings } from '../settings';
+
+export interface RunDependencies {
+  readonly log: vscode.LogOutputChannel;
+  readonly cacheHost: CacheHost;
+  readonly documents: PromptDocuments;
+  readonly activeRuns: ActiveRuns;
+  readonly summaries: RunSummaries;
+  readonly apiKeys: ApiKeyStore;
+}
+
+/** Run, cancel and show judge runs for a prompt file; the long work runs under withProgress with cancel. */
+export class JudgeRunCommands implements vscode.Disposable {
+  constructor(private readonly deps: RunDependencies) {}
+
+  async run(uri: vscode.Uri | undefined, split: Split): Promise<SessionResult | undefined> {
+    const { log, activeRuns } = this.deps;
+    const document = await this.promptDocument(uri);
+    if (!document) return undefined;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Judge Align runs judges only in trusted workspaces: they read your data and send it to a model endpoint. Trust this folder to run.', 'Manage Workspace Trust').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    const promptPath = document.uri.fsPath;
+    if (activeRuns.get(promptPath)) {
+      void vscode.window.showInformationMessage('A judge run for this prompt is already in progress: cancel it from its CodeLens or the notification first.');
+      return undefined;
+    }
+    const settings = readSettings(document.uri);
+    const baseUrl = settings.baseUrl || process.env.OPENAI_BASE_URL || undefined;
+    let { key } = await this.deps.apiKeys.get();
+    const needsKey = (baseUrl ?? DEFAULT_BASE_URL).startsWith(DEFAULT_BASE_URL);
+    if (!key && needsKey && !/base_url:/m.test(document.getText())) {
+      const set = 'Set API Key';
+      const choice = await vscode.window.showWarningMessage(
+        'Judge Align has no API key for the OpenAI API. Set one (kept in Secret Storage), set OPENAI_API_KEY, or point judgeAlign.baseUrl at another endpoint.',
+        set,
+        'Open Settings',
+      );
+      if (choice === set && (await promptForApiKey(this.deps.apiKeys, log))) key = (await this.deps.apiKeys.get()).key;
+      else {
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'judgeAlign.baseUrl');
+        return undefined;
+      }
+    }
+
+    const active = activeRuns.start(promptPath);
+    const controller = new AbortController();
+    active.cancellation.token.onCancellationRequested(() => controller.abort());
+    const promptText = document.getText();
+    try {
+      const cache = await this.deps.cacheHost.get();
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Judge Align: running ${vscode.workspace.asRelativePath(document.uri)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => active.cancellation.cancel());
+          let reported = 0;
+          return runJudgeSession({
+            promptPath,
+            promptText,
+            store: new CacheRunStore(cache),
+            apiKey: key,
+            defaults: {
+              baseUrl,
+              model: settings.model,
+              devRatio: settings.devSplitRatio,
+              concurrency: settings.concurrency,
+              timeoutMs: settings.requestTimeoutSeconds * 1000,
+              maxRetries: settings.maxRetries,
+            },
+            overrides: { split },
+            signal: controller.signal,
+            onPlan: (plan, runId, resumed) => {
+              log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split}).`);
+              activeRuns.progress(active, 0, plan.requests.length);
+            },
+            onVerdict: (verdict, done, total) => {
+              if (verdict.error) log.warn(`Row ${verdict.exampleId} failed: ${verdict.error}`);
+              const step = Math.floor((done / Math.max(total, 1)) * 100);
+              if (step > reported) {
+                progress.report({ increment: step - reported, message: `${done}/${total} rows` });
+                reported = step;
+              }
+              if (done === total || done % 5 === 0) activeRuns.progress(active, done, total);
+            },
+          });
+        },
+      );
+      await this.remember(promptPath, promptText, result);
+      this.announce(result);
+      return result;
+    } catch (err) {
+      showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
+      return undefined;
+    } finally {
+      activeRuns.end(active);
+    }
+  }
+
+  cancel(uri: vscode.Uri | undefined): void {
+    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const active = path ? this.deps.activeRuns.get(path) : undefined;
+    if (active) active.cancellation.cancel();
+    else void vscode.window.showInformationMessage('No judge run is in progress for this file.');
+  }
+
+  async showResults(uri: vscode.Uri | undefined, runId: number | undefined): Promise<void> {
+    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const id = runId ?? (path ? this.deps.summaries.get(path)?.runId : undefined);
+    if (id === undefined) {
+      void vscode.window.showInformationMessage('This prompt has no finished run yet: run it from its CodeLens first.');
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(ResultsDocumentProvider.uriFor(id));
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+
+  private async remember(promptPath: string, promptText: string, result: SessionResult): Promise<void> {
+    const m = result.totals.metrics[result.split];
+    const first = result.verdicts.filter((v) => v.repetition === 0);
+    await this.deps.summaries.set(promptPath, {
+      runId: result.runId,
+      promptHash: promptHash(promptText),
+      status: result.status === 'running' ? 'interrupted' : result.status,
+      split: result.split,
+      n: m.n,
+      agreement: m.agreement,
+      kappa: m.kappa,
+      mismatches: first.filter((v) => v.error === null && v.label !== v.humanLabel).length,
+      failed: m.errors,
+      finishedAt: new Date().toISOString(),
+    });
+  }
+
+  private announce(result: SessionResult): void {
+    const m = result.totals.metrics[result.split];
+    const t = result.totals;
+    this.deps.log.info(
+      `Run #${result.runId} ${result.status}: agreement ${formatPercent(m.agreement)}, kappa ${formatKappa(m.kappa)}, n=${m.n}, failed=${m.errors}; ` +
+        `${t.requestsMade} requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
+    );
+    const verb = result.status === 'cancelled' ? 'Cancelled; so far' : 'Done';
+    const failed = m.errors > 0 ? `, ${m.errors} failed` : '';
+    const show = 'Show Results';
+    void vscode.window
+      .showInformationMessage(`Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}.`, show)
+      .then((c) => {
+        if (c === show) void this.showResults(undefined, result.runId);
+      });
+  }
+
+  private async promptDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target || !target.fsPath.endsWith('.judge.md')) {
+      void vscode.window.showInformationMessage('Open a *.judge.md prompt file to run its judge.');
+      return undefined;
+    }
+    return vscode.workspace.openTextDocument(target);
+  }
+
+  dispose(): void {
+    // Active runs are cancelled by ActiveRuns.dispose.
+  }
+}

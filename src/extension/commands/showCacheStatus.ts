@@ -1,0 +1,20 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CacheHost } from '../cacheHost';
+import { showError } from '../errors';
+
+export async function showCacheStatus(cacheHost: CacheHost, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const cache = await cacheHost.get();
+    const stats = cache.read((repos) => repos.stats());
+    const message =
+      `Judge Align cache: ${stats.datasets} datasets, ${stats.examples} examples, ${stats.annotations} annotations, ` +
+      `${stats.runs} runs, ${stats.verdicts} verdicts, ${stats.responses} cached judge answers (${path.basename(cache.path)}).`;
+    log.info(message);
+    const reveal = 'Reveal File';
+    const choice = await vscode.window.showInformationMessage(message, reveal);
+    if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(cache.path));
+  } catch (err) {
+    showError(log, 'Could not open the Judge Align cache', err);
+  }
+}

@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isSqlJsLoaded } from '../core/cache/sqljs';
+import { ActiveRuns } from './activeRuns';
+import { CacheHost } from './cacheHost';
+import { JudgeCodeLensProvider } from './codeLens';
+import { VariableCompletionProvider, VariableHoverProvider } from './completion';
+import { PromptDiagnosticsController } from './diagnostics';
+import { PREVIEW_SCHEME, PromptPreviewProvider } from './preview';
+import { PromptDocuments } from './promptDocuments';
+import { PromptsTreeProvider } from './promptsView';
+import { RunSummaries } from './runSummaries';
+import { ApiKeyStore, promptForApiKey } from './secrets';
+import { newJudgePrompt } from './commands/newJudgePrompt';
+import { showCacheStatus } from './commands/showCacheStatus';
+import { JudgeRunCommands } from './commands/runJudge';
+import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
+
+/** What the extension hands to tests and to other extensions. */
+export interface JudgeAlignApi {
+  readonly activationMs: number;
+  isSqlJsLoaded(): boolean;
+}
+
+const JUDGE_PROMPT: vscode.DocumentSelector = { language: 'judge-prompt' };
+
+export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Judge Align', { log: true });
+  context.subscriptions.push(log);
+
+  const push = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const cacheHost = push(new CacheHost(log, path.join(context.extensionPath, 'dist', 'sql-wasm.wasm')));
+  const documents = push(new PromptDocuments(log));
+  const activeRuns = push(new ActiveRuns());
+  const summaries = new RunSummaries(context.workspaceState);
+  push({ dispose: () => summaries.dispose() });
+  const apiKeys = new ApiKeyStore(context.secrets);
+  const results = push(new ResultsDocumentProvider(cacheHost));
+  const runs = push(new JudgeRunCommands({ log, cacheHost, documents, activeRuns, summaries, apiKeys }));
+
+  push(new PromptDiagnosticsController(documents));
+  const lenses = push(new JudgeCodeLensProvider(documents, activeRuns, summaries));
+  push(vscode.languages.registerCodeLensProvider(JUDGE_PROMPT, lenses));
+  push(vscode.languages.registerCompletionItemProvider(JUDGE_PROMPT, new VariableCompletionProvider(documents), '{'));
+  push(vscode.languages.registerHoverProvider(JUDGE_PROMPT, new VariableHoverProvider(documents)));
+  push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, push(new PromptPreviewProvider(documents))));
+  push(vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, results));
+  const prompts = push(new PromptsTreeProvider(summaries));
+  push(vscode.window.registerTreeDataProvider('judgeAlign.prompts', prompts));
+
+  const command = (id: string, fn: (...args: never[]) => unknown) => push(vscode.commands.registerCommand(id, fn));
+  command('judgeAlign.runJudge', (uri?: vscode.Uri) => runs.run(uri, 'all'));
+  command('judgeAlign.runJudgeDev', (uri?: vscode.Uri) => runs.run(uri, 'dev'));
+  command('judgeAlign.cancelRun', (uri?: vscode.Uri) => runs.cancel(uri));
+  command('judgeAlign.showResults', (uri?: vscode.Uri, runId?: number) => runs.showResults(uri, runId));
+  command('judgeAlign.previewPrompt', async (uri?: vscode.Uri) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) return void vscode.window.showInformationMessage('Open a *.judge.md file to preview its prompt.');
+    const doc = await vscode.workspace.openTextDocument(PromptPreviewProvider.uriFor(target));
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  });
+  command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
+  command('judgeAlign.clearApiKey', async () => {
+    await apiKeys.clear();
+    void vscode.window.showInformationMessage('Judge Align: API key removed from Secret Storage.');
+  });
+  command('judgeAlign.showCacheStatus', () => showCacheStatus(cacheHost, log));
+  command('judgeAlign.newJudgePrompt', () => newJudgePrompt());
+  command('judgeAlign.showLog', () => log.show());
+  command('judgeAlign.refreshPrompts', () => prompts.refresh());
+
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs, isSqlJsLoaded };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions; open caches close there too.
+}

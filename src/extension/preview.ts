@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { compileTemplate } from '../core/judge/template';
+import { buildJudgeMessages } from '../core/judge/messages';
+import type { PromptDocuments } from './promptDocuments';
+
+export const PREVIEW_SCHEME = 'judge-align-preview';
+
+// The prompt exactly as the judge will receive it, for one labelled example: the quickest way to see a
+// wrong variable or a missing field before paying for a run.
+export class PromptPreviewProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly documents: PromptDocuments) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId !== 'judge-prompt') return;
+        for (const doc of vscode.workspace.textDocuments) {
+          if (doc.uri.scheme === PREVIEW_SCHEME && doc.uri.path === `${e.document.uri.path}.preview.md`) this.changed.fire(doc.uri);
+        }
+      }),
+    ];
+  }
+
+  static uriFor(prompt: vscode.Uri, rowIndex = 0): vscode.Uri {
+    return prompt.with({ scheme: PREVIEW_SCHEME, path: `${prompt.path}.preview.md`, query: `row=${rowIndex}` });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const promptUri = uri.with({ scheme: 'file', path: uri.path.replace(/\.preview\.md$/, ''), query: '' });
+    const document = await vscode.workspace.openTextDocument(promptUri);
+    const state = await this.documents.state(document);
+    const config = state.parsed.config;
+    if (!config) return '# Preview unavailable\n\nThe front matter has errors: see the Problems panel.\n';
+    if (!state.dataset) return `# Preview unavailable\n\n${state.datasetError ?? 'The dataset is not loaded.'}\n`;
+    const rows = state.dataset.rows.filter((r) => r.humanLabel !== null);
+    const index = Math.min(Number(new URLSearchParams(uri.query).get('row') ?? 0) || 0, Math.max(rows.length - 1, 0));
+    const row = rows[index];
+    if (!row) return '# Preview unavailable\n\nThe dataset has no labelled rows.\n';
+    const { messages, missing } = buildJudgeMessages(config, compileTemplate(state.parsed.body), row.data);
+    const lines = [
+      `# Judge prompt for row ${row.id} (human label: ${row.humanLabel})`,
+      '',
+      `Example ${index + 1} of ${rows.length} labelled rows in \`${config.dataset}\`. Model \`${config.model ?? '(setting judgeAlign.model)'}\`.`,
+      '',
+    ];
+    if (missing.length > 0) lines.push(`> **Missing in this row:** ${missing.map((m) => `\`${m}\``).join(', ')} (rendered empty)`, '');
+    for (const m of messages) lines.push(`## ${m.role}`, '', '````text', m.content, '````', '');
+    return lines.join('\n');
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
