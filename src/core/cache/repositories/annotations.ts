@@ -1,0 +1,104 @@
+import type { Database } from 'sql.js';
+import { all, num, now, one, str, type Row } from '../sql';
+
+export type AnnotatorKind = 'HUMAN' | 'LLM' | 'CODE';
+
+export interface AnnotationInput {
+  readonly exampleId: number;
+  readonly name: string;
+  readonly label: string | null;
+  readonly score?: number | null;
+  readonly explanation?: string | null;
+  readonly annotatorKind: AnnotatorKind;
+  readonly author: string;
+  readonly note?: string | null;
+  readonly needsReview?: boolean;
+  readonly sourceRef?: string | null;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+}
+
+export interface AnnotationRow {
+  readonly id: number;
+  readonly exampleId: number;
+  readonly name: string;
+  readonly label: string | null;
+  readonly score: number | null;
+  readonly explanation: string | null;
+  readonly annotatorKind: AnnotatorKind;
+  readonly author: string;
+  readonly note: string | null;
+  readonly needsReview: boolean;
+  readonly sourceRef: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+const toAnnotation = (r: Row): AnnotationRow => ({
+  id: Number(r.id),
+  exampleId: Number(r.example_id),
+  name: String(r.name),
+  label: str(r.label),
+  score: num(r.score),
+  explanation: str(r.explanation),
+  annotatorKind: String(r.annotator_kind) as AnnotatorKind,
+  author: String(r.author),
+  note: str(r.note),
+  needsReview: Number(r.needs_review) === 1,
+  sourceRef: str(r.source_ref),
+  createdAt: String(r.created_at),
+  updatedAt: String(r.updated_at),
+});
+
+export function annotationsRepository(db: Database) {
+  return {
+    /** One annotation per example, name and author: a new label from the same author replaces the old one. */
+    upsert(a: AnnotationInput): { changed: boolean } {
+      const existing = one(db, 'SELECT * FROM annotations WHERE example_id = ? AND name = ? AND author = ?', [a.exampleId, a.name, a.author]);
+      const stamp = now();
+      const values = [a.label, a.score ?? null, a.explanation ?? null, a.annotatorKind, a.note ?? null, a.needsReview ? 1 : 0, a.sourceRef ?? null];
+      if (!existing) {
+        db.run(
+          'INSERT INTO annotations(example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [a.exampleId, a.name, a.author, ...values, a.createdAt ?? stamp, a.updatedAt ?? a.createdAt ?? stamp],
+        );
+        return { changed: true };
+      }
+      const before = toAnnotation(existing);
+      const same =
+        before.label === a.label &&
+        before.score === (a.score ?? null) &&
+        before.explanation === (a.explanation ?? null) &&
+        before.annotatorKind === a.annotatorKind &&
+        before.note === (a.note ?? null) &&
+        before.needsReview === (a.needsReview ?? false) &&
+        before.sourceRef === (a.sourceRef ?? null);
+      if (same) return { changed: false };
+      db.run(
+        'UPDATE annotations SET label = ?, score = ?, explanation = ?, annotator_kind = ?, note = ?, needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?',
+        [...values, a.updatedAt ?? stamp, before.id],
+      );
+      return { changed: true };
+    },
+    remove(exampleId: number, name: string, author: string): void {
+      db.run('DELETE FROM annotations WHERE example_id = ? AND name = ? AND author = ?', [exampleId, name, author]);
+    },
+    listForExample(exampleId: number): AnnotationRow[] {
+      return all(db, 'SELECT * FROM annotations WHERE example_id = ? ORDER BY name, updated_at', [exampleId]).map(toAnnotation);
+    },
+    listForDataset(datasetId: number, name: string): AnnotationRow[] {
+      return all(
+        db,
+        'SELECT a.* FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? AND a.name = ? ORDER BY a.example_id, a.updated_at',
+        [datasetId, name],
+      ).map(toAnnotation);
+    },
+    names(datasetId: number): string[] {
+      return all(db, 'SELECT DISTINCT a.name FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? ORDER BY a.name', [datasetId]).map((r) =>
+        String(r.name),
+      );
+    },
+  };
+}
+
+export type AnnotationsRepository = ReturnType<typeof annotationsRepository>;

@@ -1,0 +1,51 @@
+import type { Database } from 'sql.js';
+import { all, now, num, type Row } from '../sql';
+
+export interface ResponseRow {
+  readonly cacheKey: string;
+  readonly label: string;
+  readonly explanation: string;
+  readonly raw: string;
+  readonly latencyMs: number;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+}
+
+const toResponse = (r: Row): ResponseRow => ({
+  cacheKey: String(r.cache_key),
+  label: String(r.label),
+  explanation: String(r.explanation),
+  raw: String(r.raw),
+  latencyMs: Number(r.latency_ms ?? 0),
+  promptTokens: num(r.prompt_tokens),
+  completionTokens: num(r.completion_tokens),
+});
+
+const CHUNK = 500;
+
+export function responsesRepository(db: Database) {
+  return {
+    getMany(keys: readonly string[]): Map<string, ResponseRow> {
+      const found = new Map<string, ResponseRow>();
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const chunk = keys.slice(i, i + CHUNK);
+        const rows = all(db, `SELECT * FROM responses WHERE cache_key IN (${chunk.map(() => '?').join(',')})`, chunk);
+        for (const r of rows) found.set(String(r.cache_key), toResponse(r));
+      }
+      return found;
+    },
+    putMany(rows: readonly ResponseRow[]): void {
+      const stmt = db.prepare(
+        'INSERT OR REPLACE INTO responses(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const stamp = now();
+      try {
+        for (const r of rows) stmt.run([r.cacheKey, r.label, r.explanation, r.raw, r.latencyMs, r.promptTokens, r.completionTokens, stamp]);
+      } finally {
+        stmt.free();
+      }
+    },
+  };
+}
+
+export type ResponsesRepository = ReturnType<typeof responsesRepository>;

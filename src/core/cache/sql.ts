@@ -1,0 +1,52 @@
+import type { BindParams, Database, SqlValue } from 'sql.js';
+
+export type Row = Record<string, SqlValue>;
+
+export function all(db: Database, sql: string, params?: BindParams): Row[] {
+  const stmt = db.prepare(sql);
+  try {
+    if (params) stmt.bind(params);
+    const rows: Row[] = [];
+    while (stmt.step()) rows.push(stmt.getAsObject() as Row);
+    return rows;
+  } finally {
+    stmt.free();
+  }
+}
+
+export function one(db: Database, sql: string, params?: BindParams): Row | undefined {
+  return all(db, sql, params)[0];
+}
+
+export function scalar(db: Database, sql: string, params?: BindParams): SqlValue | undefined {
+  const row = one(db, sql, params);
+  return row ? Object.values(row)[0] : undefined;
+}
+
+export function lastId(db: Database): number {
+  return Number(scalar(db, 'SELECT last_insert_rowid()'));
+}
+
+/** Runs one statement for many parameter sets, prepared once. */
+export function runMany(db: Database, sql: string, rows: Iterable<BindParams>): void {
+  const stmt = db.prepare(sql);
+  try {
+    for (const params of rows) stmt.run(params);
+  } finally {
+    stmt.free();
+  }
+}
+
+export const str = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+export const num = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function json<T>(v: SqlValue | undefined, fallback: T): T {
+  if (typeof v !== 'string') return fallback;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export const now = (): string => new Date().toISOString();
