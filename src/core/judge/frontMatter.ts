@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const labelName = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim());
+
+/** The front matter as written: `labels` is a map (label → definition) or a list. */
+export const frontMatterSchema = z.object({
+  dataset: z.string().trim().min(1, 'dataset must name a .jsonl/.csv file or a cached dataset'),
+  label: z.string().trim().min(1, 'label must name the field holding the human label'),
+  labels: z.union([z.array(labelName), z.record(z.string(), z.union([z.string(), z.null()]))]),
+  id: z.string().trim().min(1).optional(),
+  model: z.string().trim().min(1).optional(),
+  base_url: z.url({ message: 'base_url must be a URL such as http://localhost:11434/v1' }).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  max_tokens: z.number().int().positive().optional(),
+  repeat: z.number().int().min(1).max(20).optional(),
+  split: z.enum(['all', 'dev', 'test']).optional(),
+  dev_ratio: z.number().min(0.05).max(0.95).optional(),
+  positive: labelName.optional(),
+  ordinal: z.boolean().optional(),
+  structured_output: z.boolean().optional(),
+  system: z.string().optional(),
+});
+
+export const KNOWN_KEYS = Object.keys(frontMatterSchema.shape);
+
+/** The front matter after checks: labels as an ordered list plus their definitions. */
+export interface JudgeConfig {
+  readonly dataset: string;
+  readonly label: string;
+  readonly labels: string[];
+  readonly definitions: Record<string, string>;
+  readonly id?: string;
+  readonly model?: string;
+  readonly base_url?: string;
+  readonly temperature?: number;
+  readonly top_p?: number;
+  readonly seed?: number;
+  readonly max_tokens?: number;
+  readonly repeat?: number;
+  readonly split?: 'all' | 'dev' | 'test';
+  readonly dev_ratio?: number;
+  /** The positive class for binary metrics: `positive`, else the first label. */
+  readonly positive: string;
+  readonly ordinal?: boolean;
+  readonly structured_output?: boolean;
+  readonly system?: string;
+}

@@ -1,0 +1,221 @@
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { frontMatterSchema, KNOWN_KEYS, type JudgeConfig } from './frontMatter';
+import { extractVariables, type TemplateVariable } from './template';
+
+export interface PromptDiagnostic {
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly code: string;
+  readonly message: string;
+  /** Offsets into the whole file text. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ParsedPromptFile {
+  /** Null when the front matter has errors. */
+  readonly config: JudgeConfig | null;
+  readonly body: string;
+  readonly bodyStart: number;
+  readonly diagnostics: PromptDiagnostic[];
+  readonly variables: TemplateVariable[];
+}
+
+const OPEN = /^\uFEFF?---[ \t]*\r?\n/;
+const CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
+
+const SHAPE_HELP =
+  'A judge prompt starts with YAML front matter between --- lines, e.g.\n---\ndataset: ./data.jsonl\nlabel: human_label\nlabels: [pass, fail]\n---';
+
+export function parsePromptFile(text: string): ParsedPromptFile {
+  const open = OPEN.exec(text);
+  if (!open) {
+    return invalid(text, 0, [{ severity: 'error', code: 'no-front-matter', message: `No front matter. ${SHAPE_HELP}`, start: 0, end: firstLineEnd(text) }]);
+  }
+  const yamlStart = open[0].length;
+  const close = CLOSE.exec(text.slice(yamlStart));
+  if (!close) {
+    return invalid(text, text.length, [{ severity: 'error', code: 'unclosed-front-matter', message: 'The front matter is not closed: add a line with --- after it.', start: 0, end: open[0].trimEnd().length }]);
+  }
+  const yamlText = text.slice(yamlStart, yamlStart + close.index);
+  const bodyStart = yamlStart + close.index + close[0].length;
+  const body = text.slice(bodyStart);
+  const diagnostics: PromptDiagnostic[] = [];
+  const variables = extractVariables(body, bodyStart);
+  const whole = { start: 0, end: open[0].trimEnd().length };
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  for (const e of doc.errors) {
+    const [s, t] = e.pos;
+    diagnostics.push({ severity: 'error', code: 'yaml', message: `Front matter is not valid YAML: ${e.message.split('\n')[0]}`, start: yamlStart + s, end: yamlStart + Math.max(t, s + 1) });
+  }
+  let config: JudgeConfig | null = null;
+  if (doc.errors.length === 0) {
+    if (!isMap(doc.contents)) {
+      diagnostics.push({ severity: 'error', code: 'front-matter-shape', message: `The front matter must be key: value pairs. ${SHAPE_HELP}`, ...whole });
+    } else {
+      config = validate(doc, yamlStart, whole, diagnostics);
+    }
+  }
+  if (body.trim().length === 0) {
+    diagnostics.push({ severity: 'error', code: 'empty-body', message: 'The prompt is empty: write the judge prompt after the front matter, with {{variables}} from the dataset.', start: bodyStart, end: text.length });
+  } else if (variables.length === 0) {
+    diagnostics.push({ severity: 'warning', code: 'no-variables', message: 'The prompt uses no {{variables}}: every row would get the same prompt. Insert fields of the dataset such as {{input}}.', start: bodyStart, end: bodyStart + firstLineEnd(body) });
+  }
+  return { config: diagnostics.some((d) => d.severity === 'error') ? null : config, body, bodyStart, diagnostics, variables };
+}
+
+function validate(doc: Document, offset: number, whole: { start: number; end: number }, out: PromptDiagnostic[]): JudgeConfig | null {
+  const map = doc.contents as unknown as { items: { key: YamlNode | null; value: YamlNode | null }[] };
+  const keyRange = (key: string): { start: number; end: number } | undefined => {
+    const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    const r = pair?.key?.range;
+    return r ? { start: offset + r[0], end: offset + r[1] } : undefined;
+  };
+  const nodeRange = (path: readonly PropertyKey[]): { start: number; end: number } => {
+    let node: unknown = doc.contents;
+    let found: { start: number; end: number } | undefined;
+    for (const step of path) {
+      if (!node || typeof node !== 'object' || !('items' in node)) break;
+      const items = (node as { items: unknown[] }).items;
+      const next = typeof step === 'number' && !isMap(node) ? items[step] : (items as { key: YamlNode; value: YamlNode }[]).find((p) => isScalar(p.key) && String(p.key.value) === String(step))?.value;
+      if (!next) break;
+      node = next;
+      const r = (next as YamlNode).range;
+      if (r) found = { start: offset + r[0], end: offset + r[1] };
+    }
+    if (found && found.end > found.start) return found;
+    return (path[0] !== undefined && keyRange(String(path[0]))) || whole;
+  };
+
+  const raw = doc.toJS() as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const near = closest(key, KNOWN_KEYS);
+    out.push({
+      severity: 'warning',
+      code: 'unknown-key',
+      message: `Unknown front matter key "${key}"${near ? `: did you mean "${near}"?` : `. Known keys: ${KNOWN_KEYS.join(', ')}.`}`,
+      ...(keyRange(key) ?? whole),
+    });
+  }
+  const parsed = frontMatterSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0];
+      const missing = issue.code === 'invalid_type' && key !== undefined && raw[String(key)] === undefined;
+      out.push({
+        severity: 'error',
+        code: missing ? 'missing-key' : 'invalid-value',
+        message: missing ? `Missing "${String(key)}": ${requiredHelp(String(key))}` : `${issue.path.join('.') || 'front matter'}: ${issue.message}`,
+        ...(missing ? whole : nodeRange(issue.path)),
+      });
+    }
+    return null;
+  }
+  const fm = parsed.data;
+  const labelsRange = nodeRange(['labels']);
+  let labels: string[];
+  const definitions: Record<string, string> = {};
+  if (Array.isArray(fm.labels)) labels = fm.labels;
+  else {
+    labels = Object.keys(fm.labels).map((l) => l.trim());
+    for (const [k, v] of Object.entries(fm.labels)) if (v) definitions[k.trim()] = v.trim();
+  }
+  const rawLabels = raw.labels;
+  const booleans = (Array.isArray(rawLabels) ? rawLabels : []).filter((l) => typeof l === 'boolean');
+  if (booleans.length > 0) {
+    out.push({ severity: 'warning', code: 'boolean-label', message: `Labels ${booleans.join(', ')} were read as booleans and used as text; quote them ("true") to make that explicit.`, ...labelsRange });
+  }
+  if (labels.some((l) => l.length === 0)) {
+    out.push({ severity: 'error', code: 'empty-label', message: 'A label is empty: every label needs a name.', ...labelsRange });
+    return null;
+  }
+  const distinct = [...new Set(labels)];
+  if (distinct.length < 2) {
+    out.push({ severity: 'error', code: 'too-few-labels', message: 'labels needs at least two different labels for the judge to choose from.', ...labelsRange });
+    return null;
+  }
+  if (distinct.length !== labels.length) {
+    out.push({ severity: 'error', code: 'duplicate-label', message: 'labels lists the same label twice.', ...labelsRange });
+    return null;
+  }
+  const positive = fm.positive ?? labels[0]!;
+  if (!labels.includes(positive)) {
+    out.push({ severity: 'error', code: 'unknown-positive', message: `positive "${positive}" is not one of the labels (${labels.join(', ')}).`, ...nodeRange(['positive']) });
+    return null;
+  }
+  const { labels: _l, positive: _p, ...rest } = fm;
+  return { ...rest, labels, definitions, positive };
+}
+
+function requiredHelp(key: string): string {
+  switch (key) {
+    case 'dataset':
+      return 'add `dataset: ./your-data.jsonl` (a .jsonl or .csv file relative to this prompt).';
+    case 'label':
+      return 'add `label: <field>` naming the field that holds the human label.';
+    case 'labels':
+      return 'add `labels:` with the labels the judge may answer (a list, or a map of label: definition).';
+    default:
+      return 'add it to the front matter.';
+  }
+}
+
+function invalid(text: string, bodyStart: number, diagnostics: PromptDiagnostic[]): ParsedPromptFile {
+  const body = text.slice(bodyStart);
+  return { config: null, body, bodyStart, diagnostics, variables: extractVariables(body, bodyStart) };
+}
+
+function firstLineEnd(text: string): number {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text.length : nl;
+}
+
+/** The known name closest to a typo, when it is close enough to be a likely meaning. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Unknown `{{variables}}`, checked against the fields the dataset has. */
+export function checkVariables(parsed: ParsedPromptFile, knownFields: ReadonlySet<string>): PromptDiagnostic[] {
+  const out: PromptDiagnostic[] = [];
+  const known = [...knownFields];
+  for (const v of parsed.variables) {
+    if (knownFields.has(v.path)) continue;
+    // `{{metadata}}` when `metadata.topic` is known; `{{payload.x}}` when `payload` is a known field.
+    if (known.some((k) => k.startsWith(`${v.path}.`) || v.path.startsWith(`${k}.`))) continue;
+    const near = closest(v.path, known);
+    out.push({
+      severity: 'error',
+      code: 'unknown-variable',
+      message: `{{${v.path}}} is not a field of the dataset${near ? `: did you mean {{${near}}}?` : ''}. Fields: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.`,
+      start: v.start,
+      end: v.end,
+    });
+  }
+  return out;
+}
