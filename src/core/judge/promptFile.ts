@@ -103,7 +103,7 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0];
-      const missing = issue.code === 'invalid_type' && key !== undefined && raw[String(key)] === undefined;
+      const missing = issue.path.length === 1 && key !== undefined && raw[String(key)] === undefined;
       out.push({
         severity: 'error',
         code: missing ? 'missing-key' : 'invalid-value',

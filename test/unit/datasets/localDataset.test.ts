@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadLocalDataset, resolveDatasetPath } from '../../../src/core/datasets/localDataset';
+import { DatasetFileError } from '../../../src/core/datasets/datasetError';
+import { DEFAULT_DEV_RATIO, splitOf } from '../../../src/core/split';
+import { tempDir } from '../../support/tempDir';
+
+const fixture = path.join(__dirname, '..', '..', 'fixtures', 'halueval-1000.jsonl');
+
+describe('local datasets', () => {
+  test('HaluEval JSONL: ids from ID, labels counted, fields listed', async () => {
+    const d = await loadLocalDataset(fixture, { idField: 'ID', labelField: 'hallucination' });
+    assert.equal(d.rows.length, 1000);
+    assert.equal(d.labelled, 1000);
+    assert.deepEqual([...d.labels.keys()].sort(), ['no', 'yes']);
+    assert.deepEqual(d.fieldPaths.slice(0, 4), ['ID', 'user_query', 'chatgpt_response', 'hallucination']);
+    assert.equal(d.rows[0]!.id, '1');
+  });
+
+  test('a broken JSONL line names the file and the line', async () => {
+    const file = path.join(tempDir(), 'bad.jsonl');
+    fs.writeFileSync(file, '{"id": 1, "l": "a"}\n\n{"id": 2, "l": "b"\n');
+    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && /bad\.jsonl:3: not valid JSON/.test(e.message));
+  });
+
+  test('CSV with quoted newlines keeps line numbers right; BOM stripped; unlabelled rows counted', async () => {
+    const file = path.join(tempDir(), 'rows.csv');
+    fs.writeFileSync(file, '\uFEFFid,text,label\n1,"two\nlines",good\n2,plain,\n3,"x",bad\n');
+    const d = await loadLocalDataset(file, { labelField: 'label' });
+    assert.deepEqual(d.rows.map((r) => [r.id, r.line]), [['1', 2], ['2', 4], ['3', 5]]);
+    assert.equal(d.rows[0]!.data.text, 'two\nlines');
+    assert.equal(d.unlabelled, 1);
+    assert.deepEqual(d.fieldPaths, ['id', 'text', 'label']);
+  });
+
+  test('a bad CSV line is named', async () => {
+    const file = path.join(tempDir(), 'broken.csv');
+    fs.writeFileSync(file, 'id,label\n1,a\n2,"b\n');
+    await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), (e: unknown) => e instanceof DatasetFileError && /broken\.csv/.test(e.message));
+  });
+
+  test('missing label field, duplicate ids, missing file, unsupported type', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'd.jsonl');
+    fs.writeFileSync(file, '{"id": "a", "x": 1}\n{"id": "a", "x": 2}\n');
+    await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), /no row has the label field "label"\. Fields: id, x/);
+    fs.writeFileSync(file, '{"id": "a", "label": "p"}\n{"id": "a", "label": "q"}\n');
+    await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), /d\.jsonl:2: id "a" is already used on line 1/);
+    await assert.rejects(loadLocalDataset(path.join(dir, 'nope.jsonl'), { labelField: 'label' }), /no such file/);
+    await assert.rejects(loadLocalDataset(path.join(dir, 'x.txt'), { labelField: 'label' }), /unsupported file type/);
+  });
+
+  test('without ids, rows are numbered by line', async () => {
+    const file = path.join(tempDir(), 'd.jsonl');
+    fs.writeFileSync(file, '{"label": "p"}\n\n{"label": "q", "meta": {"topic": "t"}}\n');
+    const d = await loadLocalDataset(file, { labelField: 'label' });
+    assert.deepEqual(d.rows.map((r) => r.id), ['1', '3']);
+    assert.ok(d.fieldPaths.includes('meta.topic'));
+  });
+
+  test('dataset references: paths resolve next to the prompt, names stay names', () => {
+    assert.equal(resolveDatasetPath('/w/p/x.judge.md', './d.jsonl'), '/w/p/d.jsonl');
+    assert.equal(resolveDatasetPath('/w/p/x.judge.md', 'data/d.csv'), '/w/p/data/d.csv');
+    assert.equal(resolveDatasetPath('/w/p/x.judge.md', 'weather-agent'), null);
+  });
+});
+
+describe('splits', () => {
+  test('stable per id and close to the ratio over the HaluEval ids', async () => {
+    const d = await loadLocalDataset(fixture, { idField: 'ID', labelField: 'hallucination' });
+    const dev = d.rows.filter((r) => splitOf(r.id) === 'dev').length;
+    assert.ok(Math.abs(dev / d.rows.length - DEFAULT_DEV_RATIO) < 0.05, `dev share ${dev / d.rows.length}`);
+    assert.equal(splitOf('42'), splitOf('42'));
+    assert.equal(splitOf('42', 0.05) === 'dev' || splitOf('42', 0.05) === 'test', true);
+  });
+});
