@@ -25,7 +25,7 @@ const nodeCommon = {
   target: 'node20',
   format: 'cjs',
   // sql.js finds its wasm next to the bundle (see src/core/cache/sqljs.ts), never inlined.
-  external: ['vscode'],
+  external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
 };
 
 const builds = [

@@ -119,9 +119,10 @@ function parseCompareArgs(args: string[]) {
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-function parse(args: string[], options: Options) {
+function parse(args: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
   }

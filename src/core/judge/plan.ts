@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { splitOf } from '../split';
 import type { DatasetRow } from '../datasets/localDataset';
 import type { JudgeConfig } from './frontMatter';
-import { buildJudgeMessages, type ChatMessage } from './messages';
+import { buildJudgeMessages, systemMessage, type ChatMessage } from './messages';
 import type { CompiledTemplate } from './template';
 import type { PlannedRequest, Split } from './runTypes';
 
@@ -58,6 +58,7 @@ export function planRequests(
   let unlabelled = 0;
   let otherSplit = 0;
   let inSplit = 0;
+  const system = systemMessage(config);
   for (const row of rows) {
     if (row.humanLabel === null) {
       unlabelled++;
@@ -69,7 +70,7 @@ export function planRequests(
       continue;
     }
     inSplit++;
-    const { messages, missing } = buildJudgeMessages(config, template, row.data);
+    const { messages, missing } = buildJudgeMessages(config, template, row.data, system);
     for (let repetition = 0; repetition < options.repeat; repetition++) {
       requests.push({
         exampleId: row.id,

@@ -36,7 +36,7 @@ describe('judge client against a local OpenAI-compatible server', async () => {
     assert.ok(out.usage && out.usage.promptTokens > 0 && out.usage.completionTokens > 0);
     const body = server.requests[before]!.body;
     assert.equal(body.response_format?.type, 'json_schema');
-    const schema = (body.response_format as { json_schema: { schema: { properties: { label: { enum: string[] } }; additionalProperties: boolean; required: string[] }; strict: boolean } }).json_schema;
+    const schema = (body.response_format as unknown as { json_schema: { schema: { properties: { label: { enum: string[] } }; additionalProperties: boolean; required: string[] }; strict: boolean } }).json_schema;
     assert.deepEqual(schema.schema.properties.label.enum, ['yes', 'no']);
     assert.equal(schema.schema.additionalProperties, false);
     assert.deepEqual(schema.schema.required, ['explanation', 'label']);

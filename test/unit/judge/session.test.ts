@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Cache } from '../../../src/core/cache/cache';
+import { CacheRunStore } from '../../../src/core/judge/cacheRunStore';
+import { PromptInvalidError, runJudgeSession } from '../../../src/core/judge/session';
+import { startOpenAIServer } from '../../support/openaiServer';
+import { tempDir } from '../../support/tempDir';
+
+const root = path.join(__dirname, '..', '..', '..');
+const samplePrompt = fs.readFileSync(path.join(root, 'samples', 'halueval', 'hallucination.judge.md'), 'utf8');
+
+/** A workspace with the first `rows` HaluEval rows and the sample prompt pointing at them. */
+function workspace(rows: number, prompt = samplePrompt) {
+  const dir = tempDir();
+  const lines = fs.readFileSync(path.join(root, 'test', 'fixtures', 'halueval-1000.jsonl'), 'utf8').trim().split('\n').slice(0, rows);
+  fs.writeFileSync(path.join(dir, 'rows.jsonl'), lines.join('\n') + '\n');
+  const promptPath = path.join(dir, 'h.judge.md');
+  const text = prompt.replace('./halueval-200.jsonl', './rows.jsonl');
+  fs.writeFileSync(promptPath, text);
+  const humans = new Map(lines.map((l) => JSON.parse(l) as { ID: string; user_query: string; hallucination: string }).map((r) => [r.user_query, r.hallucination]));
+  return { dir, promptPath, text, humans, cacheFile: path.join(dir, '.judge-align', 'cache.sqlite') };
+}
+
+describe('judge session: runner, cache, metrics', async () => {
+  const server = await startOpenAIServer();
+  after(() => server.close());
+
+  test('every fault at once: the run completes, failed rows are listed with reasons, metrics exclude them', async () => {
+    const ws = workspace(30);
+    const queries = [...ws.humans.keys()];
+    // Row 0: 429 with Retry-After then fine. Row 1: 500 then fine. Row 2: hangs forever (timeout). Row 3: malformed JSON.
+    // Row 4: a label outside the set. Row 5: 500 forever.
+    server.setResponder((input) => {
+      const i = queries.findIndex((q) => input.userText.includes(q));
+      if (i === 0 && input.attempt === 0) return { status: 429, retryAfter: 1 };
+      if (i === 1 && input.attempt === 0) return { status: 500 };
+      if (i === 2) return { hang: true };
+      if (i === 3) return { content: '{"label": "yes", "explanation": ' };
+      if (i === 4) return { answer: { label: 'perhaps', explanation: 'hmm' } };
+      if (i === 5) return { status: 500 };
+      const human = ws.humans.get(queries[i]!)!;
+      return { answer: { label: i % 5 === 0 ? (human === 'yes' ? 'no' : 'yes') : human, explanation: `row ${i}` } };
+    });
+    const cache = await Cache.open(ws.cacheFile);
+    const result = await runJudgeSession({
+      promptPath: ws.promptPath,
+      promptText: ws.text,
+      store: new CacheRunStore(cache),
+      defaults: { baseUrl: server.baseUrl, timeoutMs: 300, maxRetries: 2, concurrency: 4 },
+    });
+    server.setResponder(undefined);
+    assert.equal(result.status, 'completed');
+    const m = result.totals.metrics.all;
+    assert.equal(m.errors, 4, 'hang, malformed, outside the set, 500 forever');
+    assert.equal(m.n, 26);
+    const failed = result.verdicts.filter((v) => v.error !== null).map((v) => v.error!);
+    assert.ok(failed.some((e) => e.startsWith('timeout:')));
+    assert.ok(failed.some((e) => e.startsWith('unparseable:')));
+    assert.ok(failed.some((e) => e.startsWith('label_outside_set:') && e.includes('"perhaps"')));
+    assert.ok(failed.some((e) => e.startsWith('http:') && e.includes('500')));
+    // Rows with i % 5 === 0 (other than the faulty 0 and 5) were answered wrong on purpose.
+    const wrongOnPurpose = result.verdicts.filter((v) => v.error === null && Number(/row (\d+)/.exec(v.explanation ?? '')?.[1]) % 5 === 0).length;
+    assert.ok(wrongOnPurpose >= 4);
+    assert.equal(m.n - m.matches, wrongOnPurpose);
+    const stored = cache.read((r) => ({ run: r.runs.get(result.runId)!, verdicts: r.verdicts.listForRun(result.runId) }));
+    assert.equal(stored.run.status, 'completed');
+    assert.equal(stored.run.promptText, ws.text);
+    assert.equal(stored.verdicts.length, 30);
+    cache.close();
+  });
+
+  test('never pay twice: an unchanged re-run sends nothing; an edit re-sends only what changed', async () => {
+    const ws = workspace(20);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache);
+    const run = (text: string) => runJudgeSession({ promptPath: ws.promptPath, promptText: text, store, defaults: { baseUrl: server.baseUrl } });
+    const start = server.requests.length;
+    const first = await run(ws.text);
+    assert.equal(server.requests.length - start, 20);
+    assert.equal(first.totals.requestsMade, 20);
+    const second = await run(ws.text);
+    assert.equal(server.requests.length - start, 20, 'no request for an unchanged prompt');
+    assert.equal(second.totals.cacheHits, 20);
+    assert.deepEqual(second.totals.metrics, first.totals.metrics);
+    // Change the model: every request is new. Change it back: all cached again.
+    const other = await run(ws.text.replace('model: gpt-4o-mini', 'model: gpt-4.1-mini'));
+    assert.equal(other.totals.requestsMade, 20);
+    const back = await run(ws.text);
+    assert.equal(back.totals.requestsMade, 0);
+    cache.close();
+  });
+
+  test('a cancelled run keeps its finished rows and the next run resumes it', async () => {
+    const ws = workspace(40);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache, { maxDelayMs: 20 });
+    server.setResponder((input) => ({ answer: { label: input.labels[0]!, explanation: 'slow' }, latencyMs: 30 }));
+    const controller = new AbortController();
+    const first = await runJudgeSession({
+      promptPath: ws.promptPath,
+      promptText: ws.text,
+      store,
+      defaults: { baseUrl: server.baseUrl, concurrency: 2 },
+      signal: controller.signal,
+      onVerdict: (_v, done) => {
+        if (done === 10) controller.abort();
+      },
+    });
+    assert.equal(first.status, 'cancelled');
+    const kept = first.verdicts.length;
+    assert.ok(kept >= 10 && kept < 40, `kept ${kept}`);
+    assert.equal(cache.read((r) => r.verdicts.listForRun(first.runId).length), kept, 'finished rows are saved');
+    const before = server.requests.length;
+    const second = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl, concurrency: 4 } });
+    server.setResponder(undefined);
+    assert.equal(second.resumed, true);
+    assert.equal(second.runId, first.runId);
+    assert.equal(second.status, 'completed');
+    assert.equal(second.totals.resumedRows, kept);
+    assert.equal(server.requests.length - before, 40 - kept);
+    assert.equal(cache.read((r) => r.verdicts.listForRun(first.runId).length), 40);
+    cache.close();
+  });
+
+  test('splits and repetitions: dev only; repeat 3 reports flips and pays only for new repetitions', async () => {
+    const ws = workspace(30);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache);
+    const dev = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl }, overrides: { split: 'dev' } });
+    assert.equal(dev.split, 'dev');
+    assert.equal(dev.totals.rows + dev.totals.otherSplit, 30);
+    assert.ok(dev.verdicts.every((v) => v.split === 'dev'));
+    server.setResponder((input) => ({ answer: { label: input.attempt % 2 === 0 ? 'yes' : 'no', explanation: 'coin' } }));
+    const before = server.requests.length;
+    const repeated = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl }, overrides: { repeat: 3, split: 'dev' } });
+    server.setResponder(undefined);
+    assert.equal(server.requests.length - before, dev.totals.rows * 2, 'repetition 0 comes from the cache');
+    assert.ok(repeated.totals.flips && repeated.totals.flips.examples === dev.totals.rows);
+    assert.ok(repeated.totals.flips.flipped > 0);
+    cache.close();
+  });
+
+  test('an invalid prompt is refused before any request, naming the lines', async () => {
+    const ws = workspace(5, samplePrompt.replace('{{user_query}}', '{{user_qery}}'));
+    const cache = await Cache.open(ws.cacheFile);
+    const before = server.requests.length;
+    await assert.rejects(
+      runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl } }),
+      (e: unknown) => e instanceof PromptInvalidError && /line \d+: \{\{user_qery\}\} is not a field/.test(e.message),
+    );
+    assert.equal(server.requests.length, before);
+    cache.close();
+  });
+});
