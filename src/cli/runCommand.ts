@@ -129,7 +129,8 @@ export function jsonReport(result: SessionResult): unknown {
 function textReport(result: SessionResult): string {
   const lines: string[] = [];
   const t = result.totals;
-  for (const name of ['all', 'dev', 'test'] as const) {
+  const names = result.split === 'all' ? (['all', 'dev', 'test'] as const) : ([result.split] as const);
+  for (const name of names) {
     const m = t.metrics[name];
     if (name !== 'all' && m.n === 0 && m.errors === 0) continue;
     const ci = m.agreementCi ? ` [${formatPercent(m.agreementCi[0])}, ${formatPercent(m.agreementCi[1])}]` : '';

@@ -80,6 +80,9 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
         attempts++;
         if (signal?.aborted) return cancelled(started, attempts);
         let failure: AttemptFailure;
+        // The SDK never removes the abort listener it adds: give it a short-lived signal of its own, so a long
+        // run does not pile one listener per request onto the run's signal.
+        const link = linkedSignal(signal);
         try {
           const completion = await client.chat.completions.create(
             {
@@ -90,7 +93,7 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
                 ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'judge_verdict', strict: true, schema: verdictJsonSchema(request.labels) } } }
                 : {}),
             },
-            { signal },
+            { signal: link.signal },
           );
           const latencyMs = Math.round(performance.now() - started);
           const raw = completion.choices?.[0]?.message?.content ?? '';
@@ -101,6 +104,8 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
         } catch (err) {
           if (signal?.aborted || err instanceof OpenAI.APIUserAbortError) return cancelled(started, attempts);
           failure = classify(err, options.baseUrl);
+        } finally {
+          link.dispose();
         }
         if (!failure.retryable || attempts > policy.maxRetries) {
           const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -114,6 +119,14 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
       }
     },
   };
+}
+
+function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {
+  if (!parent) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  const abort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
 }
 
 function cancelled(started: number, attempts: number): JudgeOutcome {

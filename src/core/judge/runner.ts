@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
 import type { JudgeOutcome, JudgeRequest } from './llmClient';
 
@@ -50,6 +51,8 @@ export function verdictKey(exampleId: string, repetition: number): string {
  */
 export async function executeRequests(options: ExecuteOptions): Promise<ExecuteResult> {
   const { requests, store, runId, signal } = options;
+  // Each request in flight listens to the run's signal until it finishes.
+  if (signal) setMaxListeners(Math.max(10, options.concurrency + 10), signal);
   const total = requests.length;
   const verdicts: VerdictRecord[] = [];
   let finished = 0;
