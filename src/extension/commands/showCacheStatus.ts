@@ -12,8 +12,10 @@ export async function showCacheStatus(cacheHost: CacheHost, log: vscode.LogOutpu
       `${stats.runs} runs, ${stats.verdicts} verdicts, ${stats.responses} cached judge answers (${path.basename(cache.path)}).`;
     log.info(message);
     const reveal = 'Reveal File';
-    const choice = await vscode.window.showInformationMessage(message, reveal);
-    if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(cache.path));
+    // Not awaited: the command is done once the message shows; the button is a follow-up.
+    void vscode.window.showInformationMessage(message, reveal).then((choice) => {
+      if (choice === reveal) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(cache.path));
+    });
   } catch (err) {
     showError(log, 'Could not open the Judge Align cache', err);
   }

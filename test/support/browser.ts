@@ -1,0 +1,79 @@
+// Debian's Chromium driven by playwright-core: the client that makes code-server start an extension host,
+// and the eyes of the UI tests (screenshots under test-results/screenshots/<test>/).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT } from './codeServer';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page on a VS Code window, with helpers named after what a person does. */
+export class Workbench {
+  private shot = 0;
+  readonly screenshotDir: string;
+
+  constructor(
+    readonly page: Page,
+    testName: string,
+  ) {
+    this.screenshotDir = path.join(REPO_ROOT, 'test-results', 'screenshots', testName);
+    fs.rmSync(this.screenshotDir, { recursive: true, force: true });
+    fs.mkdirSync(this.screenshotDir, { recursive: true });
+  }
+
+  static async open(browser: Browser, url: string, testName: string, theme?: 'light' | 'dark'): Promise<Workbench> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: theme ?? 'dark' });
+    const page = await context.newPage();
+    const wb = new Workbench(page, testName);
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The explorer is ready when the folder's files are listed.
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    return wb;
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(this.screenshotDir, `${String(++this.shot).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async openFile(name: string): Promise<void> {
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+    await this.page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  codeLens(text: string | RegExp): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
