@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { Cache } from '../src/core/cache/cache';
 import { CacheRunStore } from '../src/core/judge/cacheRunStore';
 import { runJudgeSession } from '../src/core/judge/session';
-import { startOpenAIServer } from '../test/support/openaiServer';
+import { spawn } from 'node:child_process';
+import * as readline from 'node:readline';
 import type { BenchResult } from './types';
 
 const ROWS = 2_000;
@@ -18,7 +19,7 @@ const LATENCY_MS = 100;
  */
 export async function benchJudge(): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-align-bench-'));
-  const server = await startOpenAIServer({ latencyMs: LATENCY_MS });
+  const server = await startServerProcess();
   try {
     const source = fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'halueval-1000.jsonl'), 'utf8').trim().split('\n');
     const lines: string[] = [];
@@ -34,7 +35,7 @@ export async function benchJudge(): Promise<BenchResult> {
     fs.writeFileSync(promptPath, promptText);
     const cache = await Cache.open(path.join(dir, '.judge-align', 'cache.sqlite'));
     const run = async () => {
-      const before = server.requests.length;
+      const before = await server.count();
       const started = performance.now();
       const result = await runJudgeSession({
         promptPath,
@@ -43,7 +44,7 @@ export async function benchJudge(): Promise<BenchResult> {
         apiKey: 'bench',
         defaults: { baseUrl: server.baseUrl, concurrency: CONCURRENCY, maxRetries: 0 },
       });
-      return { seconds: (performance.now() - started) / 1000, requests: server.requests.length - before, result };
+      return { seconds: (performance.now() - started) / 1000, requests: (await server.count()) - before, result };
     };
     const first = await run();
     const second = await run();
@@ -62,9 +63,23 @@ export async function benchJudge(): Promise<BenchResult> {
       data: { rows: ROWS, idealSeconds: ideal, firstSeconds: first.seconds, ratio, rerunSeconds: second.seconds, rerunRequests: second.requests },
     };
   } finally {
-    await server.close();
+    server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The endpoint runs in its own process, so its work does not compete with the runner's event loop. */
+async function startServerProcess(): Promise<{ baseUrl: string; count(): Promise<number>; close(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'test', 'support', 'openaiServer.ts'), '--latency-ms', String(LATENCY_MS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const { baseUrl } = JSON.parse(first) as { baseUrl: string };
+  return {
+    baseUrl,
+    count: async () => ((await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/stats`)).json()) as { requests: number }).requests,
+    close: () => child.kill(),
+  };
 }
 
 if (require.main === module) {

@@ -61,7 +61,7 @@ if (withTests) {
   // The in-host suite: mocha stays external and is required from node_modules at run time,
   // because the host loads the extension from this folder (extensionDevelopmentPath).
   const suiteDir = 'test/integration/host';
-  const entries = { 'test/index': join(suiteDir, 'index.ts') };
+  const entries = { 'test/index': join(suiteDir, 'index.ts'), 'test/activationProbe': join(suiteDir, 'activationProbe.ts') };
   for (const f of readdirSync(suiteDir)) {
     if (f.endsWith('.test.ts')) entries[`test/${f.replace(/\.ts$/, '')}`] = join(suiteDir, f);
   }

@@ -30,7 +30,7 @@ Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/datase
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
 `;
 
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

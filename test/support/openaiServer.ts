@@ -126,6 +126,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
         return error(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
       }
+      if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, { requests: requests.length });
       if (req.method === 'GET' && url.pathname === '/v1/models') {
         return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'local' }] });
       }

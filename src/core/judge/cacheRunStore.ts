@@ -28,7 +28,7 @@ export class CacheRunStore implements RunStore {
         const responses = items.flatMap((i) => (i.response ? [i.response] : []));
         if (responses.length > 0) repos.responses.putMany(responses);
       },
-      { maxItems: options.maxItems ?? 200, maxDelayMs: options.maxDelayMs ?? 500 },
+      { maxItems: options.maxItems ?? 500, maxDelayMs: options.maxDelayMs ?? 1000 },
     );
   }
 

@@ -26,7 +26,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   let stderr = '';
   out.on('data', (c: Buffer) => (stdout += c.toString()));
   err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(args, out as unknown as NodeJS.WriteStream, err as unknown as NodeJS.WriteStream);
+  const code = await main(args, out, err);
   return { code, stdout, stderr };
 }
 

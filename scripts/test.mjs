@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm test`: every layer, in order, each with its own summary line, then the totals as
+//   N passed, N failed
+// Layers: unit (core in plain node), host (mocha inside a real VS Code extension host), ui (Chromium driving a
+// real VS Code with the packaged extension). `node scripts/test.mjs unit` runs one layer.
+// A layer that crashes or reports nothing counts as one failure, never as zero tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+const wanted = new Set(process.argv.slice(2));
+const layers = ['unit', 'host', 'ui', 'webview'];
+for (const w of wanted) if (!layers.includes(w)) {
+  console.error(`Unknown layer "${w}". Layers: ${layers.join(', ')}.`);
+  process.exit(2);
+}
+
+function findTests(dir, suffix = '.test.ts') {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...findTests(full, suffix));
+    else if (name.endsWith(suffix)) out.push(full);
+  }
+  return out;
+}
+
+function run(cmd, args, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  return r.status ?? 1;
+}
+
+function step(title, cmd, args) {
+  console.log(`\n> ${title}`);
+  const code = run(cmd, args);
+  if (code !== 0) throw new Error(`${title} failed (exit ${code})`);
+}
+
+/** node:test over files, counted from a JUnit report rather than by scraping the console. */
+function nodeTests(layer, files, { concurrency = 1 } = {}) {
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, note: 'no test files' };
+  const junit = join(results, `${layer}.junit.xml`);
+  rmSync(junit, { force: true });
+  const code = run(process.execPath, [
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=junit', `--test-reporter-destination=${junit}`,
+    ...files.map((f) => relative(root, f)),
+  ]);
+  if (!existsSync(junit)) return { passed: 0, failed: 1, skipped: 0, note: `the runner exited ${code} without a report` };
+  const xml = readFileSync(junit, 'utf8');
+  // One <testcase> per test; failures and skips are marked inside it.
+  const cases = xml.split('<testcase').slice(1).map((c) => c.slice(0, c.indexOf('</testcase>') === -1 ? c.length : c.indexOf('</testcase>')));
+  let passed = 0, failed = 0, skipped = 0;
+  for (const c of cases) {
+    if (/<failure/.test(c)) failed++;
+    else if (/<skipped/.test(c)) skipped++;
+    else passed++;
+  }
+  if (code !== 0 && failed === 0) failed = 1;
+  return { passed, failed, skipped };
+}
+
+const summary = [];
+function layer(name, fn) {
+  if (wanted.size > 0 && !wanted.has(name)) return;
+  console.log(`\n=== ${name} ===`);
+  let r;
+  try {
+    r = fn();
+  } catch (err) {
+    console.error(`\n${name}: ${err instanceof Error ? err.message : err}`);
+    r = { passed: 0, failed: 1, skipped: 0, note: 'crashed' };
+  }
+  summary.push({ name, ...r });
+}
+
+layer('unit', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 }));
+
+layer('host', () => {
+  step('build the extension and the in-host suite', process.execPath, ['scripts/build.mjs', '--tests']);
+  const out = join(results, 'host-results.json');
+  const code = run(process.execPath, ['--import', 'tsx', 'test/integration/runHostSuite.ts', out]);
+  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0, note: `the suite exited ${code} without results` };
+  const { results: rows } = JSON.parse(readFileSync(out, 'utf8'));
+  const count = (s) => rows.filter((r) => r.state === s).length;
+  const failed = count('failed') + (code !== 0 && count('failed') === 0 ? 1 : 0);
+  return { passed: count('passed'), failed, skipped: count('pending') };
+});
+
+layer('ui', () => {
+  step('package the extension', 'npm', ['run', '--silent', 'package']);
+  return nodeTests('ui', findTests(join(root, 'test', 'integration', 'ui')));
+});
+
+layer('webview', () => {
+  const files = findTests(join(root, 'test', 'webview'));
+  if (files.length > 0) step('build the webviews', process.execPath, ['scripts/build.mjs']);
+  return nodeTests('webview', files);
+});
+
+console.log('\n=== summary ===');
+let passed = 0, failed = 0, skipped = 0;
+for (const s of summary) {
+  passed += s.passed; failed += s.failed; skipped += s.skipped;
+  console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}${s.note ? ` (${s.note})` : ''}`);
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
