@@ -79,7 +79,11 @@ function layer(name, fn) {
   summary.push({ name, ...r });
 }
 
-layer('unit', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 }));
+layer('unit', () => {
+  // The CLI bundle is tested too.
+  step('build', process.execPath, ['scripts/build.mjs']);
+  return nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 });
+});
 
 layer('host', () => {
   step('build the extension and the in-host suite', process.execPath, ['scripts/build.mjs', '--tests']);
