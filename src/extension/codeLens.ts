@@ -57,7 +57,10 @@ export class JudgeCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     } else {
       lenses.push(new vscode.CodeLens(range, { title: '$(warning) Dataset not loaded: see Problems', command: 'workbench.actions.view.problems' }));
     }
-    lenses.push(new vscode.CodeLens(range, { title: '$(open-preview) Preview', command: 'judgeAlign.previewPrompt', arguments: [document.uri] }));
+    lenses.push(
+      new vscode.CodeLens(range, { title: '$(beaker) Workbench', command: 'judgeAlign.openWorkbench', arguments: [document.uri] }),
+      new vscode.CodeLens(range, { title: '$(open-preview) Preview', command: 'judgeAlign.previewPrompt', arguments: [document.uri] }),
+    );
     const summary = this.summaries.get(path);
     if (summary) {
       const stale = summary.promptHash !== promptHash(document.getText()) ? ' (prompt edited since)' : '';

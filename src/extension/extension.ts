@@ -15,6 +15,8 @@ import { newJudgePrompt } from './commands/newJudgePrompt';
 import { showCacheStatus } from './commands/showCacheStatus';
 import { JudgeRunCommands } from './commands/runJudge';
 import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
+import { WORKBENCH_VIEW_TYPE, WorkbenchPanel, type WorkbenchDependencies } from './workbench/workbenchPanel';
+import { PROMPT_SNAPSHOT_SCHEME, PromptSnapshotProvider } from './workbench/promptSnapshots';
 
 /** What the extension hands to tests and to other extensions. */
 export interface JudgeAlignApi {
@@ -52,6 +54,10 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   const prompts = push(new PromptsTreeProvider(summaries));
   push(vscode.window.registerTreeDataProvider('judgeAlign.prompts', prompts));
 
+  const workbench: WorkbenchDependencies = { extensionUri: context.extensionUri, log, cacheHost, documents, runs };
+  push(vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, WorkbenchPanel.serializer(workbench)));
+  push(vscode.workspace.registerTextDocumentContentProvider(PROMPT_SNAPSHOT_SCHEME, new PromptSnapshotProvider(cacheHost)));
+
   const command = (id: string, fn: (...args: never[]) => unknown) => push(vscode.commands.registerCommand(id, fn));
   command('judgeAlign.runJudge', (uri?: vscode.Uri) => runs.run(uri, 'all'));
   command('judgeAlign.runJudgeDev', (uri?: vscode.Uri) => runs.run(uri, 'dev'));
@@ -63,6 +69,11 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     const doc = await vscode.workspace.openTextDocument(PromptPreviewProvider.uriFor(target));
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  });
+  command('judgeAlign.openWorkbench', (uri?: vscode.Uri) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target || !target.fsPath.endsWith('.judge.md')) return void vscode.window.showInformationMessage('Open a *.judge.md prompt file to open its workbench.');
+    WorkbenchPanel.createOrShow(workbench, target);
   });
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
   command('judgeAlign.clearApiKey', async () => {

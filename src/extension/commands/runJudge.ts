@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CacheRunStore } from '../../core/judge/cacheRunStore';
-import { DEFAULT_BASE_URL, runJudgeSession, type SessionResult } from '../../core/judge/session';
+import { DEFAULT_BASE_URL, runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
 import type { Split } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
 import { formatKappa, formatPercent } from '../../core/format';
@@ -12,6 +12,14 @@ import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
 import { promptForApiKey, type ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
+
+/** What the workbench adds to a run: overrides, and a view of it as it goes. */
+export interface RunHooks {
+  readonly model?: string;
+  readonly concurrency?: number;
+  readonly onPlan?: SessionOptions['onPlan'];
+  readonly onVerdict?: SessionOptions['onVerdict'];
+}
 
 export interface RunDependencies {
   readonly log: vscode.LogOutputChannel;
@@ -26,7 +34,7 @@ export interface RunDependencies {
 export class JudgeRunCommands implements vscode.Disposable {
   constructor(private readonly deps: RunDependencies) {}
 
-  async run(uri: vscode.Uri | undefined, split: Split): Promise<SessionResult | undefined> {
+  async run(uri: vscode.Uri | undefined, split: Split, hooks: RunHooks = {}): Promise<SessionResult | undefined> {
     const { log, activeRuns } = this.deps;
     const document = await this.promptDocument(uri);
     if (!document) return undefined;
@@ -83,11 +91,12 @@ export class JudgeRunCommands implements vscode.Disposable {
               timeoutMs: settings.requestTimeoutSeconds * 1000,
               maxRetries: settings.maxRetries,
             },
-            overrides: { split },
+            overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
             signal: controller.signal,
             onPlan: (plan, runId, resumed) => {
               log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split}).`);
               activeRuns.progress(active, 0, plan.requests.length);
+              hooks.onPlan?.(plan, runId, resumed);
             },
             onVerdict: (verdict, done, total) => {
               if (verdict.error) log.warn(`Row ${verdict.exampleId} failed: ${verdict.error}`);
@@ -97,6 +106,7 @@ export class JudgeRunCommands implements vscode.Disposable {
                 reported = step;
               }
               if (done === total || done % 5 === 0) activeRuns.progress(active, done, total);
+              hooks.onVerdict?.(verdict, done, total);
             },
           });
         },

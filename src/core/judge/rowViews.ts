@@ -1,0 +1,28 @@
+import type { DatasetRow } from '../datasets/localDataset';
+import { verdictStatus } from '../report/csvReport';
+import type { RowView } from '../../protocol/workbench';
+import type { VerdictRecord } from './runTypes';
+import { lookupPath } from './template';
+
+const CLIP = 1500;
+
+function display(value: unknown): string {
+  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+
+/** What the workbench shows for a verdict: labels, status, explanation, and the prompt's variables. */
+export function toRowView(v: VerdictRecord, row: DatasetRow | undefined, variables: readonly string[]): RowView {
+  return {
+    id: v.exampleId,
+    split: v.split,
+    human: v.humanLabel,
+    judge: v.label,
+    status: verdictStatus(v),
+    explanation: v.explanation,
+    error: v.error,
+    fields: variables.map((name) => [name, display(row ? lookupPath(row.data, name) : undefined)] as [string, string]),
+    latencyMs: v.latencyMs,
+    cached: v.cached,
+  };
+}

@@ -1,0 +1,283 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunRow } from '../../core/cache/repositories/runs';
+import type { DatasetRow } from '../../core/datasets/localDataset';
+import { toRowView } from '../../core/judge/rowViews';
+import { loadRunReport } from '../../core/judge/runReport';
+import type { RunTotals } from '../../core/judge/session';
+import { toMetricRows } from '../../core/judge/session';
+import { compareRuns } from '../../core/metrics/compare';
+import type { AlignmentMetrics } from '../../core/metrics/types';
+import { csvReport } from '../../core/report/csvReport';
+import { jsonReport } from '../../core/report/jsonReport';
+import { markdownReport } from '../../core/report/markdownReport';
+import { parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type WebviewMessage } from '../../protocol/workbench';
+import type { CacheHost } from '../cacheHost';
+import type { JudgeRunCommands } from '../commands/runJudge';
+import { showError } from '../errors';
+import type { PromptDocuments } from '../promptDocuments';
+import { readSettings } from '../settings';
+import { workbenchHtml } from './html';
+import { PromptSnapshotProvider } from './promptSnapshots';
+
+export const WORKBENCH_VIEW_TYPE = 'judgeAlign.workbench';
+
+export interface WorkbenchDependencies {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  readonly cacheHost: CacheHost;
+  readonly documents: PromptDocuments;
+  readonly runs: JudgeRunCommands;
+}
+
+/** How often rows of a live run are sent to the panel: one message per batch, not per row. */
+const ROW_FLUSH_MS = 100;
+
+/** The alignment workbench for one prompt file: run, figures, every row with its explanation, compare, export. */
+export class WorkbenchPanel implements vscode.Disposable {
+  private static readonly panels = new Map<string, WorkbenchPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private shownRunId: number | undefined;
+  private disposed = false;
+
+  static createOrShow(deps: WorkbenchDependencies, promptUri: vscode.Uri): WorkbenchPanel {
+    const existing = WorkbenchPanel.panels.get(promptUri.fsPath);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(WORKBENCH_VIEW_TYPE, `Judge: ${path.basename(promptUri.fsPath)}`, vscode.ViewColumn.Beside, WorkbenchPanel.options(deps.extensionUri));
+    return new WorkbenchPanel(deps, panel, promptUri);
+  }
+
+  /** Restores panels after a reload; the state holds only the prompt path and UI state. */
+  static serializer(deps: WorkbenchDependencies): vscode.WebviewPanelSerializer {
+    return {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const promptPath = (state as { promptPath?: unknown } | undefined)?.promptPath;
+        if (typeof promptPath !== 'string') {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = WorkbenchPanel.options(deps.extensionUri);
+        new WorkbenchPanel(deps, panel, vscode.Uri.file(promptPath));
+      },
+    };
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')], retainContextWhenHidden: true };
+  }
+
+  private constructor(
+    private readonly deps: WorkbenchDependencies,
+    readonly panel: vscode.WebviewPanel,
+    private readonly promptUri: vscode.Uri,
+  ) {
+    WorkbenchPanel.panels.set(promptUri.fsPath, this);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'judge-align.svg');
+    panel.webview.html = workbenchHtml(panel.webview, deps.extensionUri, panel.title);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const parsed = parseWebviewMessage(raw);
+        if (!parsed.ok) {
+          deps.log.warn(`Ignored a malformed message from the workbench: ${parsed.error}`);
+          return;
+        }
+        void this.handle(parsed.message).catch((err: unknown) => {
+          showError(deps.log, 'Judge Align workbench', err);
+          this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        });
+      }),
+    );
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'runJudge':
+        return this.runJudge(message.split, message.model, message.concurrency);
+      case 'cancel':
+        return void this.deps.runs.cancel(this.promptUri);
+      case 'openRun':
+        return this.sendRun(message.runId, false);
+      case 'compare':
+        return this.sendComparison(message.baseRunId);
+      case 'diffPrompts':
+        return this.diffPrompts(message.baseRunId, message.headRunId);
+      case 'export':
+        return this.exportRun(message.runId, message.format);
+    }
+  }
+
+  private async promptState() {
+    const document = await vscode.workspace.openTextDocument(this.promptUri);
+    return { document, state: await this.deps.documents.state(document) };
+  }
+
+  private async sendInit(): Promise<void> {
+    const { document, state } = await this.promptState();
+    const settings = readSettings(document.uri);
+    const history = await this.history();
+    this.post({
+      type: 'init',
+      promptName: path.basename(this.promptUri.fsPath),
+      promptPath: this.promptUri.fsPath,
+      labels: state.parsed.config?.labels ?? [],
+      model: state.parsed.config?.model ?? settings.model,
+      concurrency: settings.concurrency,
+      labelledRows: state.dataset?.labelled ?? 0,
+      history,
+    });
+    const latest = history[history.length - 1];
+    if (latest) await this.sendRun(latest.runId, false);
+  }
+
+  private async history(): Promise<RunSummaryView[]> {
+    if (!vscode.workspace.isTrusted) return [];
+    const cache = await this.deps.cacheHost.get();
+    const runs = cache.read((repos) => repos.runs.listForPrompt(this.promptUri.fsPath, 200));
+    return runs
+      .filter((r) => r.status !== 'running')
+      .reverse()
+      .map(summaryView);
+  }
+
+  private async rowContext(): Promise<{ rows: Map<string, DatasetRow>; variables: string[] }> {
+    const { state } = await this.promptState();
+    const rows = new Map((state.dataset?.rows ?? []).map((r) => [r.id, r]));
+    const variables = [...new Set(state.parsed.variables.map((v) => v.path))];
+    return { rows, variables };
+  }
+
+  private async sendRun(runId: number, running: boolean): Promise<void> {
+    const cache = await this.deps.cacheHost.get();
+    const report = cache.read((repos) => loadRunReport(repos, runId));
+    const run = cache.read((repos) => repos.runs.get(runId));
+    if (!report || !run) {
+      this.post({ type: 'error', message: `Run #${runId} has no results yet.` });
+      return;
+    }
+    const { rows, variables } = await this.rowContext();
+    this.shownRunId = runId;
+    this.post({
+      type: 'run',
+      run: summaryView(run),
+      metrics: { all: metricsView(report.totals.metrics.all), dev: metricsView(report.totals.metrics.dev), test: metricsView(report.totals.metrics.test) },
+      rows: report.verdicts.filter((v) => v.repetition === 0).map((v) => toRowView(v, rows.get(v.exampleId), variables)),
+      running,
+    });
+  }
+
+  private async runJudge(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
+    const { rows, variables } = await this.rowContext();
+    let buffer: RowView[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let progress = { done: 0, total: 0 };
+    const flush = () => {
+      timer = undefined;
+      if (buffer.length === 0) return;
+      this.post({ type: 'rows', rows: buffer, ...progress });
+      buffer = [];
+    };
+    const result = await this.deps.runs.run(this.promptUri, split, {
+      model,
+      concurrency,
+      onPlan: (plan, runId) => {
+        this.shownRunId = runId;
+        this.post({ type: 'runStarted', runId, total: plan.requests.length, split });
+      },
+      onVerdict: (verdict, done, total) => {
+        progress = { done, total };
+        if (verdict.repetition === 0) buffer.push(toRowView(verdict, rows.get(verdict.exampleId), variables));
+        timer ??= setTimeout(flush, ROW_FLUSH_MS);
+      },
+    });
+    if (timer) clearTimeout(timer);
+    flush();
+    this.post({ type: 'history', history: await this.history() });
+    if (result) await this.sendRun(result.runId, false);
+    else this.post({ type: 'error', message: 'The run did not finish: see the notification for why.' });
+  }
+
+  private async sendComparison(baseRunId: number | null): Promise<void> {
+    const head = this.shownRunId;
+    if (head === undefined) return this.post({ type: 'comparison', comparison: null });
+    const cache = await this.deps.cacheHost.get();
+    const view = cache.read((repos): ComparisonView | null => {
+      const base =
+        baseRunId ?? repos.runs.listForPrompt(this.promptUri.fsPath, 200).find((r) => r.id < head && (r.status === 'completed' || r.status === 'cancelled'))?.id;
+      if (base === undefined) return null;
+      const c = compareRuns(toMetricRows(repos.verdicts.listForRun(base)), toMetricRows(repos.verdicts.listForRun(head)));
+      const changes: ComparisonView['changes'] = {};
+      for (const row of c.changed) {
+        changes[row.exampleId] = row.before === 'mismatch' && row.after === 'match' ? 'fixed' : row.before === 'match' && row.after === 'mismatch' ? 'regressed' : 'changed';
+      }
+      return { baseRunId: base, headRunId: head, fixed: c.fixed, regressed: c.regressed, unchangedCorrect: c.unchangedCorrect, unchangedWrong: c.unchangedWrong, newlyFailed: c.newlyFailed, agreementDelta: c.agreementDelta, changes };
+    });
+    this.post({ type: 'comparison', comparison: view });
+  }
+
+  private async diffPrompts(baseRunId: number, headRunId: number): Promise<void> {
+    const name = path.basename(this.promptUri.fsPath);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      PromptSnapshotProvider.uriFor(baseRunId, name),
+      PromptSnapshotProvider.uriFor(headRunId, name),
+      `${name}: run #${baseRunId} ↔ run #${headRunId}`,
+      { viewColumn: vscode.ViewColumn.Active },
+    );
+  }
+
+  private async exportRun(runId: number, format: 'markdown' | 'csv' | 'json'): Promise<void> {
+    const cache = await this.deps.cacheHost.get();
+    const report = cache.read((repos) => loadRunReport(repos, runId));
+    if (!report) throw new Error(`Run #${runId} has no results to export.`);
+    const ext = { markdown: 'md', csv: 'csv', json: 'json' }[format];
+    const base = path.basename(this.promptUri.fsPath, '.judge.md');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(path.join(path.dirname(this.promptUri.fsPath), `${base}-run-${runId}.${ext}`)),
+      filters: { [format.toUpperCase()]: [ext] },
+      title: `Export run #${runId}`,
+    });
+    if (!target) return;
+    const text = format === 'markdown' ? markdownReport(report) : format === 'csv' ? csvReport(report.verdicts) : jsonReport(report);
+    await fs.writeFile(target.fsPath, text, 'utf8');
+    void vscode.window.showInformationMessage(`Exported run #${runId} to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    WorkbenchPanel.panels.delete(this.promptUri.fsPath);
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function summaryView(run: RunRow): RunSummaryView {
+  const totals = run.totals as RunTotals | null;
+  const m = totals && 'metrics' in totals ? totals.metrics[run.split] ?? totals.metrics.all : undefined;
+  return {
+    runId: run.id,
+    startedAt: run.startedAt,
+    status: run.status,
+    split: run.split,
+    model: run.model,
+    promptHash: run.promptHash,
+    agreement: m?.agreement ?? null,
+    kappa: m?.kappa ?? null,
+    n: m?.n ?? 0,
+  };
+}
+
+function metricsView(m: AlignmentMetrics): MetricsView {
+  return { n: m.n, matches: m.matches, agreement: m.agreement, agreementCi: m.agreementCi, kappa: m.kappa, errors: m.errors, unlabelled: m.unlabelled, confusion: m.confusion };
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
+import { REPO_ROOT } from '../support/codeServer';
+import { initMessage, rows, runMessage } from './fixtures';
+import { openWorkbench, posted, postToPage, serveDist, type Theme } from './harness';
+
+const shots = path.join(REPO_ROOT, 'test-results', 'screenshots', 'webview');
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveDist>>;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'workbench.js')), 'build first: npm run build');
+  fs.mkdirSync(shots, { recursive: true });
+  browser = await launchBrowser();
+  server = await serveDist();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function loaded(theme: Theme = 'dark', list = rows(200)): Promise<Page> {
+  const page = await openWorkbench(browser, server.url, theme);
+  await postToPage(page, initMessage(3));
+  await postToPage(page, runMessage(list));
+  await page.locator('.vrow').first().waitFor();
+  return page;
+}
+
+const count = (page: Page) => page.locator('.count').textContent();
+
+describe('workbench webview in Chromium', () => {
+  test('shows figures per split, the confusion matrix and rows with their explanations inline', async () => {
+    const page = await loaded();
+    assert.match((await page.locator('[data-testid=figures-all] .big').textContent()) ?? '', /^\d+\.\d%$/);
+    assert.match((await page.locator('[data-testid=figures-dev]').textContent()) ?? '', /Dev split/);
+    assert.equal(await page.locator('[data-testid=confusion] td').count(), 4);
+    const first = page.locator('.vrow').first();
+    assert.match((await first.textContent()) ?? '', /human .* judge/);
+    assert.ok((await page.locator('.vrow .r3.explanation').first().textContent())?.includes('the judge reasons'));
+    assert.match((await count(page)) ?? '', /^200 of 200 rows/);
+    // Mismatches first by default.
+    assert.ok((await first.getAttribute('class'))?.includes('mismatch'));
+    await page.close();
+  });
+
+  test('clicking a confusion cell filters the rows to that cell; clicking again clears it', async () => {
+    const page = await loaded();
+    const cell = page.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]');
+    const expected = Number(await cell.textContent());
+    await cell.click();
+    assert.match((await count(page)) ?? '', new RegExp(`^${expected} of 200 rows · human no, judge yes`));
+    const shown = await page.locator('.vrow:visible').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(shown.length > 0 && shown.every((t) => /human no · judge yes/.test(t)));
+    await page.screenshot({ path: path.join(shots, 'filtered-by-cell.png') });
+    await page.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]').click();
+    assert.match((await count(page)) ?? '', /^200 of 200 rows/);
+    await page.close();
+  });
+
+  test('filters, search and keyboard navigation', async () => {
+    const page = await loaded();
+    await page.keyboard.press('/');
+    await page.keyboard.type('question number 42');
+    await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('1 of'));
+    await page.keyboard.press('Escape');
+    assert.match((await count(page)) ?? '', /^200 of 200/);
+    await page.locator('[data-testid=rows]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const selected = page.locator('.vrow.selected');
+    assert.equal(await selected.count(), 1);
+    const id = await selected.getAttribute('data-id');
+    assert.match((await page.locator('.detail h2').textContent()) ?? '', new RegExp(`Row #${id}`));
+    const posts = await posted(page);
+    assert.deepEqual(posts.map((p) => p.type), ['ready'], 'navigation posts nothing');
+    await page.close();
+  });
+
+  test('Run posts a typed runJudge message; live rows arrive in batches', async () => {
+    const page = await openWorkbench(browser, server.url);
+    await postToPage(page, initMessage(0));
+    await page.locator('[data-testid=run]').click();
+    const posts = await posted(page);
+    assert.deepEqual(JSON.parse(JSON.stringify(posts.at(-1))), { type: 'runJudge', split: 'all' });
+    await postToPage(page, { type: 'runStarted', runId: 1, total: 50, split: 'all' });
+    await postToPage(page, { type: 'rows', rows: rows(20), done: 20, total: 50 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=progress]')?.textContent === 'Run #1: 20/50');
+    assert.match((await count(page)) ?? '', /^20 of 20/);
+    assert.equal(await page.locator('[data-testid=cancel]').getAttribute('disabled'), null);
+    await page.close();
+  });
+
+  test('compare shows fixed and regressed rows and can filter to them', async () => {
+    const list = rows(60);
+    const page = await loaded('dark', list);
+    const changes: Record<string, 'fixed' | 'regressed'> = { '4': 'fixed', '11': 'fixed', '2': 'regressed' };
+    await postToPage(page, { type: 'comparison', comparison: { baseRunId: 2, headRunId: 3, fixed: 2, regressed: 1, unchangedCorrect: 40, unchangedWrong: 5, newlyFailed: 0, agreementDelta: 0.0167, changes } });
+    await page.locator('[data-testid=compare-result]').waitFor();
+    assert.match((await page.locator('[data-testid=compare-result]').textContent()) ?? '', /Run #2 → #3: \+1\.7 pts.*2 fixed.*1 regressed/s);
+    await page.locator('button.link.fixed').click();
+    assert.match((await count(page)) ?? '', /^2 of 60/);
+    await page.locator('[data-testid=diff-prompts]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'diffPrompts', baseRunId: 2, headRunId: 3 });
+    await page.close();
+  });
+
+  test('trace text is shown as text: no element, no script, no link from data', async () => {
+    const hostile = rows(3);
+    hostile[0] = {
+      ...hostile[0]!,
+      explanation: '<img src=x onerror=alert(1)> </script><script>alert(2)</script> [click](javascript:alert(3))',
+      fields: [['user_query', '<img src=x onerror=alert(1)>'], ['chatgpt_response', '<a href="javascript:alert(4)">link</a> </script>']],
+    };
+    const page = await loaded('dark', hostile);
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.locator('.vrow[data-id="1"]').click();
+    await page.locator('[data-testid=detail-explanation]').waitFor();
+    assert.equal(await page.locator('#app img').count(), 0, 'no img element was created');
+    assert.equal(await page.locator('#app a').count(), 0, 'no link was created');
+    assert.equal(await page.locator('#app script').count(), 0);
+    assert.ok(((await page.locator('[data-testid=detail-explanation]').textContent()) ?? '').includes('<img src=x onerror=alert(1)>'));
+    assert.ok(((await page.locator('.detail').textContent()) ?? '').includes('<a href="javascript:alert(4)">link</a>'));
+    await page.waitForTimeout(200);
+    assert.equal(dialogs, 0);
+    await page.close();
+  });
+
+  test('malformed host messages are reported, not applied', async () => {
+    const page = await loaded();
+    await postToPage(page, { type: 'rows', rows: [{ id: 1 }], done: 'x' });
+    await page.locator('.error').waitFor();
+    assert.match((await page.locator('.error').textContent()) ?? '', /ignored a message/);
+    assert.match((await count(page)) ?? '', /^200 of 200/);
+    await page.close();
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`renders in the ${theme} theme (screenshot)`, async () => {
+      const page = await loaded(theme);
+      await page.locator('[data-testid=confusion] td[data-human=yes][data-judge=no]').click();
+      await page.locator('.vrow').first().click();
+      const file = path.join(shots, `workbench-${theme}.png`);
+      await page.screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 10_000);
+      await page.close();
+    });
+  }
+});
