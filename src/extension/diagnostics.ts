@@ -30,7 +30,8 @@ export class PromptDiagnosticsController implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (document.languageId !== 'judge-prompt') return;
+    // Run snapshots and previews are judge prompts too, but their dataset paths resolve nowhere.
+    if (document.languageId !== 'judge-prompt' || document.uri.scheme !== 'file') return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(

@@ -24,7 +24,7 @@ export interface JudgeAlignApi {
   isSqlJsLoaded(): boolean;
 }
 
-const JUDGE_PROMPT: vscode.DocumentSelector = { language: 'judge-prompt' };
+const JUDGE_PROMPT: vscode.DocumentSelector = { language: 'judge-prompt', scheme: 'file' };
 
 export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   const started = performance.now();

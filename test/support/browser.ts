@@ -29,8 +29,8 @@ export class Workbench {
     fs.mkdirSync(this.screenshotDir, { recursive: true });
   }
 
-  static async open(browser: Browser, url: string, testName: string, theme?: 'light' | 'dark'): Promise<Workbench> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: theme ?? 'dark' });
+  static async open(browser: Browser, url: string, testName: string, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
+    const context = await browser.newContext({ viewport, colorScheme: 'dark' });
     const page = await context.newPage();
     const wb = new Workbench(page, testName);
     await page.goto(url);

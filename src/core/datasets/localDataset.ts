@@ -62,14 +62,16 @@ function readJsonl(file: string, text: string): RawRecord[] {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     line++;
-    const content = text.slice(start, end).trim();
+    const raw = text.slice(start, end);
+    const content = raw.trim();
     start = end + 1;
     if (content.length === 0) continue;
     let value: unknown;
     try {
       value = JSON.parse(content);
     } catch (err) {
-      throw new DatasetFileError(file, line, `not valid JSON (${err instanceof Error ? err.message : String(err)}). Fix or remove that line.`);
+      const leading = raw.length - raw.trimStart().length;
+      throw new DatasetFileError(file, line, `not valid JSON (${jsonProblem(err, leading)}). Fix or remove that line.`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new DatasetFileError(file, line, 'each line must be one JSON object ({"field": value, ...}). Fix or remove that line.');
@@ -77,6 +79,12 @@ function readJsonl(file: string, text: string): RawRecord[] {
     out.push({ line, data: value as Record<string, unknown> });
   }
   return out;
+}
+
+/** V8 counts from the start of the trimmed line; people count columns from 1 in the editor. */
+function jsonProblem(err: unknown, leading: number): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_m, pos: string) => ` at column ${Number(pos) + leading + 1}`);
 }
 
 function readCsv(file: string, text: string): RawRecord[] {

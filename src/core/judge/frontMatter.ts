@@ -6,7 +6,9 @@ const labelName = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 export const frontMatterSchema = z.object({
   dataset: z.string().trim().min(1, 'dataset must name a .jsonl/.csv file or a cached dataset'),
   label: z.string().trim().min(1, 'label must name the field holding the human label'),
-  labels: z.union([z.array(labelName), z.record(z.string(), z.union([z.string(), z.null()]))]),
+  labels: z.union([z.array(labelName), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v))))], {
+    error: 'labels must be a list such as [pass, fail] or a map of label: definition',
+  }),
   id: z.string().trim().min(1).optional(),
   model: z.string().trim().min(1).optional(),
   base_url: z.url({ message: 'base_url must be a URL such as http://localhost:11434/v1' }).optional(),
@@ -14,12 +16,12 @@ export const frontMatterSchema = z.object({
   top_p: z.number().gt(0).max(1).optional(),
   seed: z.number().int().optional(),
   max_tokens: z.number().int().positive().optional(),
-  repeat: z.number().int().min(1).max(20).optional(),
-  split: z.enum(['all', 'dev', 'test']).optional(),
+  repeat: z.number().int().min(1).max(20).default(1),
+  split: z.enum(['all', 'dev', 'test']).default('all'),
   dev_ratio: z.number().min(0.05).max(0.95).optional(),
   positive: labelName.optional(),
   ordinal: z.boolean().optional(),
-  structured_output: z.boolean().optional(),
+  structured_output: z.boolean().default(true),
   system: z.string().optional(),
 });
 
@@ -38,12 +40,15 @@ export interface JudgeConfig {
   readonly top_p?: number;
   readonly seed?: number;
   readonly max_tokens?: number;
-  readonly repeat?: number;
-  readonly split?: 'all' | 'dev' | 'test';
+  /** Judge calls per row (default 1). */
+  readonly repeat: number;
+  /** Which rows a run scores (default all). */
+  readonly split: 'all' | 'dev' | 'test';
   readonly dev_ratio?: number;
   /** The positive class for binary metrics: `positive`, else the first label. */
   readonly positive: string;
   readonly ordinal?: boolean;
-  readonly structured_output?: boolean;
+  /** Ask the endpoint for a JSON schema response (default true); off for servers that reject it. */
+  readonly structured_output: boolean;
   readonly system?: string;
 }

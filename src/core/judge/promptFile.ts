@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { frontMatterSchema, KNOWN_KEYS, type JudgeConfig } from './frontMatter';
 import { extractVariables, type TemplateVariable } from './template';
 
@@ -99,7 +99,8 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
       ...(keyRange(key) ?? whole),
     });
   }
-  const parsed = frontMatterSchema.safeParse(raw);
+  // `labels:` with nothing after it is an empty list, reported as such rather than as a wrong type.
+  const parsed = frontMatterSchema.safeParse(raw.labels === null ? { ...raw, labels: [] } : raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0];
@@ -107,7 +108,7 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
       out.push({
         severity: 'error',
         code: missing ? 'missing-key' : 'invalid-value',
-        message: missing ? `Missing "${String(key)}": ${requiredHelp(String(key))}` : `${issue.path.join('.') || 'front matter'}: ${issue.message}`,
+        message: missing ? `Missing "${String(key)}": ${requiredHelp(String(key))}` : invalidMessage(issue.path.join('.'), issue.message),
         ...(missing ? whole : nodeRange(issue.path)),
       });
     }
@@ -122,13 +123,23 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
     labels = Object.keys(fm.labels).map((l) => l.trim());
     for (const [k, v] of Object.entries(fm.labels)) if (v) definitions[k.trim()] = v.trim();
   }
-  const rawLabels = raw.labels;
-  const booleans = (Array.isArray(rawLabels) ? rawLabels : []).filter((l) => typeof l === 'boolean');
-  if (booleans.length > 0) {
-    out.push({ severity: 'warning', code: 'boolean-label', message: `Labels ${booleans.join(', ')} were read as booleans and used as text; quote them ("true") to make that explicit.`, ...labelsRange });
+  // YAML reads `true` or `1` as a boolean or number; they work as labels, but quoting says so on purpose.
+  for (const node of labelNodes(doc)) {
+    if (!isScalar(node) || typeof node.value === 'string' || node.value === null || !node.range) continue;
+    out.push({
+      severity: 'warning',
+      code: 'non-string-label',
+      message: `The label ${String(node.value)} was read as a ${typeof node.value} and is used as the text "${String(node.value)}"; quote it ("${String(node.value)}") to make that explicit.`,
+      start: offset + node.range[0],
+      end: offset + node.range[1],
+    });
+  }
+  if (labels.length === 0) {
+    out.push({ severity: 'error', code: 'empty-labels', message: 'labels is empty: list at least two labels the judge may answer, e.g. labels: [pass, fail].', ...(keyRange('labels') ?? labelsRange) });
+    return null;
   }
   if (labels.some((l) => l.length === 0)) {
-    out.push({ severity: 'error', code: 'empty-label', message: 'A label is empty: every label needs a name.', ...labelsRange });
+    out.push({ severity: 'error', code: 'empty-label', message: 'A label is empty: give every label a name.', ...labelsRange });
     return null;
   }
   const distinct = [...new Set(labels)];
@@ -147,6 +158,21 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
   }
   const { labels: _l, positive: _p, ...rest } = fm;
   return { ...rest, labels, definitions, positive };
+}
+
+/** The label nodes as written: the items of a list, or the keys of a map. */
+function labelNodes(doc: Document): unknown[] {
+  if (!isMap(doc.contents)) return [];
+  const value = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'labels')?.value;
+  if (isSeq(value)) return value.items;
+  if (isMap(value)) return value.items.map((p) => p.key);
+  return [];
+}
+
+function invalidMessage(path: string, message: string): string {
+  const problem = message.replace(/\.$/, '');
+  if (!path) return `The front matter is not valid: ${problem}.`;
+  return problem.startsWith(`${path} `) ? `${problem}.` : `${path}: ${problem}.`;
 }
 
 function requiredHelp(key: string): string {

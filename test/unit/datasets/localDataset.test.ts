@@ -7,6 +7,7 @@ import { DatasetFileError } from '../../../src/core/datasets/datasetError';
 import { DEFAULT_DEV_RATIO, splitOf } from '../../../src/core/split';
 import { tempDir } from '../../support/tempDir';
 
+const EXPECTED_SPLITS = ['dev', 'test', 'dev', 'dev', 'test', 'test', 'dev', 'dev'];
 const fixture = path.join(__dirname, '..', '..', 'fixtures', 'halueval-1000.jsonl');
 
 describe('local datasets', () => {
@@ -22,7 +23,26 @@ describe('local datasets', () => {
   test('a broken JSONL line names the file and the line', async () => {
     const file = path.join(tempDir(), 'bad.jsonl');
     fs.writeFileSync(file, '{"id": 1, "l": "a"}\n\n{"id": 2, "l": "b"\n');
-    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && /bad\.jsonl:3: not valid JSON/.test(e.message));
+    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && e.line === 3 && /bad\.jsonl:3: not valid JSON \(.* at column 19\)\. Fix or remove that line\./.test(e.message));
+    fs.writeFileSync(file, '{"id": 1, "l": "a"}\n[1, 2]\n');
+    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), /bad\.jsonl:2: each line must be one JSON object/);
+  });
+
+  test('labels are trimmed text; empty, blank and null labels are unlabelled but kept', async () => {
+    const file = path.join(tempDir(), 'd.jsonl');
+    const lines = [{ id: 'a', l: ' yes ' }, { id: 'b', l: '' }, { id: 'c', l: '  ' }, { id: 'd', l: null }, { id: 'e' }, { id: 'f', l: 3 }, { id: 'g', l: true }];
+    fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\r\n'));
+    const d = await loadLocalDataset(file, { labelField: 'l' });
+    assert.deepEqual(d.rows.map((r) => r.humanLabel), ['yes', null, null, null, null, '3', 'true']);
+    assert.equal(d.labelled, 3);
+    assert.equal(d.unlabelled, 4);
+    assert.deepEqual([...d.labels], [['yes', 1], ['3', 1], ['true', 1]]);
+  });
+
+  test('an id field missing on a row names the file and line', async () => {
+    const file = path.join(tempDir(), 'ids.jsonl');
+    fs.writeFileSync(file, '{"ID": 1, "l": "a"}\n{"l": "b"}\n');
+    await assert.rejects(loadLocalDataset(file, { idField: 'ID', labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && /ids\.jsonl:2: this row has no id in "ID"/.test(e.message));
   });
 
   test('CSV with quoted newlines keeps line numbers right; BOM stripped; unlabelled rows counted', async () => {
@@ -48,8 +68,9 @@ describe('local datasets', () => {
     await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), /no row has the label field "label"\. Fields: id, x/);
     fs.writeFileSync(file, '{"id": "a", "label": "p"}\n{"id": "a", "label": "q"}\n');
     await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), /d\.jsonl:2: id "a" is already used on line 1/);
-    await assert.rejects(loadLocalDataset(path.join(dir, 'nope.jsonl'), { labelField: 'label' }), /no such file/);
-    await assert.rejects(loadLocalDataset(path.join(dir, 'x.txt'), { labelField: 'label' }), /unsupported file type/);
+    const nope = path.join(dir, 'nope.jsonl');
+    await assert.rejects(loadLocalDataset(nope, { labelField: 'label' }), (e: unknown) => e instanceof DatasetFileError && e.message.startsWith(nope) && /no such file/.test(e.message));
+    await assert.rejects(loadLocalDataset(path.join(dir, 'x.txt'), { labelField: 'label' }), /unsupported file type "\.txt"\. Prompt datasets can be \.jsonl or \.csv files/);
   });
 
   test('without ids, rows are numbered by line', async () => {
@@ -74,5 +95,14 @@ describe('splits', () => {
     assert.ok(Math.abs(dev / d.rows.length - DEFAULT_DEV_RATIO) < 0.05, `dev share ${dev / d.rows.length}`);
     assert.equal(splitOf('42'), splitOf('42'));
     assert.equal(splitOf('42', 0.05) === 'dev' || splitOf('42', 0.05) === 'test', true);
+  });
+
+  test('the same ids land in the same splits on every machine; a larger ratio only moves test rows to dev', () => {
+    // Pinned values: a change to the hash would silently reshuffle every user's dev/test split.
+    assert.deepEqual(['1', '2', '3', '4', '5', '6', '7', '8'].map((id) => splitOf(id)), EXPECTED_SPLITS);
+    const ids = Array.from({ length: 2000 }, (_, i) => `row-${i}`);
+    for (const id of ids) if (splitOf(id, 0.3) === 'dev') assert.equal(splitOf(id, 0.6), 'dev');
+    const share = ids.filter((id) => splitOf(id, 0.3) === 'dev').length / ids.length;
+    assert.ok(Math.abs(share - 0.3) < 0.05, `dev share ${share}`);
   });
 });

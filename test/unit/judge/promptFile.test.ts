@@ -48,8 +48,54 @@ describe('prompt file', () => {
     const one = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a]\n---\n{{x}}\n';
     const d1 = parsePromptFile(one).diagnostics.find((d) => d.code === 'too-few-labels')!;
     assert.equal(one.slice(d1.start, d1.end), '[a]');
-    assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: []\n---\n{{x}}\n').diagnostics.some((d) => d.code === 'too-few-labels'));
+    for (const empty of ['---\ndataset: d.jsonl\nlabel: l\nlabels: []\n---\n{{x}}\n', '---\ndataset: d.jsonl\nlabel: l\nlabels:\n---\n{{x}}\n']) {
+      const d = parsePromptFile(empty).diagnostics.find((x) => x.code === 'empty-labels')!;
+      assert.equal(empty.slice(d.start, d.end), 'labels', 'empty labels are reported on the key');
+    }
     assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\npositive: c\n---\n{{x}}\n').diagnostics.some((d) => d.code === 'unknown-positive'));
+  });
+
+  test('a missing key is reported on the opening --- line', () => {
+    const text = '---\ndataset: d.jsonl\nlabels: [a, b]\n---\n{{x}}\n';
+    const p = parsePromptFile(text);
+    const d = p.diagnostics.find((x) => x.code === 'missing-key')!;
+    assert.equal(text.slice(d.start, d.end), '---');
+    assert.match(d.message, /Missing "label": add `label: <field>`/);
+    assert.equal(p.config, null);
+  });
+
+  test('a bad nested value is reported on that node; wrong-typed labels explain the shape', () => {
+    const text = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\nrepeat: 0\nsplit: train\n---\n{{x}}\n';
+    const diags = parsePromptFile(text).diagnostics.filter((x) => x.code === 'invalid-value');
+    assert.deepEqual(diags.map((d) => text.slice(d.start, d.end)), ['0', 'train']);
+    const shape = '---\ndataset: d.jsonl\nlabel: l\nlabels: 3\n---\n{{x}}\n';
+    const d = parsePromptFile(shape).diagnostics.find((x) => x.code === 'invalid-value')!;
+    assert.equal(shape.slice(d.start, d.end), '3');
+    assert.match(d.message, /a list such as \[pass, fail\] or a map/);
+  });
+
+  test('boolean and number labels become text with a warning on each', () => {
+    const text = '---\ndataset: d.jsonl\nlabel: l\nlabels: [true, 1, b]\n---\n{{x}}\n';
+    const p = parsePromptFile(text);
+    assert.deepEqual(p.config?.labels, ['true', '1', 'b']);
+    const warnings = p.diagnostics.filter((d) => d.code === 'non-string-label');
+    assert.deepEqual(warnings.map((d) => [d.severity, text.slice(d.start, d.end)]), [['warning', 'true'], ['warning', '1']]);
+    assert.match(warnings[0]!.message, /quote it \("true"\)/);
+    const map = '---\ndataset: d.jsonl\nlabel: l\nlabels:\n  true: correct\n  false: wrong\n---\n{{x}}\n';
+    const m = parsePromptFile(map);
+    assert.deepEqual(m.config?.definitions, { true: 'correct', false: 'wrong' });
+    assert.equal(m.diagnostics.filter((d) => d.code === 'non-string-label').length, 2);
+  });
+
+  test('defaults: repeat 1, split all, structured output on, positive the first label', () => {
+    const p = parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [pass, fail]\n---\n{{x}}\n');
+    assert.equal(p.config?.repeat, 1);
+    assert.equal(p.config?.split, 'all');
+    assert.equal(p.config?.structured_output, true);
+    assert.equal(p.config?.positive, 'pass');
+    const q = parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [pass, fail]\npositive: fail\nordinal: true\nrepeat: 3\nsplit: dev\ndev_ratio: 0.5\n---\n{{x}}\n');
+    assert.deepEqual(q.diagnostics, []);
+    assert.deepEqual([q.config?.positive, q.config?.ordinal, q.config?.repeat, q.config?.split, q.config?.dev_ratio], ['fail', true, 3, 'dev', 0.5]);
   });
 
   test('bad YAML is reported at its position; no front matter at offset 0', () => {
@@ -84,6 +130,19 @@ describe('template', () => {
     assert.deepEqual(r.missing, ['nope', 'empty']);
   });
 
+  test('variables with inner spaces keep exact offsets; escaped ones are not variables', () => {
+    const text = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\nA {{  a.b  }} \\{{not}} {{c}}\n';
+    const p = parsePromptFile(text);
+    assert.deepEqual(p.variables.map((v) => [v.path, text.slice(v.start, v.end)]), [['a.b', '{{  a.b  }}'], ['c', '{{c}}']]);
+  });
+
+  test('a compiled template renders many rows independently', () => {
+    const render = compileTemplate('<{{a}}>{{b.c}}');
+    assert.deepEqual(render({ a: 1, b: { c: 'x' } }), { text: '<1>x', missing: [] });
+    assert.deepEqual(render({ a: { k: [1, 2] } }), { text: '<{"k":[1,2]}>', missing: ['b.c'] });
+    assert.deepEqual(render({ a: false, b: { c: '' } }), { text: '<false>', missing: [] });
+  });
+
   test('a field whose name holds dots is found as is', () => {
     assert.equal(renderTemplate('{{input.value}}', { 'input.value': 'flat' }).text, 'flat');
   });
@@ -100,5 +159,17 @@ describe('template', () => {
     assert.match(a.messages[0]!.content, /- yes: The response states something false/);
     assert.match(a.messages[1]!.content, /\[Query\]: Q\?/);
     assert.equal(systemMessage(p.config!), a.messages[0]!.content);
+    assert.deepEqual(a.missing, []);
+  });
+
+  test('messages: extra system instructions, labels without definitions, missing variables reported', () => {
+    const p = parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [pass, fail]\nsystem: Be strict.\n---\nAnswer: {{answer}}\n');
+    const { messages, missing } = buildJudgeMessages(p.config!, compileTemplate(p.body), {});
+    assert.match(messages[0]!.content, /"explanation".*"label"/);
+    assert.match(messages[0]!.content, /exactly one of: "pass", "fail"/);
+    assert.doesNotMatch(messages[0]!.content, /Labels:/);
+    assert.ok(messages[0]!.content.endsWith('Be strict.'));
+    assert.equal(messages[1]!.content, 'Answer:');
+    assert.deepEqual(missing, ['answer']);
   });
 });

@@ -1,0 +1,117 @@
+// The alignment workbench in a real VS Code: run a judge from the panel against a local OpenAI-compatible
+// server, read mismatches with their explanations, filter by a confusion-matrix cell, edit the prompt, run
+// again and compare the two runs (with a diff of the prompts). Screenshots in dark and light themes.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, Workbench } from '../../support/browser';
+import { folderUrl, REPO_ROOT, startCodeServer, type CodeServer } from '../../support/codeServer';
+import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
+import { copySample } from '../../support/workspace';
+
+const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
+const STRICT = 'Only answer "yes" when a claim is clearly false.';
+let llm: OpenAIServer;
+let server: CodeServer;
+let browser: Browser;
+let workspace: string;
+
+before(async () => {
+  assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
+  const rows = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ID: string; user_query: string; hallucination: string });
+  // First prompt: wrong on every 7th row. The stricter prompt fixes those and gets every 23rd row wrong instead.
+  llm = await startOpenAIServer({
+    responder: (input) => {
+      const index = rows.findIndex((r) => input.userText.includes(r.user_query));
+      const human = rows[index]?.hallucination ?? 'no';
+      const strict = input.userText.includes(STRICT);
+      const wrong = strict ? index % 23 === 0 : index % 7 === 3;
+      const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
+      return { answer: { label, explanation: `${strict ? 'Strict reading' : 'First reading'} of row ${rows[index]?.ID}: ${label === 'yes' ? 'a claim looks invented' : 'every claim checks out'}.` } };
+    },
+  });
+  workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, 'judgeAlign.concurrency': 16 });
+  server = await startCodeServer({ vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await llm?.close();
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+test('run from the workbench, filter by a confusion cell, edit, re-run and compare', { timeout: 240_000 }, async () => {
+  const wb = await Workbench.open(browser, folderUrl(server, workspace), 'workbench', { width: 1800, height: 1000 });
+  await wb.openFile('hallucination.judge.md');
+  await wb.codeLens('Run judge (200 labelled rows)').waitFor({ timeout: 60_000 });
+  await wb.codeLens('Workbench').click();
+  const view = wb.webview();
+  await view.locator('[data-testid=run]').waitFor({ timeout: 60_000 });
+  await view.locator('[data-testid=run]').click();
+  await view.locator('.count', { hasText: '200 of 200 rows' }).waitFor({ timeout: 90_000 });
+  await view.locator('[data-testid=progress]', { hasText: /Run #1 · completed/ }).waitFor({ timeout: 30_000 });
+  // 200 rows, every 7th (index % 7 === 3) wrong: 29 mismatches; mismatches are listed first, with explanations.
+  assert.equal(await view.locator('[data-testid=figures-all] .big').textContent(), '85.5%');
+  const first = view.locator('.vrow').first();
+  assert.match((await first.getAttribute('class')) ?? '', /mismatch/);
+  assert.match((await first.locator('.r3').textContent()) ?? '', /^First reading of row \d+: /);
+  await wb.screenshot('workbench-after-run');
+
+  await view.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]').click();
+  const cellCount = Number(await view.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]').textContent());
+  await view.locator('.count', { hasText: `${cellCount} of 200 rows · human no, judge yes` }).waitFor();
+  await view.locator('.vrow').first().click();
+  await view.locator('[data-testid=detail-explanation]', { hasText: 'First reading' }).waitFor();
+  await wb.runCommand('Notifications: Clear All Notifications');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await wb.page.waitForTimeout(500);
+  fs.copyFileSync(await wb.screenshot('workbench-filtered-dark'), path.join(REPO_ROOT, 'docs', 'workbench-dark.png'));
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+
+  await view.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]').click();
+  await view.locator('.count', { hasText: /^200 of 200 rows$/ }).waitFor();
+
+  // Edit the prompt on disk (as another tool would) and run again from the panel.
+  const promptFile = path.join(workspace, 'hallucination.judge.md');
+  fs.writeFileSync(promptFile, fs.readFileSync(promptFile, 'utf8').replace('Think about each factual claim', `${STRICT}\nThink about each factual claim`));
+  await wb.page.waitForTimeout(1500);
+  await view.locator('[data-testid=run]').click();
+  await view.locator('[data-testid=progress]', { hasText: /Run #2 · completed/ }).waitFor({ timeout: 90_000 });
+  await view.locator('[data-testid=compare]').click();
+  const result = view.locator('[data-testid=compare-result]');
+  await result.waitFor({ timeout: 30_000 });
+  // Rows wrong only under the first prompt are fixed (29 minus the overlap); rows wrong only under the strict one regressed.
+  const text = (await result.textContent()) ?? '';
+  assert.match(text, /Run #1 → #2: \+\d+\.\d pts/);
+  const fixed = Number(/(\d+) fixed/.exec(text)?.[1]);
+  const regressed = Number(/(\d+) regressed/.exec(text)?.[1]);
+  assert.ok(fixed >= 25 && regressed >= 5, `fixed ${fixed}, regressed ${regressed}`);
+  await view.locator('button.link.fixed').click();
+  await view.locator('.count', { hasText: new RegExp(`^${fixed} of 200 rows`) }).waitFor();
+  await wb.screenshot('workbench-compare');
+
+  await view.locator('[data-testid=diff-prompts]').click();
+  await wb.page.locator('.tab', { hasText: /run #1 ↔ run #2/ }).waitFor({ timeout: 30_000 });
+  await wb.page.locator('.monaco-diff-editor').first().waitFor();
+  await wb.screenshot('prompt-diff');
+
+  // Ctrl+K Ctrl+T: the colour theme picker.
+  await wb.page.keyboard.press('Control+K');
+  await wb.page.keyboard.press('Control+T');
+  await wb.page.locator('.quick-input-widget input').waitFor();
+  await wb.page.keyboard.type('Light Modern');
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 15_000 });
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
+  await wb.page.locator('.tab', { hasText: 'Judge: hallucination.judge.md' }).click();
+  await view.locator('[data-testid=compare-result]').waitFor();
+  await wb.runCommand('Notifications: Clear All Notifications');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await wb.page.waitForTimeout(500);
+  fs.copyFileSync(await wb.screenshot('workbench-light'), path.join(REPO_ROOT, 'docs', 'workbench-light.png'));
+  await wb.close();
+});
