@@ -1,6 +1,6 @@
 // The alignment workbench in a real VS Code: run a judge from the panel against a local OpenAI-compatible
 // server, read mismatches with their explanations, filter by a confusion-matrix cell, edit the prompt, run
-// again and compare the two runs (with a diff of the prompts). Screenshots in dark and light themes.
+// again and compare the two runs (with a diff of the prompts), reload the window and find the panel again.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -99,19 +99,17 @@ test('run from the workbench, filter by a confusion cell, edit, re-run and compa
   await wb.page.locator('.monaco-diff-editor').first().waitFor();
   await wb.screenshot('prompt-diff');
 
-  // Ctrl+K Ctrl+T: the colour theme picker.
-  await wb.page.keyboard.press('Control+K');
-  await wb.page.keyboard.press('Control+T');
-  await wb.page.locator('.quick-input-widget input').waitFor();
-  await wb.page.keyboard.type('Light Modern');
-  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 15_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
+  // Reload the window: the panel comes back through its serializer, with its filters.
+  await wb.runCommand('Developer: Reload Window');
+  await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await wb.page.locator('.tab', { hasText: 'Judge: hallucination.judge.md' }).click();
+  await view.locator('[data-testid=progress]', { hasText: /Run #2 · completed/ }).waitFor({ timeout: 60_000 });
+  await view.locator('[data-testid=compare]').click();
   await view.locator('[data-testid=compare-result]').waitFor();
   await wb.runCommand('Notifications: Clear All Notifications');
   await wb.runCommand('View: Toggle Maximize Editor Group');
   await wb.page.waitForTimeout(500);
-  fs.copyFileSync(await wb.screenshot('workbench-light'), path.join(REPO_ROOT, 'docs', 'workbench-light.png'));
+  assert.equal(await view.locator('[data-testid=filter-status]').evaluate((el) => (el as HTMLElement & { value: string }).value), 'fixed');
+  await wb.screenshot('workbench-after-reload');
   await wb.close();
 });
