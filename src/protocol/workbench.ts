@@ -84,6 +84,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('history'), history: z.array(runSummaryViewSchema) }),
   z.object({ type: z.literal('comparison'), comparison: comparisonViewSchema.nullable() }),
+  z.object({ type: z.literal('relabeled'), exampleId: z.string(), label: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
@@ -97,6 +98,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('compare'), baseRunId: z.number().int().nullable() }),
   z.object({ type: z.literal('diffPrompts'), baseRunId: z.number().int(), headRunId: z.number().int() }),
   z.object({ type: z.literal('export'), runId: z.number().int(), format: z.enum(['markdown', 'csv', 'json']) }),
+  z.object({ type: z.literal('relabel'), exampleId: z.string().min(1).max(500), label: z.string().min(1).max(200) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

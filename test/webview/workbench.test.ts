@@ -109,6 +109,20 @@ describe('workbench webview in Chromium', () => {
     await page.close();
   });
 
+  test('a row can be re-labelled from its detail: a typed message, then the row updates', async () => {
+    const page = await loaded();
+    await page.locator('.vrow').first().click();
+    const id = await page.locator('.vrow.selected').getAttribute('data-id');
+    const row = page.locator('[data-testid=relabel]');
+    const other = (await page.locator('.detail .labels strong').first().textContent()) === 'yes' ? 'no' : 'yes';
+    await row.locator(`vscode-button[data-label=${other}]`).click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'relabel', exampleId: id, label: other });
+    await postToPage(page, { type: 'relabeled', exampleId: id, label: other });
+    await page.locator('[data-testid=relabel]', { hasText: 'Saved.' }).waitFor();
+    assert.equal(await page.locator('.detail .labels strong').first().textContent(), other);
+    await page.close();
+  });
+
   test('trace text is shown as text: no element, no script, no link from data', async () => {
     const hostile = rows(3);
     hostile[0] = {

@@ -58,6 +58,7 @@ const model: Model = {
   error: null,
 };
 let promptPath = saved.promptPath;
+const relabelNote = new Set<string>();
 let shown: RowView[] = [];
 
 // ---- layout -------------------------------------------------------------------------------------------------
@@ -315,6 +316,15 @@ function renderDetail(): void {
     detail,
     h('h2', {}, `Row #${row.id} · ${row.split} · ${row.status}`),
     h('div', { class: 'labels' }, 'human ', h('strong', {}, row.human ?? '–'), ' · judge ', h('strong', {}, row.judge ?? '–'), row.latencyMs !== null ? h('span', { class: 'muted' }, ` · ${Math.round(row.latencyMs)} ms${row.cached ? ' (cached)' : ''}`) : null),
+    h(
+      'div',
+      { class: 'relabel', 'data-testid': 'relabel' },
+      h('span', { class: 'muted' }, 'Human label: '),
+      ...model.labels.map((label) =>
+        h('vscode-button', { secondary: label !== row.human, 'data-label': label, onclick: () => label !== row.human && channel.send({ type: 'relabel', exampleId: row.id, label }) }, label),
+      ),
+      relabelNote.has(row.id) ? h('span', { class: 'muted small' }, ' Saved. The next run scores this row against it (its answer comes from the cache).') : null,
+    ),
     h('h3', {}, row.status === 'failed' ? 'Why it failed' : "Judge's explanation"),
     h('pre', { class: 'text', 'data-testid': 'detail-explanation' }, row.status === 'failed' ? row.error ?? '' : row.explanation ?? ''),
     ...row.fields.flatMap(([name, value]) => [h('h3', {}, name), h('pre', { class: 'text' }, value)]),
@@ -414,6 +424,14 @@ channel.onMessage((m) => {
       renderCompare();
       renderRows();
       break;
+    case 'relabeled': {
+      relabelNote.add(m.exampleId);
+      model.rows = model.rows.map((r) =>
+        r.id === m.exampleId ? { ...r, human: m.label, status: r.status === 'failed' ? 'failed' : r.judge === m.label ? 'match' : 'mismatch' } : r,
+      );
+      renderRows();
+      break;
+    }
     case 'error':
       model.running = null;
       showError(m.message);

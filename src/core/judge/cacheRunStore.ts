@@ -1,4 +1,5 @@
 import type { Cache } from '../cache/cache';
+import { humanLabelOverrides } from '../datasets/labelOverrides';
 import { BatchWriter } from '../cache/batchWriter';
 import type { RunStore } from './runner';
 import { verdictKey } from './runner';
@@ -65,6 +66,10 @@ export class CacheRunStore implements RunStore {
 
   flush(): Promise<void> {
     return this.writer.flush();
+  }
+
+  async humanLabels(datasetPath: string, labelName: string): Promise<ReadonlyMap<string, string>> {
+    return this.cache.read((repos) => humanLabelOverrides(repos, datasetPath, labelName));
   }
 
   async finishRun(runId: number, status: RunStatus, totals: unknown): Promise<void> {

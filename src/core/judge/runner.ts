@@ -11,6 +11,8 @@ export interface RunStore {
   record(runId: number, verdict: VerdictRecord, response: CachedResponse | undefined): void;
   flush(): Promise<void>;
   finishRun(runId: number, status: RunStatus, totals: unknown): Promise<void>;
+  /** Human labels set in the editor for rows of a local file, by row id (they win over the file's). */
+  humanLabels?(datasetPath: string, labelName: string): Promise<ReadonlyMap<string, string>>;
 }
 
 export interface JudgeCaller {

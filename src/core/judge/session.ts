@@ -1,4 +1,5 @@
 import { loadLocalDataset, resolveDatasetPath, type LocalDataset } from '../datasets/localDataset';
+import { applyLabelOverrides } from '../datasets/labelOverrides';
 import { bySplit, computeFlips } from '../metrics/computeMetrics';
 import type { AlignmentMetrics, VerdictForMetrics } from '../metrics/computeMetrics';
 import { DEFAULT_DEV_RATIO } from '../split';
@@ -139,7 +140,9 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   const started = Date.now();
   const defaults = options.defaults ?? {};
   const overrides = options.overrides ?? {};
-  const loaded = await loadPromptForRun(options.promptPath, options.promptText);
+  const prompt = await loadPromptForRun(options.promptPath, options.promptText);
+  const editorLabels = (await options.store.humanLabels?.(prompt.datasetPath, prompt.config.label)) ?? new Map<string, string>();
+  const loaded = { ...prompt, dataset: applyLabelOverrides(prompt.dataset, editorLabels) };
   const { config } = loaded;
   const endpoint = resolveEndpoint(config, defaults, overrides);
   const split = overrides.split ?? config.split ?? 'all';

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import { toRowView } from '../../core/judge/rowViews';
+import { saveHumanLabel } from '../../core/datasets/labelOverrides';
 import { loadRunReport } from '../../core/judge/runReport';
 import type { RunTotals } from '../../core/judge/session';
 import { toMetricRows } from '../../core/judge/session';
@@ -114,6 +116,8 @@ export class WorkbenchPanel implements vscode.Disposable {
         return this.diffPrompts(message.baseRunId, message.headRunId);
       case 'export':
         return this.exportRun(message.runId, message.format);
+      case 'relabel':
+        return this.relabel(message.exampleId, message.label);
     }
   }
 
@@ -225,6 +229,19 @@ export class WorkbenchPanel implements vscode.Disposable {
     this.post({ type: 'comparison', comparison: view });
   }
 
+  /** A human label set from the panel: kept in the cache (the file is left as it is) and used by the next run. */
+  private async relabel(exampleId: string, label: string): Promise<void> {
+    const { state } = await this.promptState();
+    const config = state.parsed.config;
+    const row = state.dataset?.rows.find((r) => r.id === exampleId);
+    if (!config || !state.datasetPath || !row) throw new Error(`Row ${exampleId} is not in the dataset any more: reload the workbench.`);
+    if (!config.labels.includes(label)) throw new Error(`"${label}" is not one of the labels of this prompt (${config.labels.join(', ')}).`);
+    const cache = await this.deps.cacheHost.get();
+    await saveHumanLabel(cache, { datasetPath: state.datasetPath, row, labelName: config.label, label, author: annotator() });
+    this.deps.log.info(`Row ${exampleId} of ${state.datasetPath}: human label set to "${label}" (was "${row.humanLabel ?? 'none'}").`);
+    this.post({ type: 'relabeled', exampleId, label });
+  }
+
   private async diffPrompts(baseRunId: number, headRunId: number): Promise<void> {
     const name = path.basename(this.promptUri.fsPath);
     await vscode.commands.executeCommand(
@@ -259,6 +276,15 @@ export class WorkbenchPanel implements vscode.Disposable {
     WorkbenchPanel.panels.delete(this.promptUri.fsPath);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
+  }
+}
+
+/** Who labels: the OS user, which is what a teammate would recognise in the cache or a pushed label. */
+function annotator(): string {
+  try {
+    return os.userInfo().username || 'vscode';
+  } catch {
+    return 'vscode';
   }
 }
 

@@ -99,11 +99,32 @@ test('run from the workbench, filter by a confusion cell, edit, re-run and compa
   await wb.page.locator('.monaco-diff-editor').first().waitFor();
   await wb.screenshot('prompt-diff');
 
+  // Re-label a mismatched row from its detail, as a person who finds the human label wrong.
+  await wb.page.locator('.tab', { hasText: 'Judge: hallucination.judge.md' }).click();
+  await view.locator('[data-testid=filter-status]').evaluate((el) => {
+    (el as HTMLElement & { value: string }).value = 'mismatch';
+    el.dispatchEvent(new Event('change'));
+  });
+  const mismatch = view.locator('.vrow').first();
+  await mismatch.click();
+  const judged = (await view.locator('.detail .labels strong').nth(1).textContent()) ?? '';
+  await view.locator(`[data-testid=relabel] vscode-button[data-label="${judged}"]`).click();
+  await view.locator('[data-testid=relabel]', { hasText: 'Saved.' }).waitFor({ timeout: 30_000 });
+  const before = Number((await view.locator('[data-testid=figures-all] .big').textContent())?.replace('%', ''));
+  await view.locator('[data-testid=run]').click();
+  await view.locator('[data-testid=progress]', { hasText: /Run #3 · completed/ }).waitFor({ timeout: 90_000 });
+  const after = Number((await view.locator('[data-testid=figures-all] .big').textContent())?.replace('%', ''));
+  assert.ok(Math.abs(after - before - 0.5) < 0.01, `one more match out of 200: ${before}% → ${after}%`);
+  await view.locator('[data-testid=filter-status]').evaluate((el) => {
+    (el as HTMLElement & { value: string }).value = 'fixed';
+    el.dispatchEvent(new Event('change'));
+  });
+
   // Reload the window: the panel comes back through its serializer, with its filters.
   await wb.runCommand('Developer: Reload Window');
   await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await wb.page.locator('.tab', { hasText: 'Judge: hallucination.judge.md' }).click();
-  await view.locator('[data-testid=progress]', { hasText: /Run #2 · completed/ }).waitFor({ timeout: 60_000 });
+  await view.locator('[data-testid=progress]', { hasText: /Run #3 · completed/ }).waitFor({ timeout: 60_000 });
   await view.locator('[data-testid=compare]').click();
   await view.locator('[data-testid=compare-result]').waitFor();
   await wb.runCommand('Notifications: Clear All Notifications');

@@ -154,3 +154,28 @@ describe('judge session: runner, cache, metrics', async () => {
     cache.close();
   });
 });
+
+describe('labels set in the editor', async () => {
+  const server = await startOpenAIServer();
+  after(() => server.close());
+
+  test('a human label saved in the cache wins over the file, and the re-run pays nothing', async () => {
+    const { saveHumanLabel } = await import('../../../src/core/datasets/labelOverrides');
+    const { loadLocalDataset } = await import('../../../src/core/datasets/localDataset');
+    const ws = workspace(10);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache);
+    server.setResponder(() => ({ answer: { label: 'yes', explanation: 'always yes' } }));
+    const first = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl } });
+    const dataset = await loadLocalDataset(path.join(ws.dir, 'rows.jsonl'), { idField: 'ID', labelField: 'hallucination' });
+    const wrong = dataset.rows.find((r) => r.humanLabel === 'no')!;
+    await saveHumanLabel(cache, { datasetPath: path.join(ws.dir, 'rows.jsonl'), row: wrong, labelName: 'hallucination', label: 'yes', author: 'ana' });
+    const before = server.requests.length;
+    const second = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl } });
+    server.setResponder(undefined);
+    assert.equal(server.requests.length, before, 'answers come from the cache');
+    assert.equal(second.totals.metrics.all.matches, first.totals.metrics.all.matches + 1);
+    assert.equal(second.verdicts.find((v) => v.exampleId === wrong.id)?.humanLabel, 'yes');
+    cache.close();
+  });
+});

@@ -93,6 +93,18 @@ export function annotationsRepository(db: Database) {
         [datasetId, name],
       ).map(toAnnotation);
     },
+    /** The newest HUMAN label per example under `name`, keyed by the example's external id. */
+    latestHumanLabels(datasetId: number, name: string): Map<string, string> {
+      const rows = all(
+        db,
+        `SELECT e.external_id AS external_id, a.label AS label FROM annotations a JOIN examples e ON e.id = a.example_id
+         WHERE e.dataset_id = ? AND a.name = ? AND a.annotator_kind = 'HUMAN' AND a.label IS NOT NULL ORDER BY a.updated_at, a.id`,
+        [datasetId, name],
+      );
+      const out = new Map<string, string>();
+      for (const r of rows) out.set(String(r.external_id), String(r.label));
+      return out;
+    },
     names(datasetId: number): string[] {
       return all(db, 'SELECT DISTINCT a.name FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? ORDER BY a.name', [datasetId]).map((r) =>
         String(r.name),
