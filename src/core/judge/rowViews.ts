@@ -11,8 +11,12 @@ function display(value: unknown): string {
   return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
 }
 
-/** What the workbench shows for a verdict: labels, status, explanation, and the prompt's variables. */
+/**
+ * What the workbench shows for a verdict: labels, status, explanation, and the example's fields: the prompt's
+ * variables first (what the judge saw), then every other top-level field.
+ */
 export function toRowView(v: VerdictRecord, row: DatasetRow | undefined, variables: readonly string[]): RowView {
+  const rest = row ? Object.keys(row.data).filter((k) => !variables.includes(k)) : [];
   return {
     id: v.exampleId,
     split: v.split,
@@ -21,7 +25,7 @@ export function toRowView(v: VerdictRecord, row: DatasetRow | undefined, variabl
     status: verdictStatus(v),
     explanation: v.explanation,
     error: v.error,
-    fields: variables.map((name) => [name, display(row ? lookupPath(row.data, name) : undefined)] as [string, string]),
+    fields: [...variables, ...rest].map((name) => [name, display(row ? lookupPath(row.data, name) : undefined)] as [string, string]),
     latencyMs: v.latencyMs,
     cached: v.cached,
   };
