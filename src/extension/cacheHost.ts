@@ -8,6 +8,7 @@ import { readSettings } from './settings';
 export class CacheHost implements vscode.Disposable {
   private opening: Promise<Cache> | undefined;
   private openedPath: string | undefined;
+  private opened: Cache | undefined;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -19,6 +20,11 @@ export class CacheHost implements vscode.Disposable {
     if (!folder) return undefined;
     const configured = readSettings(folder).cachePath;
     return path.isAbsolute(configured) ? configured : path.join(folder.uri.fsPath, configured);
+  }
+
+  /** The cache if it is already open, without opening it (and so without loading sql.js). */
+  peek(): Cache | undefined {
+    return this.opened;
   }
 
   async get(): Promise<Cache> {
@@ -38,6 +44,7 @@ export class CacheHost implements vscode.Disposable {
       this.opening = Cache.open(file, { wasmPath: this.wasmPath }).then(
         (cache) => {
           this.log.info(`Opened cache ${file} in ${Date.now() - started} ms`);
+          this.opened = cache;
           return cache;
         },
         (err: unknown) => {
@@ -53,6 +60,7 @@ export class CacheHost implements vscode.Disposable {
     const pending = this.opening;
     this.opening = undefined;
     this.openedPath = undefined;
+    this.opened = undefined;
     void pending?.then((c) => c.close(), () => undefined);
   }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isSqlJsLoaded } from '../core/cache/sqljs';
+import { humanLabelOverrides } from '../core/datasets/labelOverrides';
 import { ActiveRuns } from './activeRuns';
 import { CacheHost } from './cacheHost';
 import { JudgeCodeLensProvider } from './codeLens';
@@ -17,6 +18,7 @@ import { JudgeRunCommands } from './commands/runJudge';
 import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
 import { WORKBENCH_VIEW_TYPE, WorkbenchPanel, type WorkbenchDependencies } from './workbench/workbenchPanel';
 import { PROMPT_SNAPSHOT_SCHEME, PromptSnapshotProvider } from './workbench/promptSnapshots';
+import { ANNOTATE_VIEW_ID, AnnotationViewProvider } from './annotate/annotationView';
 
 /** What the extension hands to tests and to other extensions. */
 export interface JudgeAlignApi {
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   };
   const cacheHost = push(new CacheHost(log, path.join(context.extensionPath, 'dist', 'sql-wasm.wasm')));
   const documents = push(new PromptDocuments(log));
+  documents.setLabelSource((datasetPath, labelName) => cacheHost.peek()?.read((repos) => humanLabelOverrides(repos, datasetPath, labelName)) ?? new Map());
   const activeRuns = push(new ActiveRuns());
   const summaries = new RunSummaries(context.workspaceState);
   push({ dispose: () => summaries.dispose() });
@@ -58,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   push(vscode.window.registerWebviewPanelSerializer(WORKBENCH_VIEW_TYPE, WorkbenchPanel.serializer(workbench)));
   push(vscode.workspace.registerTextDocumentContentProvider(PROMPT_SNAPSHOT_SCHEME, new PromptSnapshotProvider(cacheHost)));
 
+  const annotate = new AnnotationViewProvider(context.extensionUri, log, cacheHost, documents, context.workspaceState);
+  push(vscode.window.registerWebviewViewProvider(ANNOTATE_VIEW_ID, annotate, { webviewOptions: { retainContextWhenHidden: true } }));
+
   const command = (id: string, fn: (...args: never[]) => unknown) => push(vscode.commands.registerCommand(id, fn));
   command('judgeAlign.runJudge', (uri?: vscode.Uri) => runs.run(uri, 'all'));
   command('judgeAlign.runJudgeDev', (uri?: vscode.Uri) => runs.run(uri, 'dev'));
@@ -75,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     if (!target || !target.fsPath.endsWith('.judge.md')) return void vscode.window.showInformationMessage('Open a *.judge.md prompt file to open its workbench.');
     WorkbenchPanel.createOrShow(workbench, target);
   });
+  command('judgeAlign.annotate', (uri?: vscode.Uri) => annotate.show(uri ?? (vscode.window.activeTextEditor?.document.languageId === 'judge-prompt' ? vscode.window.activeTextEditor.document.uri : undefined)));
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
   command('judgeAlign.clearApiKey', async () => {
     await apiKeys.clear();

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parsePromptFile, type ParsedPromptFile } from '../core/judge/promptFile';
 import { loadLocalDataset, resolveDatasetPath, type LocalDataset } from '../core/datasets/localDataset';
+import { applyLabelOverrides } from '../core/datasets/labelOverrides';
 
 export interface PromptState {
   readonly parsed: ParsedPromptFile;
@@ -23,6 +24,21 @@ export class PromptDocuments implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly watcher: vscode.FileSystemWatcher;
   readonly onDidChangeDatasets = this.changed.event;
+
+  /**
+   * Labels set in the editor (kept in the cache) for a dataset file. Consulted only when the cache is already
+   * open, so opening a prompt never loads sql.js.
+   */
+  private labelSource: ((datasetPath: string, labelName: string) => ReadonlyMap<string, string>) | undefined;
+
+  setLabelSource(source: (datasetPath: string, labelName: string) => ReadonlyMap<string, string>): void {
+    this.labelSource = source;
+  }
+
+  /** Editor labels changed: lenses, diagnostics and views recount. */
+  labelsChanged(): void {
+    this.changed.fire();
+  }
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.watcher = vscode.workspace.createFileSystemWatcher('**/*.{jsonl,csv}');
@@ -59,7 +75,9 @@ export class PromptDocuments implements vscode.Disposable {
       };
     }
     try {
-      const dataset = await this.load(datasetPath, config.id, config.label);
+      const fromFile = await this.load(datasetPath, config.id, config.label);
+      const edited = this.labelSource?.(datasetPath, config.label);
+      const dataset = edited && edited.size > 0 ? applyLabelOverrides(fromFile, edited) : fromFile;
       return { parsed, datasetPath, dataset, datasetError: undefined };
     } catch (err) {
       return { parsed, datasetPath, dataset: undefined, datasetError: err instanceof Error ? err.message : String(err) };

@@ -102,12 +102,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+import { parseWith, type ParseResult } from './parse';
 
-function parseWith<T>(schema: z.ZodType<T>, data: unknown): ParseResult<T> {
-  const r = schema.safeParse(data);
-  return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ') };
-}
-
+export type { ParseResult };
 export const parseHostMessage = (data: unknown): ParseResult<HostMessage> => parseWith(hostMessageSchema, data);
 export const parseWebviewMessage = (data: unknown): ParseResult<WebviewMessage> => parseWith(webviewMessageSchema, data);

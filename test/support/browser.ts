@@ -53,11 +53,23 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    // Right after a (re)load the palette can open before the commands are listed: try twice.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      try {
+        await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        await this.page.keyboard.press('Escape');
+        if (attempt === 2) {
+          await this.screenshot('command-not-found');
+          throw err;
+        }
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 

@@ -40,6 +40,7 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
       const theme = (url.searchParams.get('theme') ?? 'dark') as Theme;
+      const bundle = url.searchParams.get('bundle') === 'annotate' ? 'annotate' : 'workbench';
       const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(`<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -53,7 +54,7 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
     setState: (s) => { window.__state = s; },
   });
 </script></head><body class="vscode-${theme}"><div id="app"></div>
-<script type="module" src="/webview/workbench.js"></script></body></html>`);
+<script type="module" src="/webview/${bundle}.js"></script></body></html>`);
       return;
     }
     const file = path.join(dist, path.normalize(url.pathname));
@@ -70,9 +71,9 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-export async function openWorkbench(browser: Browser, baseUrl: string, theme: Theme = 'dark', size = { width: 1280, height: 820 }): Promise<Page> {
+export async function openWorkbench(browser: Browser, baseUrl: string, theme: Theme = 'dark', size = { width: 1280, height: 820 }, bundle: 'workbench' | 'annotate' = 'workbench'): Promise<Page> {
   const page = await browser.newPage({ viewport: size, colorScheme: theme });
-  await page.goto(`${baseUrl}/?theme=${theme}`);
+  await page.goto(`${baseUrl}/?theme=${theme}&bundle=${bundle}`);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return page;
 }

@@ -6,7 +6,7 @@ import { webviewCsp } from './csp';
  * The panel's page: no inline script without the nonce, nothing remote, styles and fonts only from the
  * extension's dist folder (webview.cspSource).
  */
-export function workbenchHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'workbench' | 'annotate'): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...p)).toString();
   const csp = webviewCsp(webview.cspSource, nonce);
@@ -22,7 +22,7 @@ export function workbenchHtml(webview: vscode.Webview, extensionUri: vscode.Uri,
 </head>
 <body>
 <div id="app" aria-busy="true"></div>
-<script type="module" nonce="${nonce}" src="${asset('webview', 'workbench.js')}"></script>
+<script type="module" nonce="${nonce}" src="${asset('webview', `${bundle}.js`)}"></script>
 </body>
 </html>`;
 }

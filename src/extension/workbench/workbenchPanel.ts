@@ -1,5 +1,4 @@
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRow } from '../../core/cache/repositories/runs';
@@ -18,9 +17,10 @@ import { parseWebviewMessage, type ComparisonView, type HostMessage, type Metric
 import type { CacheHost } from '../cacheHost';
 import type { JudgeRunCommands } from '../commands/runJudge';
 import { showError } from '../errors';
+import { annotator } from '../annotator';
 import type { PromptDocuments } from '../promptDocuments';
 import { readSettings } from '../settings';
-import { workbenchHtml } from './html';
+import { webviewHtml } from './html';
 import { PromptSnapshotProvider } from './promptSnapshots';
 
 export const WORKBENCH_VIEW_TYPE = 'judgeAlign.workbench';
@@ -79,7 +79,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   ) {
     WorkbenchPanel.panels.set(promptUri.fsPath, this);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'judge-align.svg');
-    panel.webview.html = workbenchHtml(panel.webview, deps.extensionUri, panel.title);
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, panel.title, 'workbench');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -240,6 +240,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     await saveHumanLabel(cache, { datasetPath: state.datasetPath, row, labelName: config.label, label, author: annotator() });
     this.deps.log.info(`Row ${exampleId} of ${state.datasetPath}: human label set to "${label}" (was "${row.humanLabel ?? 'none'}").`);
     this.post({ type: 'relabeled', exampleId, label });
+    this.deps.documents.labelsChanged();
   }
 
   private async diffPrompts(baseRunId: number, headRunId: number): Promise<void> {
@@ -276,15 +277,6 @@ export class WorkbenchPanel implements vscode.Disposable {
     WorkbenchPanel.panels.delete(this.promptUri.fsPath);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
-  }
-}
-
-/** Who labels: the OS user, which is what a teammate would recognise in the cache or a pushed label. */
-function annotator(): string {
-  try {
-    return os.userInfo().username || 'vscode';
-  } catch {
-    return 'vscode';
   }
 }
 

@@ -105,6 +105,23 @@ export function annotationsRepository(db: Database) {
       for (const r of rows) out.set(String(r.external_id), String(r.label));
       return out;
     },
+    /** Every HUMAN annotation under `name`, by example external id, then by author. */
+    humanByAuthor(datasetId: number, name: string): Map<string, Map<string, AnnotationRow>> {
+      const rows = all(
+        db,
+        `SELECT a.*, e.external_id AS external_id FROM annotations a JOIN examples e ON e.id = a.example_id
+         WHERE e.dataset_id = ? AND a.name = ? AND a.annotator_kind = 'HUMAN' ORDER BY a.updated_at, a.id`,
+        [datasetId, name],
+      );
+      const out = new Map<string, Map<string, AnnotationRow>>();
+      for (const r of rows) {
+        const key = String(r.external_id);
+        const byAuthor = out.get(key) ?? new Map<string, AnnotationRow>();
+        byAuthor.set(String(r.author), toAnnotation(r));
+        out.set(key, byAuthor);
+      }
+      return out;
+    },
     names(datasetId: number): string[] {
       return all(db, 'SELECT DISTINCT a.name FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? ORDER BY a.name', [datasetId]).map((r) =>
         String(r.name),

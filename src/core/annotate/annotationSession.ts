@@ -1,0 +1,189 @@
+import type { Cache } from '../cache/cache';
+import type { AnnotationRow } from '../cache/repositories/annotations';
+import { fileDatasetKey } from '../datasets/labelOverrides';
+import type { LocalDataset } from '../datasets/localDataset';
+import { annotatorAgreement, labelProgress, orderQueue, type LabelProgress, type QueueItem, type QueueOrder } from './queue';
+
+export interface AnnotationTarget {
+  readonly datasetPath: string;
+  readonly dataset: LocalDataset;
+  /** The annotation name: the prompt's `label` field. */
+  readonly name: string;
+  readonly labels: readonly string[];
+  /** The judge's latest verdicts for these rows, by row id. */
+  readonly judge: ReadonlyMap<string, { label: string | null; explanation: string | null }>;
+}
+
+interface Mine {
+  readonly label: string | null;
+  readonly note: string | null;
+  readonly needsReview: boolean;
+}
+
+interface UndoStep {
+  readonly id: string;
+  readonly before: Mine | null;
+  readonly position: number;
+}
+
+export interface AnnotationView {
+  readonly position: number;
+  readonly total: number;
+  readonly id: string;
+  readonly data: Record<string, unknown>;
+  readonly fileLabel: string | null;
+  readonly mine: Mine | null;
+  readonly others: { author: string; label: string | null }[];
+  readonly current: string | null;
+  readonly judge: { label: string | null; explanation: string | null } | null;
+}
+
+/**
+ * One person labelling one dataset under one annotation name: the queue, where they are in it, and an undo
+ * stack. Every change is written to the cache at once (a HUMAN annotation with author and time).
+ */
+export class AnnotationSession {
+  private order: string[] = [];
+  private position = 0;
+  private readonly undoStack: UndoStep[] = [];
+  private byAuthor = new Map<string, Map<string, AnnotationRow>>();
+  private readonly rows: Map<string, LocalDataset['rows'][number]>;
+
+  constructor(
+    private readonly cache: Cache,
+    readonly target: AnnotationTarget,
+    readonly author: string,
+    private queueOrder: QueueOrder = 'unlabelled',
+  ) {
+    this.rows = new Map(target.dataset.rows.map((r) => [r.id, r]));
+    this.reload();
+    this.order = orderQueue(this.items(), queueOrder, (i) => this.labelOf(i));
+  }
+
+  get orderName(): QueueOrder {
+    return this.queueOrder;
+  }
+
+  setOrder(order: QueueOrder): void {
+    this.queueOrder = order;
+    this.order = orderQueue(this.items(), order, (i) => this.labelOf(i));
+    this.position = 0;
+  }
+
+  /** Jumps to the first row of the queue without a label (where to resume). */
+  resume(): void {
+    const first = this.order.findIndex((id) => this.currentLabel(id) === null);
+    this.position = first === -1 ? 0 : first;
+  }
+
+  view(): AnnotationView | null {
+    const id = this.order[this.position];
+    const row = id === undefined ? undefined : this.rows.get(id);
+    if (!id || !row) return null;
+    const authors = this.byAuthor.get(id) ?? new Map<string, AnnotationRow>();
+    const mine = authors.get(this.author);
+    return {
+      position: this.position,
+      total: this.order.length,
+      id,
+      data: row.data,
+      fileLabel: row.humanLabel,
+      mine: mine ? { label: mine.label, note: mine.note, needsReview: mine.needsReview } : null,
+      others: [...authors.values()].filter((a) => a.author !== this.author).map((a) => ({ author: a.author, label: a.label })),
+      current: this.currentLabel(id),
+      judge: this.target.judge.get(id) ?? null,
+    };
+  }
+
+  progress(): LabelProgress {
+    return labelProgress(this.target.labels, this.order.map((id) => this.currentLabel(id)));
+  }
+
+  agreement() {
+    return annotatorAgreement(this.target.labels, this.items());
+  }
+
+  canUndo(): boolean {
+    return this.undoStack.length > 0;
+  }
+
+  move(delta: number): void {
+    this.position = Math.max(0, Math.min(this.order.length - 1, this.position + delta));
+  }
+
+  async label(label: string): Promise<void> {
+    if (!this.target.labels.includes(label)) throw new Error(`"${label}" is not one of ${this.target.labels.join(', ')}.`);
+    const view = this.view();
+    if (!view) return;
+    await this.save(view.id, { label, note: view.mine?.note ?? null, needsReview: view.mine?.needsReview ?? false });
+    this.move(1);
+  }
+
+  async toggleReview(): Promise<void> {
+    const view = this.view();
+    if (!view) return;
+    await this.save(view.id, { label: view.mine?.label ?? null, note: view.mine?.note ?? null, needsReview: !(view.mine?.needsReview ?? false) });
+  }
+
+  async setNote(note: string): Promise<void> {
+    const view = this.view();
+    if (!view) return;
+    const text = note.trim() || null;
+    if (text === (view.mine?.note ?? null)) return;
+    await this.save(view.id, { label: view.mine?.label ?? null, note: text, needsReview: view.mine?.needsReview ?? false });
+  }
+
+  /** Takes back the last change (label, review flag or note), and goes back to that row. */
+  async undo(): Promise<void> {
+    const step = this.undoStack.pop();
+    if (!step) return;
+    await this.write(step.id, step.before);
+    this.position = step.position;
+  }
+
+  private async save(id: string, next: Mine): Promise<void> {
+    const previous = this.byAuthor.get(id)?.get(this.author);
+    this.undoStack.push({ id, before: previous ? { label: previous.label, note: previous.note, needsReview: previous.needsReview } : null, position: this.position });
+    await this.write(id, next);
+  }
+
+  private async write(id: string, state: Mine | null): Promise<void> {
+    const row = this.rows.get(id)!;
+    await this.cache.write((repos) => {
+      const datasetId = repos.datasets.ensure(fileDatasetKey(this.target.datasetPath));
+      const [exampleId] = repos.examples.upsertMany(datasetId, [{ externalId: id, input: null, output: null, fields: row.data }]).ids;
+      if (state === null) repos.annotations.remove(exampleId!, this.target.name, this.author);
+      else repos.annotations.upsert({ exampleId: exampleId!, name: this.target.name, label: state.label, note: state.note, needsReview: state.needsReview, annotatorKind: 'HUMAN', author: this.author });
+    });
+    this.reload();
+  }
+
+  private reload(): void {
+    this.byAuthor = this.cache.read((repos) => {
+      const ds = repos.datasets.get(fileDatasetKey(this.target.datasetPath));
+      return ds ? repos.annotations.humanByAuthor(ds.id, this.target.name) : new Map<string, Map<string, AnnotationRow>>();
+    });
+  }
+
+  private newest(id: string): string | null {
+    let best: AnnotationRow | undefined;
+    for (const a of this.byAuthor.get(id)?.values() ?? []) if (a.label !== null && (!best || a.updatedAt >= best.updatedAt)) best = a;
+    return best?.label ?? null;
+  }
+
+  private currentLabel(id: string): string | null {
+    return this.newest(id) ?? this.rows.get(id)?.humanLabel ?? null;
+  }
+
+  private labelOf(item: QueueItem): string | null {
+    return this.currentLabel(item.id);
+  }
+
+  private items(): QueueItem[] {
+    return this.target.dataset.rows.map((r) => {
+      const byAuthor = new Map<string, string>();
+      for (const [author, a] of this.byAuthor.get(r.id) ?? []) if (a.label !== null) byAuthor.set(author, a.label);
+      return { id: r.id, fileLabel: r.humanLabel, byAuthor, judgeLabel: this.target.judge.get(r.id)?.label ?? null };
+    });
+  }
+}

@@ -1,0 +1,57 @@
+// Messages between the annotation view (webview) and the extension host, checked on both ends.
+import { z } from 'zod';
+import { parseWith } from './parse';
+
+const order = z.enum(['unlabelled', 'disagreements', 'balanced']);
+
+export const annotateTargetSchema = z.object({ promptPath: z.string(), name: z.string(), annotation: z.string() });
+
+export const annotateStateSchema = z.object({
+  targets: z.array(annotateTargetSchema),
+  target: annotateTargetSchema.nullable(),
+  labels: z.array(z.string()),
+  order,
+  author: z.string(),
+  example: z
+    .object({
+      position: z.number(),
+      total: z.number(),
+      id: z.string(),
+      /** Field name and display text (clipped); the first two are rendered as Markdown, safely. */
+      fields: z.array(z.tuple([z.string(), z.string()])),
+      fileLabel: z.string().nullable(),
+      mine: z.object({ label: z.string().nullable(), note: z.string().nullable(), needsReview: z.boolean() }).nullable(),
+      others: z.array(z.object({ author: z.string(), label: z.string().nullable() })),
+      current: z.string().nullable(),
+      judge: z.object({ label: z.string().nullable(), explanation: z.string().nullable() }).nullable(),
+    })
+    .nullable(),
+  progress: z.object({ labelled: z.number(), total: z.number(), perLabel: z.record(z.string(), z.number()), unbalanced: z.string().nullable() }),
+  annotators: z.object({ authors: z.tuple([z.string(), z.string()]), n: z.number(), agreement: z.number(), kappa: z.number().nullable() }).nullable(),
+  judgeKappa: z.number().nullable(),
+  canUndo: z.boolean(),
+  message: z.string().nullable(),
+});
+export type AnnotateState = z.infer<typeof annotateStateSchema>;
+
+export const annotateHostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: annotateStateSchema }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type AnnotateHostMessage = z.infer<typeof annotateHostMessageSchema>;
+
+export const annotateViewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('selectTarget'), promptPath: z.string() }),
+  z.object({ type: z.literal('setOrder'), order }),
+  z.object({ type: z.literal('label'), label: z.string().min(1).max(200) }),
+  z.object({ type: z.literal('move'), delta: z.number().int().min(-1000).max(1000) }),
+  z.object({ type: z.literal('undo') }),
+  z.object({ type: z.literal('toggleReview') }),
+  z.object({ type: z.literal('note'), text: z.string().max(10_000) }),
+]);
+export type AnnotateViewMessage = z.infer<typeof annotateViewMessageSchema>;
+
+
+export const parseAnnotateHostMessage = (d: unknown) => parseWith(annotateHostMessageSchema, d);
+export const parseAnnotateViewMessage = (d: unknown) => parseWith(annotateViewMessageSchema, d);

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { AnnotateState } from '../../src/protocol/annotate';
+import { launchBrowser } from '../support/browser';
+import { REPO_ROOT } from '../support/codeServer';
+import { openWorkbench, posted, postToPage, serveDist } from './harness';
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveDist>>;
+const shots = path.join(REPO_ROOT, 'test-results', 'screenshots', 'webview');
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'annotate.js')), 'build first: npm run build');
+  fs.mkdirSync(shots, { recursive: true });
+  browser = await launchBrowser();
+  server = await serveDist();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function state(fields: [string, string][]): AnnotateState {
+  return {
+    targets: [{ promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination' }],
+    target: { promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination' },
+    labels: ['yes', 'no'],
+    order: 'unlabelled',
+    author: 'ana',
+    example: { position: 4, total: 200, id: '5', fields, fileLabel: null, mine: null, others: [{ author: 'bo', label: 'no' }], current: 'no', judge: { label: 'yes', explanation: 'A claim looks invented.' } },
+    progress: { labelled: 14, total: 200, perLabel: { yes: 1, no: 13 }, unbalanced: 'Only 1 rows are "yes" against 13 of the most common label.' },
+    annotators: { authors: ['ana', 'bo'], n: 12, agreement: 0.83, kappa: 0.61 },
+    judgeKappa: 0.44,
+    canUndo: true,
+    message: null,
+  };
+}
+
+test('the annotation view renders trace Markdown safely: HTML and scripts as text, links inert', async () => {
+  const page = await openWorkbench(browser, server.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await postToPage(page, {
+    type: 'state',
+    state: state([
+      ['user_query', '**Bold** question with <img src=x onerror=alert(1)> and <script>alert(2)</script> and [a link](javascript:alert(3)) and [site](https://example.com) ![pic](https://example.com/p.png)'],
+      ['chatgpt_response', '</script><b>not bold</b>\n\n- item one\n- item two'],
+      ['meta', '<iframe src="https://example.com"></iframe>'],
+    ]),
+  });
+  await page.locator('[data-testid=example] .md').first().waitFor();
+  assert.equal(await page.locator('[data-testid=example] img, [data-testid=example] script, [data-testid=example] iframe, [data-testid=example] a, [data-testid=example] b').count(), 0);
+  assert.equal(await page.locator('.md strong', { hasText: 'Bold' }).count(), 1, 'Markdown emphasis is rendered');
+  assert.equal(await page.locator('.md li').count(), 2);
+  const text = (await page.locator('[data-testid=example]').textContent()) ?? '';
+  assert.ok(text.includes('<img src=x onerror=alert(1)>'));
+  assert.ok(text.includes('<b>not bold</b>'));
+  assert.ok(text.includes('<iframe src="https://example.com"></iframe>'));
+  assert.equal(await page.locator('.inert-link').count(), 1, 'the https link is inert text; the javascript: one is not a link at all');
+  assert.match((await page.locator('[data-testid=nudge]').textContent()) ?? '', /Only 1 rows are "yes"/);
+  assert.match((await page.locator('[data-testid=agreement]').textContent()) ?? '', /Annotators ana & bo: κ 0\.61.*Judge: κ 0\.44/);
+  await page.screenshot({ path: path.join(shots, 'annotate.png') });
+  await page.waitForTimeout(200);
+  assert.equal(dialogs, 0);
+  await page.close();
+});
+
+test('keys label, skip, go back, undo and flag for review', async () => {
+  const page = await openWorkbench(browser, server.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  await postToPage(page, { type: 'state', state: state([['user_query', 'q'], ['chatgpt_response', 'a']]) });
+  await page.locator('[data-testid=example]').waitFor();
+  await page.locator('.help').click();
+  for (const key of ['1', '2', 'ArrowRight', 'ArrowLeft', 'u', 'r', 's', '9']) await page.keyboard.press(key);
+  const sent = (await posted(page)).slice(1);
+  assert.deepEqual(sent, [
+    { type: 'label', label: 'yes' },
+    { type: 'label', label: 'no' },
+    { type: 'move', delta: 1 },
+    { type: 'move', delta: -1 },
+    { type: 'undo' },
+    { type: 'toggleReview' },
+    { type: 'move', delta: 1 },
+  ]);
+  await page.close();
+});

@@ -1,0 +1,155 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import { parseAnnotateHostMessage, parseAnnotateViewMessage, type AnnotateHostMessage, type AnnotateState, type AnnotateViewMessage } from '../../src/protocol/annotate';
+import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
+import { renderMarkdown } from '../shared/markdown';
+import { createChannel } from '../shared/messaging';
+import css from './annotate.css';
+
+const style = document.createElement('style');
+style.textContent = css;
+document.head.appendChild(style);
+
+const channel = createChannel<AnnotateHostMessage, AnnotateViewMessage, Record<string, never>>(parseAnnotateHostMessage, parseAnnotateViewMessage, (e) => showError(e));
+const app = document.getElementById('app')!;
+const errorBar = h('div', { class: 'error', role: 'alert', hidden: true });
+const top = h('div', { class: 'top' });
+const progressBox = h('section', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
+const card = h('section', { class: 'card', 'data-testid': 'example' });
+const help = h(
+  'p',
+  { class: 'help' },
+  'Keys: ',
+  h('kbd', {}, '1'),
+  '–',
+  h('kbd', {}, '9'),
+  ' label · ',
+  h('kbd', {}, '→'),
+  '/',
+  h('kbd', {}, 's'),
+  ' skip · ',
+  h('kbd', {}, '←'),
+  ' back · ',
+  h('kbd', {}, 'u'),
+  ' undo · ',
+  h('kbd', {}, 'r'),
+  ' needs review · ',
+  h('kbd', {}, 'n'),
+  ' note',
+);
+app.append(errorBar, top, progressBox, card, help);
+app.removeAttribute('aria-busy');
+let state: AnnotateState | null = null;
+let note: (HTMLElement & { value: string }) | null = null;
+
+function send(m: AnnotateViewMessage): void {
+  errorBar.hidden = true;
+  channel.send(m);
+}
+
+function showError(message: string): void {
+  errorBar.hidden = false;
+  replaceChildren(errorBar, icon('error'), ` ${message}`);
+}
+
+function select(testid: string, options: [string, string][], value: string, onChange: (v: string) => void): HTMLElement {
+  const el = h('vscode-single-select', { 'data-testid': testid, 'aria-label': testid });
+  for (const [v, label] of options) el.appendChild(h('vscode-option', { value: v, selected: v === value }, label));
+  el.addEventListener('change', () => onChange((el as unknown as { value: string }).value));
+  return el;
+}
+
+function render(s: AnnotateState): void {
+  state = s;
+  replaceChildren(
+    top,
+    select('target', s.targets.map((t) => [t.promptPath, `${t.name} · ${t.annotation}`] as [string, string]), s.target?.promptPath ?? '', (v) => send({ type: 'selectTarget', promptPath: v })),
+    select('order', [['unlabelled', 'Unlabelled first'], ['disagreements', 'Judge disagreements first'], ['balanced', 'Balanced random sample']], s.order, (v) => send({ type: 'setOrder', order: v as AnnotateState['order'] })),
+  );
+  const p = s.progress;
+  replaceChildren(
+    progressBox,
+    h('div', { class: 'bar' }, h('div', { class: 'fill', style: `width: ${p.total ? (p.labelled / p.total) * 100 : 0}%` })),
+    h('div', {}, h('strong', {}, `${p.labelled} of ${p.total}`), ' labelled · ', ...s.labels.flatMap((l, i) => [i ? ' · ' : '', `${l}: ${p.perLabel[l] ?? 0}`])),
+    p.unbalanced ? h('div', { class: 'nudge', 'data-testid': 'nudge' }, icon('warning'), ` ${p.unbalanced}`) : null,
+    h(
+      'div',
+      { class: 'muted small', 'data-testid': 'agreement' },
+      s.annotators ? `Annotators ${s.annotators.authors[0]} & ${s.annotators.authors[1]}: κ ${fixed2(s.annotators.kappa)} (${percent(s.annotators.agreement)} on ${s.annotators.n} rows) · ` : '',
+      `Judge: κ ${fixed2(s.judgeKappa)}`,
+      s.annotators ? ' (the annotators\u2019 agreement is the ceiling to aim for)' : '',
+    ),
+  );
+  renderCard(s);
+}
+
+function renderCard(s: AnnotateState): void {
+  const e = s.example;
+  if (!e) return replaceChildren(card, h('p', { class: 'muted' }, s.message ?? 'Nothing to label here.'));
+  note = h('vscode-textarea', { 'data-testid': 'note', rows: 2, placeholder: 'Note (optional; saved when you leave the field)' }) as HTMLElement & { value: string };
+  note.value = e.mine?.note ?? '';
+  note.addEventListener('change', () => send({ type: 'note', text: note!.value }));
+  const labelButtons = s.labels.map((label, i) =>
+    h(
+      'vscode-button',
+      { secondary: e.current !== label, 'data-label': label, title: `Key ${i + 1}`, onclick: () => send({ type: 'label', label }) },
+      i < 9 ? `${i + 1} · ${label}` : label,
+    ),
+  );
+  const fields = e.fields.map(([name, value], i) => {
+    const body = h('div', { class: i < 2 ? 'md' : 'text' });
+    if (i < 2) renderMarkdown(body, value);
+    else body.textContent = value;
+    return h('details', { open: i < 2 ? true : undefined }, h('summary', {}, name), body);
+  });
+  replaceChildren(
+    card,
+    h('div', { class: 'meta' }, h('strong', {}, `${e.position + 1} / ${e.total}`), h('span', { class: 'muted' }, ` · row ${e.id}`), e.mine?.needsReview ? h('span', { class: 'badge review', 'data-testid': 'review' }, 'needs review') : null),
+    h(
+      'div',
+      { class: 'labels', 'data-testid': 'labels' },
+      'Label: ',
+      h('strong', { 'data-testid': 'current' }, e.current ?? 'none'),
+      e.mine?.label ? h('span', { class: 'muted' }, ` (yours)`) : e.fileLabel ? h('span', { class: 'muted' }, ' (from the file)') : null,
+      ...e.others.map((o) => h('span', { class: 'muted' }, ` · ${o.author}: ${o.label ?? '–'}`)),
+    ),
+    h('div', { class: 'buttons' }, ...labelButtons),
+    e.judge ? h('div', { class: 'judge' }, h('div', {}, 'Judge: ', h('strong', {}, e.judge.label ?? 'failed')), e.judge.explanation ? h('div', { class: 'muted explanation' }, e.judge.explanation) : null) : null,
+    ...fields,
+    note,
+    h(
+      'div',
+      { class: 'buttons' },
+      h('vscode-button', { secondary: true, onclick: () => send({ type: 'move', delta: -1 }) }, icon('arrow-left'), ' Back'),
+      h('vscode-button', { secondary: true, onclick: () => send({ type: 'move', delta: 1 }) }, 'Skip ', icon('arrow-right')),
+      h('vscode-button', { secondary: true, disabled: !s.canUndo, onclick: () => send({ type: 'undo' }) }, icon('discard'), ' Undo'),
+      h('vscode-button', { secondary: true, onclick: () => send({ type: 'toggleReview' }) }, icon('flag'), e.mine?.needsReview ? ' Reviewed' : ' Needs review'),
+    ),
+  );
+}
+
+document.addEventListener('keydown', (event) => {
+  const typing = (event.target as HTMLElement).closest('vscode-textarea, textarea, input, vscode-single-select');
+  if (typing) {
+    if (event.key === 'Escape') (document.activeElement as HTMLElement | null)?.blur();
+    return;
+  }
+  if (!state?.example || event.ctrlKey || event.metaKey || event.altKey) return;
+  const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
+  if (digit >= 0 && state.labels[digit]) send({ type: 'label', label: state.labels[digit]! });
+  else if (event.key === 'ArrowRight' || event.key === 's' || event.key === 'j') send({ type: 'move', delta: 1 });
+  else if (event.key === 'ArrowLeft' || event.key === 'k') send({ type: 'move', delta: -1 });
+  else if (event.key === 'u') send({ type: 'undo' });
+  else if (event.key === 'r') send({ type: 'toggleReview' });
+  else if (event.key === 'n') note?.focus();
+  else return;
+  event.preventDefault();
+});
+
+channel.onMessage((m) => {
+  if (m.type === 'state') render(m.state);
+  else showError(m.message);
+});
+channel.send({ type: 'ready' });
