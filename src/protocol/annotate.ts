@@ -4,7 +4,7 @@ import { parseWith } from './parse';
 
 const order = z.enum(['unlabelled', 'disagreements', 'balanced']);
 
-export const annotateTargetSchema = z.object({ promptPath: z.string(), name: z.string(), annotation: z.string() });
+export const annotateTargetSchema = z.object({ promptPath: z.string(), name: z.string(), annotation: z.string(), editable: z.boolean() });
 
 export const annotateStateSchema = z.object({
   targets: z.array(annotateTargetSchema),
@@ -42,7 +42,9 @@ export type AnnotateHostMessage = z.infer<typeof annotateHostMessageSchema>;
 
 export const annotateViewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('selectTarget'), promptPath: z.string() }),
+  z.object({ type: z.literal('selectTarget'), promptPath: z.string(), annotation: z.string() }),
+  z.object({ type: z.literal('newAnnotation') }),
+  z.object({ type: z.literal('renameLabel') }),
   z.object({ type: z.literal('setOrder'), order }),
   z.object({ type: z.literal('label'), label: z.string().min(1).max(200) }),
   z.object({ type: z.literal('move'), delta: z.number().int().min(-1000).max(1000) }),

@@ -25,8 +25,8 @@ after(async () => {
 
 function state(fields: [string, string][]): AnnotateState {
   return {
-    targets: [{ promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination' }],
-    target: { promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination' },
+    targets: [{ promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination', editable: false }],
+    target: { promptPath: '/ws/h.judge.md', name: 'h.judge.md', annotation: 'hallucination', editable: false },
     labels: ['yes', 'no'],
     order: 'unlabelled',
     author: 'ana',

@@ -65,8 +65,22 @@ function render(s: AnnotateState): void {
   state = s;
   replaceChildren(
     top,
-    select('target', s.targets.map((t) => [t.promptPath, `${t.name} · ${t.annotation}`] as [string, string]), s.target?.promptPath ?? '', (v) => send({ type: 'selectTarget', promptPath: v })),
+    select(
+      'target',
+      s.targets.map((t, i) => [String(i), `${t.name} · ${t.annotation}${t.editable ? ' (made here)' : ''}`] as [string, string]),
+      String(s.targets.findIndex((t) => t.promptPath === s.target?.promptPath && t.annotation === s.target?.annotation)),
+      (v) => {
+        const t = s.targets[Number(v)];
+        if (t) send({ type: 'selectTarget', promptPath: t.promptPath, annotation: t.annotation });
+      },
+    ),
     select('order', [['unlabelled', 'Unlabelled first'], ['disagreements', 'Judge disagreements first'], ['balanced', 'Balanced random sample']], s.order, (v) => send({ type: 'setOrder', order: v as AnnotateState['order'] })),
+    h(
+      'div',
+      { class: 'buttons' },
+      h('vscode-button', { secondary: true, 'data-testid': 'new-annotation', onclick: () => send({ type: 'newAnnotation' }) }, icon('add'), ' New annotation'),
+      h('vscode-button', { secondary: true, 'data-testid': 'rename-label', onclick: () => send({ type: 'renameLabel' }) }, icon('edit'), ' Rename or merge labels'),
+    ),
   );
   const p = s.progress;
   replaceChildren(

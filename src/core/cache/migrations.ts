@@ -96,6 +96,18 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // 2: annotations defined in the editor (not by a prompt file): their kind and labels, per dataset.
+  `
+  CREATE TABLE label_configs(
+    name TEXT NOT NULL,
+    dataset_key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('categorical', 'binary', 'score')),
+    labels_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (dataset_key, name)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

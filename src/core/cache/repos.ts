@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { annotationsRepository } from './repositories/annotations';
 import { datasetsRepository } from './repositories/datasets';
 import { examplesRepository } from './repositories/examples';
+import { labelConfigsRepository } from './repositories/labelConfigs';
 import { responsesRepository } from './repositories/responses';
 import { runsRepository } from './repositories/runs';
 import { sourcesRepository } from './repositories/sources';
@@ -28,6 +29,7 @@ export function makeRepositories(db: Database) {
     runs: runsRepository(db),
     verdicts: verdictsRepository(db),
     responses: responsesRepository(db),
+    labelConfigs: labelConfigsRepository(db),
     stats(): CacheStats {
       const count = (table: string) => Number(scalar(db, `SELECT COUNT(*) FROM ${table}`) ?? 0);
       return {

@@ -5,6 +5,7 @@ import type { QueueOrder } from '../../core/annotate/queue';
 import type { RunTotals } from '../../core/judge/session';
 import { parseAnnotateViewMessage, type AnnotateHostMessage, type AnnotateState, type AnnotateViewMessage } from '../../protocol/annotate';
 import { annotator } from '../annotator';
+import { countLabel, createLabelConfig, labelsFor, listLabelConfigs, renameLabel, type LabelKind } from '../../core/annotate/labelConfigs';
 import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
@@ -18,6 +19,8 @@ interface Target {
   readonly promptPath: string;
   readonly name: string;
   readonly annotation: string;
+  /** Made in the editor (its labels can be renamed and merged here), not by the prompt file. */
+  readonly editable: boolean;
 }
 
 /** The side panel where a person labels examples one at a time, keyboard first. */
@@ -68,13 +71,17 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     switch (m.type) {
       case 'ready': {
         this.targets = await this.findTargets();
-        const last = this.state.get<string>(LAST_TARGET);
-        const pick = this.targets.find((t) => t.promptPath === last) ?? this.targets[0];
-        if (pick) return this.select(pick.promptPath);
+        const last = this.state.get<{ promptPath: string; annotation: string }>(LAST_TARGET);
+        const pick = this.targets.find((t) => t.promptPath === last?.promptPath && t.annotation === last?.annotation) ?? this.targets[0];
+        if (pick) return this.select(pick.promptPath, pick.annotation);
         return this.publish();
       }
       case 'selectTarget':
-        return this.select(m.promptPath);
+        return this.select(m.promptPath, m.annotation);
+      case 'newAnnotation':
+        return this.newAnnotation();
+      case 'renameLabel':
+        return this.renameLabel();
       case 'setOrder':
         s?.setOrder(m.order as QueueOrder);
         break;
@@ -102,16 +109,77 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
 
   private async findTargets(): Promise<Target[]> {
     const files = await vscode.workspace.findFiles('**/*.judge.md', '**/node_modules/**', 200);
+    const cache = await this.cacheHost.get();
     const out: Target[] = [];
     for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
       const doc = await vscode.workspace.openTextDocument(uri);
-      const config = this.documents.parse(doc).config;
-      if (config) out.push({ promptPath: uri.fsPath, name: vscode.workspace.asRelativePath(uri), annotation: config.label });
+      const state = await this.documents.state(doc);
+      const config = state.parsed.config;
+      if (!config) continue;
+      const name = vscode.workspace.asRelativePath(uri);
+      out.push({ promptPath: uri.fsPath, name, annotation: config.label, editable: false });
+      if (state.datasetPath) for (const c of listLabelConfigs(cache, state.datasetPath)) out.push({ promptPath: uri.fsPath, name, annotation: c.name, editable: true });
     }
     return out;
   }
 
-  private async select(promptPath: string): Promise<void> {
+  /** A new annotation on the current dataset: name, kind and labels asked with VS Code's own inputs. */
+  private async newAnnotation(): Promise<void> {
+    const current = this.session?.target;
+    if (!current || !this.target) throw new Error('Choose a prompt first: the new annotation labels the rows of its dataset.');
+    const name = await vscode.window.showInputBox({ title: 'New annotation (1/3): name', prompt: 'What the label measures, e.g. helpfulness', validateInput: (v) => (v.trim() ? undefined : 'Give it a name.') });
+    if (!name) return;
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: 'categorical', description: 'two to nine named labels' },
+        { label: 'binary', description: 'exactly two labels, e.g. pass, fail' },
+        { label: 'score', description: 'a range of whole numbers, e.g. 1-5' },
+      ],
+      { title: 'New annotation (2/3): kind' },
+    );
+    if (!kind) return;
+    const spec = await vscode.window.showInputBox({
+      title: 'New annotation (3/3): labels',
+      prompt: kind.label === 'score' ? 'The range, e.g. 1-5' : 'Labels separated by commas, e.g. helpful, not_helpful',
+      validateInput: (v) => {
+        try {
+          labelsFor(kind.label as LabelKind, v);
+          return undefined;
+        } catch (err) {
+          return err instanceof Error ? err.message : String(err);
+        }
+      },
+    });
+    if (spec === undefined) return;
+    const cache = await this.cacheHost.get();
+    await createLabelConfig(cache, current.datasetPath, name, kind.label as LabelKind, labelsFor(kind.label as LabelKind, spec));
+    this.targets = await this.findTargets();
+    await this.select(this.target.promptPath, name.trim());
+  }
+
+  /** Renames a label, or merges it into another, after saying how many annotations change. */
+  private async renameLabel(): Promise<void> {
+    const current = this.session?.target;
+    if (!current || !this.target?.editable) {
+      void vscode.window.showInformationMessage('These labels come from the prompt file: rename them in its `labels:` front matter. Labels of annotations made here (New annotation) can be renamed and merged here.');
+      return;
+    }
+    const from = await vscode.window.showQuickPick([...current.labels], { title: 'Rename or merge a label: which label?' });
+    if (!from) return;
+    const to = (await vscode.window.showInputBox({ title: `Rename "${from}" to`, prompt: 'A new name, or an existing label to merge into', value: from }))?.trim();
+    if (!to || to === from) return;
+    const cache = await this.cacheHost.get();
+    const count = countLabel(cache, current.datasetPath, current.name, from);
+    const verb = current.labels.includes(to) ? `Merge "${from}" into "${to}"` : `Rename "${from}" to "${to}"`;
+    const ok = await vscode.window.showWarningMessage(`${verb}? ${count} existing annotation${count === 1 ? '' : 's'} will change.`, { modal: true }, verb.split(' ')[0]!);
+    if (!ok) return;
+    const changed = await renameLabel(cache, current.datasetPath, current.name, from, to);
+    this.log.info(`${verb} in ${current.name}: ${changed} annotations updated.`);
+    this.documents.labelsChanged();
+    await this.select(this.target.promptPath, current.name);
+  }
+
+  private async select(promptPath: string, annotation?: string): Promise<void> {
     if (!this.targets.some((t) => t.promptPath === promptPath)) this.targets = await this.findTargets();
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(promptPath));
     const state = await this.documents.state(document);
@@ -126,12 +194,17 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     });
     const judge = new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
     this.judgeKappa = latest?.totals?.metrics?.all?.kappa ?? null;
-    const target: AnnotationTarget = { datasetPath: state.datasetPath, dataset: state.dataset, name: config.label, labels: config.labels, judge };
+    const custom = annotation && annotation !== config.label ? listLabelConfigs(cache, state.datasetPath).find((c) => c.name === annotation) : undefined;
+    const target: AnnotationTarget = custom
+      ? // An annotation made here has no labels in the file and no judge for it.
+        { datasetPath: state.datasetPath, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
+      : { datasetPath: state.datasetPath, dataset: state.dataset, name: config.label, labels: config.labels, judge };
+    if (custom) this.judgeKappa = null;
     this.fieldOrder = { first: [...new Set(state.parsed.variables.map((v) => v.path.split('.')[0]!))], hidden: config.label };
     this.session = new AnnotationSession(cache, target, annotator(), this.session?.orderName ?? 'unlabelled');
     this.session.resume();
-    this.target = this.targets.find((t) => t.promptPath === promptPath);
-    await this.state.update(LAST_TARGET, promptPath);
+    this.target = this.targets.find((t) => t.promptPath === promptPath && t.annotation === target.name);
+    await this.state.update(LAST_TARGET, { promptPath, annotation: target.name });
     this.publish();
   }
 

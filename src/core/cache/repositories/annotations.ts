@@ -122,6 +122,17 @@ export function annotationsRepository(db: Database) {
       }
       return out;
     },
+    /** Renames (or, when `to` is already used, merges) a label of one annotation across a dataset. */
+    renameLabel(datasetId: number, name: string, from: string, to: string): number {
+      db.run(
+        `UPDATE annotations SET label = ?, updated_at = ? WHERE name = ? AND label = ? AND example_id IN (SELECT id FROM examples WHERE dataset_id = ?)`,
+        [to, now(), name, from, datasetId],
+      );
+      return db.getRowsModified();
+    },
+    countLabel(datasetId: number, name: string, label: string): number {
+      return Number(one(db, 'SELECT COUNT(*) AS n FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? AND a.name = ? AND a.label = ?', [datasetId, name, label])?.n ?? 0);
+    },
     names(datasetId: number): string[] {
       return all(db, 'SELECT DISTINCT a.name FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? ORDER BY a.name', [datasetId]).map((r) =>
         String(r.name),
