@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from './runCommand';
 import { compareCommand } from './compareCommand';
+import { parsePullArgs, pullCommand } from './pullCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import type { Split } from '../core/judge/runTypes';
 
@@ -10,6 +11,9 @@ Usage:
   judge-align run <file.judge.md> [options]     run the judge over the labelled rows
   judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--json]
                                                 what changed between two runs (default: the last two)
+  judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
+                                                pull annotated traces from the sources in judge-align.sources.json
+                                                (Phoenix, Langfuse) into the cache; --full re-reads everything
 
 Options for run:
   --split all|dev|test        which rows (default: the prompt's split, else all)
@@ -25,7 +29,7 @@ Options for run:
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
                               metrics.confusion, metrics.errors, mismatches, failed, ...)
 
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL.
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY.
 Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
 `;
@@ -38,6 +42,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await runCommand(parseRunArgs(rest), out, err);
       case 'compare':
         return await compareCommand(parseCompareArgs(rest), out);
+      case 'pull':
+        return await pullCommand(parsePullArgs(rest), out, err);
       case undefined:
       case 'help':
       case '--help':
@@ -64,7 +70,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError'].includes(name);
+  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {

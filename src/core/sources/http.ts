@@ -7,11 +7,11 @@ export type SourceKind = 'phoenix' | 'langsmith' | 'langfuse' | 'arize';
 
 /** How each source's key is set: the message for a 401 names exactly this. */
 export const KEY_HINTS: Record<SourceKind, string> = {
-  phoenix: 'set PHOENIX_API_KEY, or run "Judge Align: Pull Annotated Traces..." and enter the Phoenix API key',
-  langsmith: 'set LANGSMITH_API_KEY, or run "Judge Align: Pull Annotated Traces..." and enter the LangSmith API key',
+  phoenix: 'set PHOENIX_API_KEY to an API key of that Phoenix instance',
+  langsmith: 'set LANGSMITH_API_KEY',
   langfuse:
-    'set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (both from the same Langfuse project), or run "Judge Align: Pull Annotated Traces..." and enter them',
-  arize: 'set ARIZE_API_KEY, or run "Judge Align: Pull Annotated Traces..." and enter the Arize AX API key',
+    'set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (both from the same Langfuse project)',
+  arize: 'set ARIZE_API_KEY',
 };
 
 /** The platform refused the key (401) or the key may not see this project (403). */

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { Cache } from '../core/cache/cache';
+import { PullCancelledError, SourceAuthError } from '../core/sources/http';
+import { langfuseSource } from '../core/sources/langfuse/langfuseSource';
+import { phoenixSource } from '../core/sources/phoenix/phoenixSource';
+import { pullSource, type PlatformSource } from '../core/sources/pull';
+import { readSourcesFile, SOURCES_FILE, type SourceConfig } from '../core/sources/sourcesFile';
+import { saveSourceBatch } from '../core/sources/store';
+import { findCachePath } from './cachePath';
+import { ExitCode, UsageError } from './exitCodes';
+
+export interface PullArgs {
+  /** Source names from judge-align.sources.json; all of them when empty. */
+  readonly sources: string[];
+  readonly workspace: string;
+  readonly cache?: string;
+  readonly full: boolean;
+  readonly json: boolean;
+}
+
+export function parsePullArgs(args: string[], cwd = process.cwd()): PullArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, cache: { type: 'string' }, full: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
+  }
+  return { sources: parsed.positionals, workspace: parsed.values.workspace ?? cwd, cache: parsed.values.cache, full: parsed.values.full === true, json: parsed.values.json === true };
+}
+
+/** Keys come from the environment only: the CLI has no secret storage, and the sources file never holds keys. */
+export function platformFromEnv(config: SourceConfig, env: NodeJS.ProcessEnv = process.env): PlatformSource {
+  switch (config.kind) {
+    case 'phoenix':
+      return phoenixSource(config, { endpoint: config.endpoint, ...(env.PHOENIX_API_KEY ? { apiKey: env.PHOENIX_API_KEY } : {}) });
+    case 'langfuse':
+      return langfuseSource(config, { endpoint: config.endpoint, publicKey: env.LANGFUSE_PUBLIC_KEY, secretKey: env.LANGFUSE_SECRET_KEY });
+    default:
+      throw new UsageError(`Source "${config.name}": pulling from ${config.kind} is not available yet; use Phoenix or Langfuse, or import an export file with judge-align import.`);
+  }
+}
+
+export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const file = readSourcesFile(args.workspace);
+  if (file.sources.length === 0) throw new UsageError(`No sources in ${SOURCES_FILE} under ${args.workspace}: add one (see the README, "Pulling annotated traces").`);
+  const unknown = args.sources.filter((n) => !file.sources.some((s) => s.name === n));
+  if (unknown.length > 0) throw new UsageError(`No source named ${unknown.map((n) => `"${n}"`).join(', ')} in ${SOURCES_FILE}; it has ${file.sources.map((s) => `"${s.name}"`).join(', ')}.`);
+  const chosen = args.sources.length > 0 ? file.sources.filter((s) => args.sources.includes(s.name)) : file.sources;
+  const cache = await Cache.open(args.cache ?? findCachePath(undefined, args.workspace));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const results = [];
+  try {
+    for (const config of chosen) {
+      const result = await pullSource({
+        cache,
+        config,
+        source: platformFromEnv(config, env),
+        save: saveSourceBatch,
+        signal: controller.signal,
+        full: args.full,
+        onProgress: (p) => {
+          if (!args.json) err.write(`\r${config.name}: ${p.pages} pages, ${p.examples} rows (${p.inserted} new, ${p.updated} changed)`);
+        },
+      });
+      if (!args.json) err.write('\n');
+      results.push(result);
+      if (!args.json) out.write(`${config.name} -> ${result.dataset}: ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged, ${result.annotations} labels updated\n`);
+    }
+  } catch (e) {
+    if (e instanceof PullCancelledError) {
+      err.write(`\njudge-align: ${e.message}\n`);
+      return ExitCode.Cancelled;
+    }
+    if (e instanceof SourceAuthError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    cache.close();
+  }
+  if (args.json) out.write(`${JSON.stringify({ sources: results })}\n`);
+  return ExitCode.Ok;
+}
