@@ -1,3 +1,4 @@
+import { retryAfterMs as headerRetryAfterMs, sleep as abortableSleep } from '../retry';
 /**
  * Shared failure handling for every platform source: which HTTP failures are worth retrying, how long to wait
  * (Retry-After first), and the errors a person can act on (which key is wrong, where to set it).
@@ -79,13 +80,9 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || (status >= 500 && status <= 599);
 }
 
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable (no cap here: the policy caps). */
 export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return headerRetryAfterMs({ get: (name) => (name === 'retry-after' ? (value ?? null) : null) }, now, Infinity);
 }
 
 export function backoffMs(attempt: number, policy: RetryPolicy, retryAfter: number | undefined): number {
@@ -93,18 +90,10 @@ export function backoffMs(attempt: number, policy: RetryPolicy, retryAfter: numb
   return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 }
 
+/** Waits, or rejects with PullCancelledError as soon as the pull is cancelled. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new PullCancelledError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new PullCancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return abortableSleep(ms, signal).catch(() => {
+    throw new PullCancelledError();
   });
 }
 

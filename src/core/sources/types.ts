@@ -1,5 +1,7 @@
+import type { AnnotatorKind } from '../cache/repositories/annotations';
+
 /** Who made an annotation: ground truth comes only from HUMAN ones. */
-export type AnnotatorKind = 'HUMAN' | 'LLM' | 'CODE';
+export type { AnnotatorKind };
 
 /** One label (or score) on one example, as a source reported it. */
 export interface SourceAnnotation {

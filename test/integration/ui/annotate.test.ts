@@ -1,39 +1,29 @@
 // Labelling by hand in a real VS Code: 20 examples with the keyboard alone, a window reload in the middle,
 // every label kept, and the workbench then counting them as ground truth.
-import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, Workbench } from '../../support/browser';
-import { folderUrl, REPO_ROOT, startCodeServer, type CodeServer } from '../../support/codeServer';
-import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
-import { copySample } from '../../support/workspace';
+import { Workbench } from '../../support/browser';
+import { folderUrl } from '../../support/codeServer';
+import { startUiSession, type UiSession } from '../../support/uiSession';
 
-const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
-let llm: OpenAIServer;
-let server: CodeServer;
-let browser: Browser;
-let workspace: string;
+let ui: UiSession;
 
 before(async () => {
-  assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
-  llm = await startOpenAIServer({ latencyMs: 2 });
-  workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, 'judgeAlign.concurrency': 16 });
-  // The first 30 rows lose their human label: they are what needs labelling.
-  const data = path.join(workspace, 'halueval-200.jsonl');
-  const lines = fs.readFileSync(data, 'utf8').trim().split('\n').map((l, i) => (i < 30 ? JSON.stringify({ ...JSON.parse(l), hallucination: '' }) : l));
-  fs.writeFileSync(data, lines.join('\n') + '\n');
-  server = await startCodeServer({ vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-  browser = await launchBrowser();
+  ui = await startUiSession({
+    llm: { latencyMs: 2 },
+    workspaceSettings: { 'judgeAlign.concurrency': 16 },
+    userSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
+    // The first 30 rows lose their human label: they are what needs labelling.
+    prepare: (workspace) => {
+      const data = path.join(workspace, 'halueval-200.jsonl');
+      const lines = fs.readFileSync(data, 'utf8').trim().split('\n').map((l, i) => (i < 30 ? JSON.stringify({ ...JSON.parse(l), hallucination: '' }) : l));
+      fs.writeFileSync(data, lines.join('\n') + '\n');
+    },
+  });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await llm?.close();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
 async function openAnnotate(wb: Workbench) {
   await wb.runCommand('Judge Align: Annotate Examples');
@@ -43,7 +33,7 @@ async function openAnnotate(wb: Workbench) {
 }
 
 test('label 20 examples with the keyboard, reload in the middle, and find every label kept', { timeout: 240_000 }, async () => {
-  const wb = await Workbench.open(browser, folderUrl(server, workspace), 'annotate');
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'annotate');
   let view = await openAnnotate(wb);
   await view.locator('[data-testid=progress]', { hasText: '170 of 200 labelled' }).waitFor({ timeout: 30_000 });
   await wb.screenshot('annotate-start');

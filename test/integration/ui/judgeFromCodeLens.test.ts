@@ -5,45 +5,33 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, Workbench } from '../../support/browser';
-import { folderUrl, REPO_ROOT, startCodeServer, type CodeServer } from '../../support/codeServer';
-import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
-import { copySample } from '../../support/workspace';
+import { Workbench } from '../../support/browser';
+import { folderUrl } from '../../support/codeServer';
+import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
 
-const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
-let llm: OpenAIServer;
-let server: CodeServer;
-let browser: Browser;
-let workspace: string;
+let ui: UiSession;
 
 before(async () => {
-  assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
-  const rows = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ID: string; user_query: string; hallucination: string });
+  const rows = sampleRows();
   // The judge agrees with the humans except on every seventh row, and explains itself.
-  llm = await startOpenAIServer({
-    latencyMs: 5,
-    responder: (input) => {
-      const index = rows.findIndex((r) => input.userText.includes(r.user_query));
-      const human = rows[index]?.hallucination ?? 'no';
-      const label = index % 7 === 3 ? (human === 'yes' ? 'no' : 'yes') : human;
-      return { answer: { label, explanation: `Row ${rows[index]?.ID}: the response ${label === 'yes' ? 'makes claims that cannot be verified' : 'is accurate'}.` } };
+  ui = await startUiSession({
+    llm: {
+      latencyMs: 5,
+      responder: (input) => {
+        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
+        const human = rows[index]?.hallucination ?? 'no';
+        const label = index % 7 === 3 ? (human === 'yes' ? 'no' : 'yes') : human;
+        return { answer: { label, explanation: `Row ${rows[index]?.ID}: the response ${label === 'yes' ? 'makes claims that cannot be verified' : 'is accurate'}.` } };
+      },
     },
+    workspaceSettings: { 'judgeAlign.concurrency': 8 },
   });
-  workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, 'judgeAlign.concurrency': 8 });
-  server = await startCodeServer({ vsix });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await llm?.close();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
 test('open the sample, see the lens, run a palette command, run the judge from its CodeLens', { timeout: 180_000 }, async () => {
-  const wb = await Workbench.open(browser, folderUrl(server, workspace), 'judge-from-codelens');
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'judge-from-codelens');
   await wb.screenshot('workspace-open');
 
   await wb.openFile('hallucination.judge.md');
@@ -57,7 +45,7 @@ test('open the sample, see the lens, run a palette command, run the judge from i
   await status.waitFor({ timeout: 30_000 });
   assert.match((await status.textContent()) ?? '', /0 runs/);
   await wb.screenshot('cache-status-notification');
-  await wb.page.keyboard.press('Escape');
+  await wb.clearNotifications();
 
   await runLens.click();
   const result = wb.codeLens(/agreement · κ/);
@@ -65,13 +53,14 @@ test('open the sample, see the lens, run a palette command, run the judge from i
   const text = (await result.textContent()) ?? '';
   // 200 rows, every seventh (index % 7 === 3) answered wrong: 29 mismatches.
   assert.match(text, /85\.5% agreement · κ \d\.\d\d · 29 mismatches/);
-  assert.equal(llm.requests.length, 200);
+  assert.equal(ui.llm.requests.length, 200);
   await wb.screenshot('result-lens');
+  await wb.clearNotifications();
 
   await result.click();
   await wb.page.locator('.tab', { hasText: 'judge-run-1.md' }).waitFor({ timeout: 30_000 });
   await wb.page.locator('.monaco-editor .view-lines', { hasText: 'Mismatches (29)' }).first().waitFor({ timeout: 30_000 });
   await wb.screenshot('results-report');
-  assert.ok(fs.existsSync(path.join(workspace, '.judge-align', 'cache.sqlite')));
+  assert.ok(fs.existsSync(path.join(ui.workspace, '.judge-align', 'cache.sqlite')));
   await wb.close();
 });

@@ -5,47 +5,36 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, Workbench } from '../../support/browser';
-import { folderUrl, REPO_ROOT, startCodeServer, type CodeServer } from '../../support/codeServer';
-import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
-import { copySample } from '../../support/workspace';
+import { Workbench } from '../../support/browser';
+import { folderUrl, REPO_ROOT } from '../../support/codeServer';
+import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
 
-const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
 const STRICT = 'Only answer "yes" when a claim is clearly false.';
-let llm: OpenAIServer;
-let server: CodeServer;
-let browser: Browser;
-let workspace: string;
+let ui: UiSession;
 
 before(async () => {
-  assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
-  const rows = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ID: string; user_query: string; hallucination: string });
+  const rows = sampleRows();
   // First prompt: wrong on every 7th row. The stricter prompt fixes those and gets every 23rd row wrong instead.
-  llm = await startOpenAIServer({
-    responder: (input) => {
-      const index = rows.findIndex((r) => input.userText.includes(r.user_query));
-      const human = rows[index]?.hallucination ?? 'no';
-      const strict = input.userText.includes(STRICT);
-      const wrong = strict ? index % 23 === 0 : index % 7 === 3;
-      const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
-      return { answer: { label, explanation: `${strict ? 'Strict reading' : 'First reading'} of row ${rows[index]?.ID}: ${label === 'yes' ? 'a claim looks invented' : 'every claim checks out'}.` } };
+  ui = await startUiSession({
+    llm: {
+      responder: (input) => {
+        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
+        const human = rows[index]?.hallucination ?? 'no';
+        const strict = input.userText.includes(STRICT);
+        const wrong = strict ? index % 23 === 0 : index % 7 === 3;
+        const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
+        return { answer: { label, explanation: `${strict ? 'Strict reading' : 'First reading'} of row ${rows[index]?.ID}: ${label === 'yes' ? 'a claim looks invented' : 'every claim checks out'}.` } };
+      },
     },
+    workspaceSettings: { 'judgeAlign.concurrency': 16 },
+    userSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
   });
-  workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, 'judgeAlign.concurrency': 16 });
-  server = await startCodeServer({ vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await llm?.close();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
 test('run from the workbench, filter by a confusion cell, edit, re-run and compare', { timeout: 240_000 }, async () => {
-  const wb = await Workbench.open(browser, folderUrl(server, workspace), 'workbench', { width: 1800, height: 1000 });
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'workbench', { width: 1800, height: 1000 });
   await wb.openFile('hallucination.judge.md');
   await wb.codeLens('Run judge (200 labelled rows)').waitFor({ timeout: 60_000 });
   await wb.codeLens('Workbench').click();
@@ -76,7 +65,7 @@ test('run from the workbench, filter by a confusion cell, edit, re-run and compa
   await view.locator('.count', { hasText: /^200 of 200 rows$/ }).waitFor();
 
   // Edit the prompt on disk (as another tool would) and run again from the panel.
-  const promptFile = path.join(workspace, 'hallucination.judge.md');
+  const promptFile = path.join(ui.workspace, 'hallucination.judge.md');
   fs.writeFileSync(promptFile, fs.readFileSync(promptFile, 'utf8').replace('Think about each factual claim', `${STRICT}\nThink about each factual claim`));
   await wb.page.waitForTimeout(1500);
   await view.locator('[data-testid=run]').click();

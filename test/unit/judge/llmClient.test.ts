@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { createJudgeClient, type JudgeRequest } from '../../../src/core/judge/llmClient';
 import { parseAnswer } from '../../../src/core/judge/answer';
-import { retryAfterMs } from '../../../src/core/judge/retry';
+import { retryAfterMs } from '../../../src/core/retry';
 import { startOpenAIServer, type Reply } from '../../support/openaiServer';
 
 const request = (text = 'Is the sky green?'): JudgeRequest => ({

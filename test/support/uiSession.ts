@@ -1,0 +1,54 @@
+// What every UI test starts with: a local OpenAI-compatible server, a copy of the sample workspace pointed at
+// it, a code-server with the packaged extension, and Chromium. Stopped (and the copy removed) by `close()`.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { REPO_ROOT, startCodeServer, type CodeServer } from './codeServer';
+import { startOpenAIServer, type OpenAIServerOptions, type OpenAIServer } from './openaiServer';
+import { copySample } from './workspace';
+
+export interface SampleRow {
+  readonly ID: string;
+  readonly user_query: string;
+  readonly hallucination: string;
+}
+
+export const sampleRows = (): SampleRow[] =>
+  fs.readFileSync(path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRow);
+
+export interface UiSession {
+  readonly llm: OpenAIServer;
+  readonly server: CodeServer;
+  readonly browser: Browser;
+  readonly workspace: string;
+  close(): Promise<void>;
+}
+
+export async function startUiSession(options: {
+  llm?: OpenAIServerOptions;
+  workspaceSettings?: Record<string, unknown>;
+  userSettings?: Record<string, unknown>;
+  prepare?: (workspace: string) => void;
+}): Promise<UiSession> {
+  const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
+  assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
+  const llm = await startOpenAIServer(options.llm);
+  const workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, ...options.workspaceSettings });
+  options.prepare?.(workspace);
+  const server = await startCodeServer({ vsix, settings: options.userSettings });
+  const browser = await launchBrowser();
+  return {
+    llm,
+    server,
+    browser,
+    workspace,
+    async close() {
+      await browser.close();
+      await server.stop();
+      await llm.close();
+      fs.rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
