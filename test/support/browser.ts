@@ -53,20 +53,22 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    // Right after a (re)load the palette can open before the commands are listed: try twice.
+    const input = this.page.locator('.quick-input-widget input');
+    // F1 can be lost while a webview holds the focus, and right after a (re)load the palette can open before the
+    // commands are listed: retry, the last time through the title bar's command center instead of the key.
     for (let attempt = 1; ; attempt++) {
-      await this.page.keyboard.press('F1');
-      const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(`>${title}`);
       try {
+        if (attempt < 3) await this.page.keyboard.press('F1');
+        else await this.page.locator('.command-center-center').click();
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${title}`);
         await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
         break;
       } catch (err) {
         await this.page.keyboard.press('Escape');
-        if (attempt === 2) {
+        if (attempt === 3) {
           await this.screenshot('command-not-found');
-          throw err;
+          throw new Error(`The command palette did not offer "${title}" after 3 tries: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     }
@@ -77,8 +79,15 @@ export class Workbench {
     return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
   }
 
+  /** A notification toast; `waitFor()` on it resolves once its fade-in is over, so screenshots show it whole. */
   notification(text: string | RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+    return this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text });
+  }
+
+  /** Clears every notification, so later screenshots are not covered by earlier toasts (Escape only blurs them). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 });
   }
 
   webview(): FrameLocator {
