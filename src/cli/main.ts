@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runCommand } from './runCommand';
 import { compareCommand } from './compareCommand';
 import { parsePullArgs, pullCommand } from './pullCommand';
+import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import type { Split } from '../core/judge/runTypes';
 
@@ -29,6 +30,7 @@ Options for run:
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
                               metrics.confusion, metrics.errors, mismatches, failed, ...)
 
+${IMPORT_USAGE}
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY.
 Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
@@ -44,6 +46,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await compareCommand(parseCompareArgs(rest), out);
       case 'pull':
         return await pullCommand(parsePullArgs(rest), out, err);
+      case 'import':
+        return await importCommand(parseImportArgs(rest), out, err);
       case undefined:
       case 'help':
       case '--help':
@@ -70,7 +74,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError'].includes(name);
+  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {

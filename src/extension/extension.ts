@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isSqlJsLoaded } from '../core/cache/sqljs';
 import { humanLabelOverrides } from '../core/datasets/labelOverrides';
+import { loadCachedDataset } from '../core/datasets/cachedDataset';
+import { importFileCommand } from './commands/importFile';
 import { ActiveRuns } from './activeRuns';
 import { CacheHost } from './cacheHost';
 import { JudgeCodeLensProvider } from './codeLens';
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   };
   const cacheHost = push(new CacheHost(log, path.join(context.extensionPath, 'dist', 'sql-wasm.wasm')));
   const documents = push(new PromptDocuments(log));
+  documents.setNamedDatasetSource(async (name, labelName) => loadCachedDataset(await cacheHost.get(), name, { labelName }));
   documents.setLabelSource((datasetPath, labelName) => cacheHost.peek()?.read((repos) => humanLabelOverrides(repos, datasetPath, labelName)) ?? new Map());
   const activeRuns = push(new ActiveRuns());
   const summaries = new RunSummaries(context.workspaceState);
@@ -82,6 +85,10 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     WorkbenchPanel.createOrShow(workbench, target);
   });
   command('judgeAlign.annotate', (uri?: vscode.Uri) => annotate.show(uri ?? (vscode.window.activeTextEditor?.document.languageId === 'judge-prompt' ? vscode.window.activeTextEditor.document.uri : undefined)));
+  command('judgeAlign.importFile', async (uri?: vscode.Uri) => {
+    await importFileCommand({ log, getCache: () => cacheHost.get() }, uri);
+    documents.labelsChanged();
+  });
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
   command('judgeAlign.clearApiKey', async () => {
     await apiKeys.clear();

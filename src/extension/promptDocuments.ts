@@ -35,6 +35,13 @@ export class PromptDocuments implements vscode.Disposable {
     this.labelSource = source;
   }
 
+  /** Datasets pulled or imported into the cache, for prompts whose `dataset:` is a name, not a file. */
+  private namedSource: ((name: string, labelName: string) => Promise<LocalDataset>) | undefined;
+
+  setNamedDatasetSource(source: (name: string, labelName: string) => Promise<LocalDataset>): void {
+    this.namedSource = source;
+  }
+
   /** Editor labels changed: lenses, diagnostics and views recount. */
   labelsChanged(): void {
     this.changed.fire();
@@ -67,6 +74,13 @@ export class PromptDocuments implements vscode.Disposable {
     if (!config) return { parsed, datasetPath: undefined, dataset: undefined, datasetError: undefined };
     const datasetPath = resolveDatasetPath(document.uri.fsPath, config.dataset);
     if (!datasetPath) {
+      if (this.namedSource) {
+        try {
+          return { parsed, datasetPath: undefined, dataset: await this.namedSource(config.dataset, config.label), datasetError: undefined };
+        } catch (err) {
+          return { parsed, datasetPath: undefined, dataset: undefined, datasetError: err instanceof Error ? err.message : String(err) };
+        }
+      }
       return {
         parsed,
         datasetPath: undefined,

@@ -1,5 +1,7 @@
 import type { Cache } from '../cache/cache';
 import { humanLabelOverrides } from '../datasets/labelOverrides';
+import { loadCachedDataset } from '../datasets/cachedDataset';
+import type { LocalDataset } from '../datasets/localDataset';
 import { BatchWriter } from '../cache/batchWriter';
 import type { RunStore } from './runner';
 import { verdictKey } from './runner';
@@ -66,6 +68,10 @@ export class CacheRunStore implements RunStore {
 
   flush(): Promise<void> {
     return this.writer.flush();
+  }
+
+  async namedDataset(name: string, labelName: string): Promise<LocalDataset> {
+    return loadCachedDataset(this.cache, name, { labelName });
   }
 
   async humanLabels(datasetPath: string, labelName: string): Promise<ReadonlyMap<string, string>> {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
 import type { JudgeOutcome, JudgeRequest } from './llmClient';
+import type { LocalDataset } from '../datasets/localDataset';
 
 /** Where a run keeps its record, its verdicts and the answers worth caching. */
 export interface RunStore {
@@ -13,6 +14,8 @@ export interface RunStore {
   finishRun(runId: number, status: RunStatus, totals: unknown): Promise<void>;
   /** Human labels set in the editor for rows of a local file, by row id (they win over the file's). */
   humanLabels?(datasetPath: string, labelName: string): Promise<ReadonlyMap<string, string>>;
+  /** A dataset pulled or imported into the cache, named by the prompt's `dataset:`. */
+  namedDataset?(name: string, labelName: string): Promise<LocalDataset>;
 }
 
 export interface JudgeCaller {

@@ -108,15 +108,23 @@ export interface LoadedPrompt {
   readonly datasetPath: string;
 }
 
-/** Parses the prompt, loads its dataset and refuses to go on while anything is an error. */
-export async function loadPromptForRun(promptPath: string, promptText: string): Promise<LoadedPrompt> {
+/**
+ * Parses the prompt, loads its dataset (a file next to it, or a dataset pulled or imported into the cache) and
+ * refuses to go on while anything is an error.
+ */
+export async function loadPromptForRun(
+  promptPath: string,
+  promptText: string,
+  namedDataset?: (name: string, labelName: string) => Promise<LocalDataset>,
+): Promise<LoadedPrompt> {
   const parsed = parsePromptFile(promptText);
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.config || errors.length > 0) throw new PromptInvalidError(promptPath, errors, promptText);
   const config = parsed.config;
-  const datasetPath = resolveDatasetPath(promptPath, config.dataset);
-  if (!datasetPath) throw new DatasetNotFoundError(config.dataset);
-  const dataset = await loadLocalDataset(datasetPath, { idField: config.id, labelField: config.label });
+  const file = resolveDatasetPath(promptPath, config.dataset);
+  if (!file && !namedDataset) throw new DatasetNotFoundError(config.dataset);
+  const dataset = file ? await loadLocalDataset(file, { idField: config.id, labelField: config.label }) : await namedDataset!(config.dataset, config.label);
+  const datasetPath = file ?? dataset.file;
   const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
   return { config, body: parsed.body, dataset, datasetPath };
@@ -140,8 +148,10 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   const started = Date.now();
   const defaults = options.defaults ?? {};
   const overrides = options.overrides ?? {};
-  const prompt = await loadPromptForRun(options.promptPath, options.promptText);
-  const editorLabels = (await options.store.humanLabels?.(prompt.datasetPath, prompt.config.label)) ?? new Map<string, string>();
+  const prompt = await loadPromptForRun(options.promptPath, options.promptText, options.store.namedDataset?.bind(options.store));
+  // Editor labels for a file dataset live beside it in the cache; a cached dataset already carries its own.
+  const isFile = resolveDatasetPath(options.promptPath, prompt.config.dataset) !== null;
+  const editorLabels = (isFile && (await options.store.humanLabels?.(prompt.datasetPath, prompt.config.label))) || new Map<string, string>();
   const loaded = { ...prompt, dataset: applyLabelOverrides(prompt.dataset, editorLabels) };
   const { config } = loaded;
   const endpoint = resolveEndpoint(config, defaults, overrides);

@@ -179,3 +179,24 @@ describe('labels set in the editor', async () => {
     cache.close();
   });
 });
+
+describe('a prompt naming a dataset in the cache', async () => {
+  const server = await startOpenAIServer();
+  after(() => server.close());
+
+  test('an imported file is judged by its dataset name, with its human labels', async () => {
+    const { importFile } = await import('../../../src/core/sources/files/importFile');
+    const ws = workspace(12);
+    const cache = await Cache.open(ws.cacheFile);
+    await importFile(cache, path.join(ws.dir, 'rows.jsonl'), { id: 'ID', input: 'user_query', output: 'chatgpt_response', label: 'hallucination' }, { datasetName: 'halu' });
+    const text = ws.text.replace('dataset: ./rows.jsonl', 'dataset: halu').replace('{{user_query}}', '{{input}}').replace('{{chatgpt_response}}', '{{output}}');
+    const result = await runJudgeSession({ promptPath: ws.promptPath, promptText: text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl } });
+    assert.equal(result.totals.metrics.all.n, 12);
+    assert.ok(server.requests.at(-1)!.body.messages.some((m) => typeof m.content === 'string' && m.content.includes('[Query]: ')));
+    await assert.rejects(
+      runJudgeSession({ promptPath: ws.promptPath, promptText: text.replace('dataset: halu', 'dataset: nope'), store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl } }),
+      /There is no dataset "nope" in the cache .*Cached datasets: halu/,
+    );
+    cache.close();
+  });
+});

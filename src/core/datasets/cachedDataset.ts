@@ -1,0 +1,70 @@
+import type { Cache } from '../cache/cache';
+import type { DatasetRow, LocalDataset } from './localDataset';
+
+/** A prompt names a dataset the cache does not hold; the message lists the ones it does and how to add one. */
+export class CachedDatasetNotFoundError extends Error {
+  override readonly name = 'CachedDatasetNotFoundError';
+  constructor(
+    readonly datasetName: string,
+    readonly available: readonly string[],
+    readonly cachePath: string,
+  ) {
+    super(
+      `There is no dataset "${datasetName}" in the cache ${cachePath}. ` +
+        (available.length > 0 ? `Cached datasets: ${available.join(', ')}. ` : 'The cache holds no datasets yet. ') +
+        `Pull it from its platform (judge-align pull), import a file under that name ` +
+        `("Judge Align: Import File..." or judge-align import <file> --dataset ${datasetName}), or point \`dataset:\` at a .jsonl/.csv file.`,
+    );
+  }
+}
+
+export interface CachedDatasetOptions {
+  /** The annotation name whose HUMAN labels are the ground truth (a prompt's `label:`). */
+  readonly labelName: string;
+}
+
+/**
+ * A cached dataset in the shape of a local one, so the judge runner takes either. Each row's `data` is
+ * `{input, output, ...fields}`; `id` is the source's id; `line` is 0 (the row is not from a file).
+ *
+ * `humanLabel` comes from HUMAN annotations only (never an LLM's or code's). When several people labelled the same
+ * example under `labelName`, the one updated last wins: the newest decision is taken as the current truth, the same
+ * rule the cache applies for re-labels made in the editor. `file` is `<cache path>#<dataset name>`.
+ */
+export function loadCachedDataset(cache: Cache, name: string, options: CachedDatasetOptions): LocalDataset {
+  return cache.read((repos) => {
+    const dataset = repos.datasets.get(name);
+    if (!dataset) throw new CachedDatasetNotFoundError(name, repos.datasets.list().map((d) => d.name), cache.path);
+    const labels = repos.annotations.latestHumanLabels(dataset.id, options.labelName);
+    const rows: DatasetRow[] = [];
+    const counts = new Map<string, number>();
+    let labelled = 0;
+    for (const example of repos.examples.list(dataset.id)) {
+      const label = labels.get(example.externalId)?.trim() ?? '';
+      const humanLabel = label === '' ? null : label;
+      if (humanLabel !== null) {
+        labelled++;
+        counts.set(humanLabel, (counts.get(humanLabel) ?? 0) + 1);
+      }
+      rows.push({ id: example.externalId, line: 0, data: { input: example.input, output: example.output, ...example.fields }, humanLabel });
+    }
+    return { file: `${cache.path}#${name}`, rows, fieldPaths: fieldPathsOf(rows), labelled, unlabelled: rows.length - labelled, labels: counts };
+  });
+}
+
+/** Same walk as a local dataset's: the first rows show the shape, nested paths dotted up to four levels. */
+function fieldPathsOf(rows: readonly DatasetRow[]): string[] {
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  const add = (value: unknown, prefix: string, depth: number) => {
+    if (!seen.has(prefix)) {
+      seen.add(prefix);
+      paths.push(prefix);
+    }
+    if (depth < 4 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) add(v, `${prefix}.${k}`, depth + 1);
+    }
+  };
+  for (const row of rows.slice(0, 200)) for (const [k, v] of Object.entries(row.data)) add(v, k, 0);
+  return paths;
+}
