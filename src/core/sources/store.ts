@@ -25,12 +25,10 @@ export async function saveSourceBatch(cache: Cache, target: SaveTarget, examples
   return cache.write((repos) => {
     const datasetId = repos.datasets.ensure(target.datasetName, target.sourceId);
     const saved = repos.examples.upsertMany(datasetId, examples);
-    let annotations = 0;
-    for (let i = 0; i < examples.length; i++) {
-      const exampleId = saved.ids[i]!;
-      for (const a of examples[i]!.annotations) {
-        const { changed } = repos.annotations.upsert({
-          exampleId,
+    const annotations = repos.annotations.upsertMany(
+      examples.flatMap((example, i) =>
+        example.annotations.map((a) => ({
+          exampleId: saved.ids[i]!,
           name: a.name,
           label: a.label,
           score: a.score,
@@ -40,10 +38,9 @@ export async function saveSourceBatch(cache: Cache, target: SaveTarget, examples
           sourceRef: a.sourceRef ?? null,
           ...(a.createdAt !== undefined ? { createdAt: a.createdAt } : {}),
           ...(a.updatedAt !== undefined ? { updatedAt: a.updatedAt } : {}),
-        });
-        if (changed) annotations++;
-      }
-    }
+        })),
+      ),
+    );
     return { inserted: saved.inserted, updated: saved.updated, unchanged: saved.unchanged, annotations };
   });
 }
