@@ -52,6 +52,17 @@ export class Workbench {
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
   }
 
+  /** Opens a file through Quick Open (the title bar's command center), for files the explorer does not list. */
+  async openFileByQuickOpen(name: string): Promise<void> {
+    await this.page.locator('.command-center-center').click();
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  }
+
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     // F1 can be lost while a webview holds the focus, and right after a (re)load the palette can open before the

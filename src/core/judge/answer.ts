@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** The answer contract: explanation first (the model reasons before it commits), then the label. */
+/**
+ * The answer contract: explanation first (the model reasons before it commits), then the label. Strict, so
+ * the JSON schema below has `additionalProperties: false`, as OpenAI's strict structured outputs require.
+ */
 export function verdictSchema(labels: readonly string[]) {
+  if (labels.length === 0) throw new Error('A judge needs at least one label: add `labels:` to the prompt front matter.');
   return z
     .object({
       explanation: z.string(),
@@ -10,7 +14,12 @@ export function verdictSchema(labels: readonly string[]) {
     .strict();
 }
 
-/** JSON schema for `response_format: json_schema` (strict mode: every property required, no others). */
+/**
+ * JSON schema for `response_format: {type: 'json_schema', json_schema: {strict: true, schema}}`: every property
+ * required, no others. Built with zod v4's own `z.toJSONSchema`; the SDK's `zodResponseFormat` (openai 6.x)
+ * accepts zod v4 too and yields the same schema plus a `$schema` key, but we only need the schema and keep the
+ * request body free of keys some OpenAI-compatible servers reject.
+ */
 export function verdictJsonSchema(labels: readonly string[]): Record<string, unknown> {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(verdictSchema(labels)) as Record<string, unknown>;
   return schema;
@@ -18,78 +27,236 @@ export function verdictJsonSchema(labels: readonly string[]): Record<string, unk
 
 export type ParsedAnswer =
   | { readonly ok: true; readonly label: string; readonly explanation: string }
-  | { readonly ok: false; readonly kind: 'label_outside_set' | 'unparseable'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly kind: 'label_outside_set' | 'unparseable';
+      readonly message: string;
+      /** The label the judge gave, when it gave one outside the set. */
+      readonly received?: string;
+    };
 
-const LABEL_KEYS = ['label', 'verdict', 'answer', 'classification', 'result'];
-const EXPLANATION_KEYS = ['explanation', 'reasoning', 'reason', 'rationale'];
+/**
+ * Keys read as the label, the first present wins. Keys are compared lower-cased with everything but letters
+ * and digits removed, so `Label`, `LABEL`, `Final Verdict` and `final_verdict` all count. Generic names
+ * (`answer`, `result`, `score`) come last: a model that writes both `verdict` and `answer` means the verdict.
+ */
+const LABEL_KEYS = ['label', 'verdict', 'finalverdict', 'finallabel', 'judgment', 'judgement', 'classification', 'class', 'category', 'decision', 'finalanswer', 'answer', 'result', 'score', 'rating', 'grade'];
+const EXPLANATION_KEYS = ['explanation', 'reasoning', 'reason', 'rationale', 'justification', 'analysis', 'thoughts', 'thinking', 'critique', 'comment', 'comments'];
+const TAG_NAMES = ['label', 'verdict', 'judgment', 'judgement', 'classification', 'decision', 'final answer', 'answer'];
 
+const keyForm = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Case, spacing, wrapping quotes/markdown/brackets and trailing punctuation removed: `"**Yes.**"` → `yes`. */
 export function normalizeLabel(text: string): string {
-  return text
-    .trim()
-    .replace(/^["'`*\s]+|["'`*.!,;:\s]+$/g, '')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
+  let s = text.trim();
+  // Strip wrappers repeatedly: `"**Yes**."` has quotes around bold around the word, then a period.
+  for (let previous = ''; previous !== s; ) {
+    previous = s;
+    s = s
+      .replace(/^[\s"'`*_([{<«“‘]+/u, '')
+      .replace(/[\s"'`*_)\]}>»”’.!?,;:]+$/u, '')
+      .trim();
+  }
+  return s.replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The allowed label a raw string means, after trimming quotes, punctuation, case and spacing. */
+/** Also treats `_`, `-` and spaces alike, so `Not Helpful` finds `not_helpful`. */
+const looseForm = (text: string) => normalizeLabel(text).replace(/[\s_-]+/g, ' ');
+
+/**
+ * The allowed label a raw string means: the exact label, else the one label equal after normalisation
+ * (case, quotes, punctuation, spacing), else the one label equal when `_`, `-` and spaces are alike.
+ * Undefined when nothing matches or the match is ambiguous (two labels normalise the same).
+ */
 export function matchLabel(raw: string, labels: readonly string[]): string | undefined {
   if (labels.includes(raw)) return raw;
-  const wanted = normalizeLabel(raw);
-  return labels.find((l) => normalizeLabel(l) === wanted);
+  for (const form of [normalizeLabel, looseForm]) {
+    const wanted = form(raw);
+    if (wanted === '') return undefined;
+    const found = labels.filter((l) => form(l) === wanted);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) return undefined;
+  }
+  return undefined;
+}
+
+const quoteList = (labels: readonly string[]) => labels.map((l) => `"${l}"`).join(', ');
+
+function outside(received: string, labels: readonly string[]): ParsedAnswer {
+  return {
+    ok: false,
+    kind: 'label_outside_set',
+    received,
+    message: `the judge answered "${received}", which is not one of ${quoteList(labels)}: make the label definitions in the prompt clearer, or add the label to \`labels:\``,
+  };
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
 }
 
 /**
- * Reads a judge answer leniently, for endpoints that ignore `response_format`: JSON as is, JSON in ```json
- * fences or in prose, keys in any case (`Label`, `verdict`, `reasoning`...), or a bare label word.
+ * Reads a judge answer leniently, for endpoints that ignore `response_format`. In order:
+ *  1. a JSON object: the whole answer, inside ```json fences, or embedded in prose (the first object with a
+ *     label key wins; one level of nesting such as `{"result": {"label": …}}` is looked into); keys match in
+ *     any case and spelling listed in LABEL_KEYS / EXPLANATION_KEYS (`Label`, `verdict`, `Reasoning`…);
+ *  2. XML-ish tags: `<label>yes</label>` with `<explanation>…</explanation>`;
+ *  3. a bare label: `yes`, `"Yes."`, `**No**`;
+ *  4. a tagged line `Label: yes` / `Verdict - no` / `Final answer: yes` (the last one counts), the rest is
+ *     the explanation;
+ *  5. a last or first line that is only a label, the other lines being the explanation.
+ * A label found but not in the set is `label_outside_set` (naming it); so is a single bare word that is no
+ * label. Anything else is `unparseable`. Labels come back in their canonical spelling from `labels`.
  */
 export function parseAnswer(content: string, labels: readonly string[]): ParsedAnswer {
   const text = content.trim();
   if (text.length === 0) return { ok: false, kind: 'unparseable', message: 'the judge returned an empty answer' };
-  const object = findJsonObject(text);
-  if (object) {
-    const lower = Object.fromEntries(Object.entries(object).map(([k, v]) => [k.toLowerCase(), v]));
-    const rawLabel = LABEL_KEYS.map((k) => lower[k]).find((v) => v !== undefined && v !== null);
-    const explanationValue = EXPLANATION_KEYS.map((k) => lower[k]).find((v) => typeof v === 'string');
-    const explanation = typeof explanationValue === 'string' ? explanationValue : '';
-    if (rawLabel === undefined) {
-      return { ok: false, kind: 'unparseable', message: `the judge's JSON has no "label" field (keys: ${Object.keys(object).join(', ') || 'none'})` };
+
+  const objects = jsonObjects(text);
+  if (objects.length > 0) {
+    for (const object of objects) {
+      const found = fromObject(object);
+      if (!found) continue;
+      const label = matchLabel(found.label, labels);
+      return label === undefined ? outside(found.label, labels) : { ok: true, label, explanation: found.explanation };
     }
-    const label = matchLabel(String(rawLabel), labels);
-    if (label === undefined) {
-      return { ok: false, kind: 'label_outside_set', message: `the judge answered "${String(rawLabel)}", which is not one of ${labels.map((l) => `"${l}"`).join(', ')}` };
-    }
-    return { ok: true, label, explanation };
+    const keys = Object.keys(objects[0]!);
+    return {
+      ok: false,
+      kind: 'unparseable',
+      message: `the judge's JSON has no "label" field (keys: ${keys.join(', ') || 'none'}); ask for {"explanation": …, "label": …} or turn structured_output on`,
+    };
   }
+
+  const tagged = fromTags(text);
+  if (tagged) {
+    const label = matchLabel(tagged.label, labels);
+    return label === undefined ? outside(tagged.label, labels) : { ok: true, label, explanation: tagged.explanation };
+  }
+
   const bare = matchLabel(text, labels);
   if (bare !== undefined) return { ok: true, label: bare, explanation: '' };
-  // "Label: yes" or a last line holding only the label.
-  const tagged = /(?:^|\n)\s*(?:label|verdict|answer)\s*[:=]\s*(.+)\s*$/i.exec(text);
-  const lastLine = text.split('\n').pop() ?? '';
-  for (const candidate of [tagged?.[1], lastLine]) {
-    if (!candidate) continue;
-    const label = matchLabel(candidate, labels);
-    if (label !== undefined) return { ok: true, label, explanation: text.slice(0, text.length - candidate.length).trim() };
+
+  const lines = text.split(/\r?\n/);
+  const tagLine = new RegExp(`^[\\s>*_#-]*(?:${TAG_NAMES.join('|').replace(/ /g, '\\s+')})[\\s*_]*[:=-]\\s*(.+)$`, 'i');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = tagLine.exec(lines[i]!);
+    if (!m) continue;
+    const explanation = lines
+      .filter((_, j) => j !== i)
+      .join('\n')
+      .replace(/^[\s>*_#-]*(?:explanation|reasoning|reason|rationale)[\s*_]*[:=-]\s*/i, '')
+      .trim();
+    const label = matchLabel(m[1]!, labels);
+    return label === undefined ? outside(normalizeLabel(m[1]!) || m[1]!.trim(), labels) : { ok: true, label, explanation };
   }
-  const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  if (lines.length > 1) {
+    const nonEmpty = lines.filter((l) => l.trim() !== '');
+    const last = matchLabel(nonEmpty[nonEmpty.length - 1] ?? '', labels);
+    if (last !== undefined) return { ok: true, label: last, explanation: nonEmpty.slice(0, -1).join('\n').trim() };
+    const first = matchLabel(nonEmpty[0] ?? '', labels);
+    if (first !== undefined) return { ok: true, label: first, explanation: nonEmpty.slice(1).join('\n').trim() };
+  }
+
   if (text.startsWith('{') || text.startsWith('[') || text.includes('```')) {
-    return { ok: false, kind: 'unparseable', message: `the judge's answer is not valid JSON: ${preview}` };
+    return { ok: false, kind: 'unparseable', message: `the judge's answer is not valid JSON: ${preview(text)}` };
   }
-  return { ok: false, kind: 'unparseable', message: `no label found in the judge's answer: ${preview}` };
+  if (!/\s/.test(normalizeLabel(text)) && text.length <= 64) return outside(normalizeLabel(text), labels);
+  return { ok: false, kind: 'unparseable', message: `no label found in the judge's answer: ${preview(text)}` };
 }
 
-function findJsonObject(text: string): Record<string, unknown> | undefined {
-  const candidates: string[] = [text];
-  for (const m of text.matchAll(/```(?:json)?\s*([\s\S]*?)```/gi)) candidates.push(m[1]!);
-  const first = text.indexOf('{');
-  const last = text.lastIndexOf('}');
-  if (first !== -1 && last > first) candidates.push(text.slice(first, last + 1));
-  for (const c of candidates) {
-    try {
-      const value = JSON.parse(c.trim()) as unknown;
-      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    } catch {
-      // Try the next candidate.
+function lookup(object: Record<string, unknown>, keys: readonly string[]): unknown {
+  const byForm = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(object)) if (!byForm.has(keyForm(k))) byForm.set(keyForm(k), v);
+  for (const k of keys) {
+    const v = byForm.get(k);
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.length === 1) return scalar(value[0]);
+  return undefined;
+}
+
+function fromObject(object: Record<string, unknown>, depth = 0): { label: string; explanation: string } | undefined {
+  const label = scalar(lookup(object, LABEL_KEYS));
+  if (label !== undefined) {
+    const explanation = lookup(object, EXPLANATION_KEYS);
+    return { label, explanation: typeof explanation === 'string' ? explanation : '' };
+  }
+  if (depth > 0) return undefined;
+  for (const value of Object.values(object)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = fromObject(value as Record<string, unknown>, depth + 1);
+      if (inner) return inner;
     }
   }
   return undefined;
+}
+
+function fromTags(text: string): { label: string; explanation: string } | undefined {
+  const tag = (names: readonly string[]) => {
+    for (const name of names) {
+      const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'i').exec(text);
+      if (m) return m[1]!.trim();
+    }
+    return undefined;
+  };
+  const label = tag(['label', 'verdict', 'answer']);
+  return label === undefined ? undefined : { label, explanation: tag(['explanation', 'reasoning', 'rationale']) ?? '' };
+}
+
+/** Every JSON object the text holds: the whole text, ```json fenced blocks, then balanced `{…}` spans. */
+function jsonObjects(text: string): Record<string, unknown>[] {
+  const candidates: string[] = [text];
+  for (const m of text.matchAll(/```[a-zA-Z]*[^\S\n]*\n?([\s\S]*?)```/g)) candidates.push(m[1]!);
+  candidates.push(...balancedSpans(text));
+  const out: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    const trimmed = c.trim();
+    if (!trimmed.startsWith('{') || seen.has(trimmed)) continue;
+    seen.add(trimmed);
+    try {
+      const value = JSON.parse(trimmed) as unknown;
+      if (value && typeof value === 'object' && !Array.isArray(value)) out.push(value as Record<string, unknown>);
+    } catch {
+      // Not JSON: prose with braces, or a truncated object. The next candidate may still be.
+    }
+  }
+  return out;
+}
+
+/**
+ * `{…}` spans with braces balanced outside JSON strings, one per opening brace (outermost first), so a stray
+ * `{` in the prose before the object does not hide it. Bounded: answers are short, but not trusted to be.
+ */
+function balancedSpans(text: string, maxStarts = 200): string[] {
+  const spans: string[] = [];
+  let starts = 0;
+  for (let start = text.indexOf('{'); start !== -1 && starts < maxStarts; start = text.indexOf('{', start + 1), starts++) {
+    const end = closingBrace(text, start);
+    if (end !== -1) spans.push(text.slice(start, end + 1));
+  }
+  return spans;
+}
+
+function closingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return i;
+  }
+  return -1;
 }

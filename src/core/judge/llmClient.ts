@@ -8,11 +8,23 @@ export interface JudgeRequest {
   readonly messages: readonly ChatMessage[];
   readonly labels: readonly string[];
   readonly params: { temperature?: number; top_p?: number; seed?: number; max_tokens?: number };
-  /** Ask for the answer contract through `response_format: json_schema`. */
+  /** Ask for the answer contract through `response_format: json_schema` (strict, label enum). */
   readonly structured: boolean;
 }
 
 export type JudgeErrorKind = 'label_outside_set' | 'unparseable' | 'http' | 'timeout' | 'connection' | 'cancelled';
+
+export interface JudgeError {
+  readonly kind: JudgeErrorKind;
+  readonly message: string;
+  /** HTTP status, for kind `http`. */
+  readonly status?: number;
+}
+
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
 
 export type JudgeOutcome =
   | {
@@ -20,105 +32,150 @@ export type JudgeOutcome =
       readonly label: string;
       readonly explanation: string;
       readonly raw: string;
+      /** From the first attempt to the answer, waits between retries included. */
       readonly latencyMs: number;
-      readonly usage?: { promptTokens: number; completionTokens: number };
+      /** Absent when the endpoint does not report usage (some local servers). */
+      readonly usage?: TokenUsage;
+      /** Requests sent: 1 when the first one answered. */
       readonly attempts: number;
     }
   | {
       readonly ok: false;
-      readonly error: { kind: JudgeErrorKind; message: string; status?: number };
+      readonly error: JudgeError;
+      /** The answer as received, when there was one (unparseable, label outside the set). */
       readonly raw?: string;
       readonly latencyMs: number;
+      /** Requests sent; 0 when cancelled before the first. */
       readonly attempts: number;
     };
 
+export interface RetryEvent {
+  /** The attempt that failed, 1-based. */
+  readonly attempt: number;
+  readonly waitMs: number;
+  /** True when the wait is the server's (Retry-After), false for our own backoff. */
+  readonly fromServer: boolean;
+  readonly error: JudgeError;
+}
+
 export interface JudgeClientOptions {
   readonly baseUrl: string;
+  /** Empty or absent for local servers that need no key. */
   readonly apiKey?: string;
+  /** Per attempt, not per judge call. */
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  readonly retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** Backoff shape, and the longest Retry-After honoured (default 60 s: one bad header must not stall a run). */
+  readonly retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> & { readonly retryAfterCapMs?: number };
   readonly fetch?: typeof fetch;
-  /** Injected in tests so retry paths do not really wait. */
+  /** Injected in tests so retry paths need not really wait. Must reject when the signal aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Wall clock (ms since epoch), for Retry-After given as an HTTP date. */
+  readonly now?: () => number;
+  /** Source of the backoff jitter, in [0, 1). */
+  readonly random?: () => number;
+  /** Told before each wait, e.g. to log "rate limited, retrying in 2 s". */
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export interface JudgeClient {
   judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeOutcome>;
 }
 
-interface AttemptFailure {
-  readonly kind: JudgeErrorKind;
-  readonly message: string;
-  readonly status?: number;
+interface AttemptFailure extends JudgeError {
   readonly retryable: boolean;
+  /** What the server asked us to wait (Retry-After), when it did. */
   readonly waitMs?: number;
 }
 
 /**
  * One judge call against any OpenAI-compatible endpoint through the `openai` SDK. The SDK's own retries are
- * off: ours honour Retry-After, use jittered backoff, stop on cancel, and are tested. An answer that cannot
- * be read, or a label outside the set, is a failed row (not retried: the same request gets the same answer).
+ * off (`maxRetries: 0`): ours honour Retry-After, back off with jitter, stop at once on cancel, and are
+ * tested. An answer that cannot be read, or a label outside the set, is a failed row and is not retried:
+ * at temperature 0 the same request gets the same answer, and the row should be seen, not paid for twice.
  */
 export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
   const client = new OpenAI({
     baseURL: options.baseUrl,
-    // Local servers (Ollama, vLLM, llama.cpp) need no key, but the SDK insists on one.
+    // Local servers (Ollama, vLLM, llama.cpp) need no key, but the SDK refuses to start without one.
     apiKey: options.apiKey || 'not-needed',
     timeout: options.timeoutMs,
     maxRetries: 0,
     fetch: options.fetch,
   });
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry, maxRetries: options.maxRetries };
+  const { retryAfterCapMs = DEFAULT_RETRY_AFTER_CAP_MS, ...backoff } = options.retry ?? {};
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...backoff, maxRetries: options.maxRetries };
   const wait = options.sleep ?? sleep;
+  const now = options.now ?? Date.now;
+  const context: ClassifyContext = { baseUrl: options.baseUrl, hasKey: Boolean(options.apiKey), timeoutMs: options.timeoutMs, retryAfterCapMs, now };
 
   return {
     async judge(request, signal) {
       const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      const cancelled = (attempts: number): JudgeOutcome => ({ ok: false, error: { kind: 'cancelled', message: 'the run was cancelled' }, latencyMs: elapsed(), attempts });
+      const body = requestBody(request);
       let attempts = 0;
       for (;;) {
+        if (signal?.aborted) return cancelled(attempts);
         attempts++;
-        if (signal?.aborted) return cancelled(started, attempts);
         let failure: AttemptFailure;
-        // The SDK never removes the abort listener it adds: give it a short-lived signal of its own, so a long
-        // run does not pile one listener per request onto the run's signal.
+        // The SDK never removes the abort listener it adds to the signal it is given: hand it a short-lived
+        // one of its own, so a long run does not pile one listener per request onto the run's signal.
         const link = linkedSignal(signal);
         try {
-          const completion = await client.chat.completions.create(
-            {
-              model: request.model,
-              messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-              ...request.params,
-              ...(request.structured
-                ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'judge_verdict', strict: true, schema: verdictJsonSchema(request.labels) } } }
-                : {}),
-            },
-            { signal: link.signal },
-          );
-          const latencyMs = Math.round(performance.now() - started);
-          const raw = completion.choices?.[0]?.message?.content ?? '';
-          const usage = completion.usage ? { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens } : undefined;
-          const parsed = parseAnswer(raw, request.labels);
-          if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts };
-          return { ok: false, error: { kind: parsed.kind, message: parsed.message }, raw, latencyMs, attempts };
+          const completion = await client.chat.completions.create(body, { signal: link.signal });
+          return readCompletion(completion, request, elapsed(), attempts);
         } catch (err) {
-          if (signal?.aborted || err instanceof OpenAI.APIUserAbortError) return cancelled(started, attempts);
-          failure = classify(err, options.baseUrl);
+          if (signal?.aborted || err instanceof OpenAI.APIUserAbortError) return cancelled(attempts);
+          failure = classify(err, context, request.structured);
         } finally {
           link.dispose();
         }
         if (!failure.retryable || attempts > policy.maxRetries) {
-          const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-          return { ok: false, error: { kind: failure.kind, message: failure.message + tries, status: failure.status }, latencyMs: Math.round(performance.now() - started), attempts };
+          const message = attempts > 1 ? `${failure.message} (after ${attempts} attempts)` : failure.message;
+          const error: JudgeError = failure.status === undefined ? { kind: failure.kind, message } : { kind: failure.kind, message, status: failure.status };
+          return { ok: false, error, latencyMs: elapsed(), attempts };
         }
+        const waitMs = failure.waitMs ?? backoffMs(attempts - 1, policy, options.random);
+        const { retryable: _retryable, waitMs: _asked, ...error } = failure;
+        options.onRetry?.({ attempt: attempts, waitMs, fromServer: failure.waitMs !== undefined, error });
         try {
-          await wait(failure.waitMs ?? backoffMs(attempts - 1, policy), signal);
+          await wait(waitMs, signal);
         } catch {
-          return cancelled(started, attempts);
+          // The wait only rejects when the run's signal aborts.
+          return cancelled(attempts);
         }
       }
     },
   };
+}
+
+function requestBody(request: JudgeRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+  return {
+    model: request.model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...request.params,
+    ...(request.structured
+      ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'judge_verdict', strict: true, schema: verdictJsonSchema(request.labels) } } }
+      : {}),
+  };
+}
+
+function readCompletion(completion: OpenAI.Chat.ChatCompletion, request: JudgeRequest, latencyMs: number, attempts: number): JudgeOutcome {
+  // Endpoints that are only nearly OpenAI-compatible may omit fields the SDK types promise.
+  const choice = (completion as Partial<OpenAI.Chat.ChatCompletion> | undefined)?.choices?.[0];
+  const message = choice?.message;
+  if (message?.content == null && typeof message?.refusal === 'string' && message.refusal) {
+    return { ok: false, error: { kind: 'unparseable', message: `the model refused to answer: ${message.refusal}` }, raw: message.refusal, latencyMs, attempts };
+  }
+  const raw = typeof message?.content === 'string' ? message.content : '';
+  const u = completion?.usage;
+  const usage = u && typeof u.prompt_tokens === 'number' ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0 } : undefined;
+  const parsed = parseAnswer(raw, request.labels);
+  if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts };
+  const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the token limit: raise max_tokens in the prompt front matter.' : '';
+  return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts };
 }
 
 function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {
@@ -129,41 +186,68 @@ function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | 
   return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
 }
 
-function cancelled(started: number, attempts: number): JudgeOutcome {
-  return { ok: false, error: { kind: 'cancelled', message: 'cancelled' }, latencyMs: Math.round(performance.now() - started), attempts };
+const DEFAULT_RETRY_AFTER_CAP_MS = 60_000;
+
+/** HTTP statuses worth another try: rate limits, request timeouts and server errors; never 400/401/403/404. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status === 408 || status === 429 || (status !== undefined && status >= 500 && status <= 599);
 }
 
-function classify(err: unknown, baseUrl: string): AttemptFailure {
+interface ClassifyContext {
+  readonly baseUrl: string;
+  readonly hasKey: boolean;
+  readonly timeoutMs: number;
+  readonly retryAfterCapMs: number;
+  readonly now: () => number;
+}
+
+const BASE_URL_HINT = 'check that the endpoint is running and that the base URL is right (setting judgeAlign.baseUrl, base_url in the prompt front matter, or OPENAI_BASE_URL)';
+
+function classify(err: unknown, ctx: ClassifyContext, structured: boolean): AttemptFailure {
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return { kind: 'timeout', message: 'the request timed out (setting judgeAlign.requestTimeoutSeconds, or --timeout)', retryable: true };
+    const seconds = Math.round(ctx.timeoutMs / 100) / 10;
+    return { kind: 'timeout', retryable: true, message: `no answer from ${ctx.baseUrl} within ${seconds} s: raise the setting judgeAlign.requestTimeoutSeconds (--timeout for the CLI) if the model is slow` };
   }
   if (err instanceof OpenAI.APIConnectionError) {
-    const cause = (err as { cause?: { code?: string; cause?: { code?: string } } }).cause;
-    const code = cause?.code ?? cause?.cause?.code;
-    return {
-      kind: 'connection',
-      message: `cannot reach ${baseUrl}${code ? ` (${code})` : ''}: check that the endpoint is running and the base URL (setting judgeAlign.baseUrl, base_url in the prompt, or OPENAI_BASE_URL) is right`,
-      retryable: true,
-    };
+    const code = errorCode(err);
+    const suffix = code ? ` (${code})` : '';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+      return { kind: 'connection', retryable: true, message: `${ctx.baseUrl} closed the connection without answering${suffix}: if this keeps happening, look at the endpoint's logs or lower judgeAlign.concurrency` };
+    }
+    return { kind: 'connection', retryable: true, message: `cannot reach ${ctx.baseUrl}${suffix}: ${BASE_URL_HINT}` };
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
     const detail = errorDetail(err);
-    const waitMs = retryAfterMs(err.headers as { get(name: string): string | null } | undefined);
+    const waitMs = retryAfterMs(err.headers as { get(name: string): string | null } | undefined, ctx.now(), ctx.retryAfterCapMs);
     if (status === 401 || status === 403) {
-      return { kind: 'http', status, retryable: false, message: `HTTP ${status}: the endpoint refused the API key${detail}. Set it with "Judge Align: Set API Key…" or OPENAI_API_KEY` };
+      const why = ctx.hasKey ? 'the endpoint refused the API key' : 'the endpoint wants an API key and none is set';
+      return { kind: 'http', status, retryable: false, message: `HTTP ${status}: ${why}${detail}. Set it with the command "Judge Align: Set API Key…" or the OPENAI_API_KEY environment variable` };
     }
     if (status === 404) {
-      return { kind: 'http', status, retryable: false, message: `HTTP 404${detail}: check the model name and the base URL (${baseUrl})` };
+      return { kind: 'http', status, retryable: false, message: `HTTP 404${detail}: check the model name and the base URL (${ctx.baseUrl}, setting judgeAlign.baseUrl)` };
     }
-    if (status === 429) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP 429: rate limited${detail}` };
-    if (status !== undefined && status >= 500) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP ${status}: the endpoint failed${detail}` };
-    return { kind: 'http', status, retryable: false, message: `HTTP ${status ?? '?'}${detail}` };
+    if (status === 429) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP 429: rate limited${detail}; lower judgeAlign.concurrency if this persists` };
+    if (isRetryableStatus(status)) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP ${status}: the endpoint failed${detail}` };
+    const hint = status === 400 && structured ? '. If this endpoint does not support response_format json_schema, set `structured_output: false` in the prompt front matter' : '';
+    return { kind: 'http', status, retryable: false, message: `HTTP ${status ?? '?'}${detail}${hint}` };
   }
-  return { kind: 'connection', retryable: true, message: err instanceof Error ? err.message : String(err) };
+  // Not from the SDK's HTTP layer (a fetch polyfill, a proxy): treat it as a network failure, worth a retry.
+  return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND…) buried in the SDK error's cause chain. */
+function errorCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function errorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
-  const message = (err.error as { message?: string } | undefined)?.message;
-  return message ? ` (${message})` : '';
+  const message = (err.error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && message ? ` (${message})` : '';
 }
