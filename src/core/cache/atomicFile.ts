@@ -11,7 +11,7 @@ const TEMP_MARK = '.tmp-';
 export function writeFileAtomic(file: string, data: Uint8Array): void {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
-  const fd = fs.openSync(temp, 'w', 0o600);
+  const fd = fs.openSync(temp, 'wx', 0o600);
   try {
     let offset = 0;
     while (offset < data.length) offset += fs.writeSync(fd, data, offset, data.length - offset);
@@ -23,7 +23,7 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
   }
   fs.closeSync(fd);
   try {
-    fs.renameSync(temp, file);
+    renameWithRetry(temp, file);
   } catch (err) {
     fs.rmSync(temp, { force: true });
     throw err;
@@ -31,42 +31,55 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
   fsyncDir(dir);
 }
 
-/** Temp files left by a writer that was killed between writing and renaming. */
-export function removeStaleTemps(file: string): void {
+/**
+ * Removes temp files left by writers killed between writing and renaming. Only call it while holding the
+ * write lock: then no other writer can be half-way through a save, so every temp file is garbage (even one
+ * whose pid was reused by a live process).
+ */
+export function removeTempFiles(file: string): void {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}${TEMP_MARK}`;
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
-    return;
+    return; // the folder is gone: nothing to clean
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (pid === process.pid || !isAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+}
+
+// Windows refuses a rename over a file that another process (a reader, an antivirus) has open for a moment.
+const RENAME_RETRY_CODES = new Set(['EPERM', 'EACCES', 'EBUSY']);
+const RENAME_RETRY_MS = 2_000;
+
+function renameWithRetry(from: string, to: string): void {
+  const deadline = Date.now() + RENAME_RETRY_MS;
+  let wait = 10;
+  for (;;) {
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (process.platform !== 'win32' || !RENAME_RETRY_CODES.has(code) || Date.now() >= deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+      wait = Math.min(wait * 2, 200);
+    }
   }
 }
 
 function fsyncDir(dir: string): void {
+  let fd: number;
   try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fd = fs.openSync(dir, 'r');
   } catch {
-    // Some file systems refuse to open or fsync a directory; the rename itself is still atomic.
+    return; // Windows cannot open a folder; the rename is still atomic there
   }
-}
-
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse to fsync a folder (EINVAL); the rename itself is still atomic.
+  } finally {
+    fs.closeSync(fd);
   }
 }

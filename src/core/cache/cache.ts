@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { removeStaleTemps, writeFileAtomic } from './atomicFile';
-import { CacheCorruptError, CacheTooNewError } from './errors';
+import { removeTempFiles, writeFileAtomic } from './atomicFile';
+import { CacheCorruptError, CacheNotFoundError, CacheTooNewError } from './errors';
 import { acquireLock } from './lock';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
@@ -12,17 +12,32 @@ import { loadSqlJs } from './sqljs';
 export interface OpenCacheOptions {
   /** Where sql-wasm.wasm is; by default beside the bundle, else from node_modules. */
   readonly wasmPath?: string;
-  /** Never write: no lock, no migration, no file created. */
+  /** Never write: no lock, no file or folder created; an older schema is upgraded in memory only. */
   readonly readonly?: boolean;
-  /** How long a write waits for another process's lock. */
+  /** How long a write waits for another process's lock (default 10 s). */
   readonly lockTimeoutMs?: number;
 }
 
+/** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
 interface Stamp {
+  readonly dev: number;
+  readonly ino: number;
   readonly size: number;
   readonly mtimeMs: number;
-  readonly ino: number;
 }
+
+interface Loaded {
+  readonly db: Database;
+  readonly stamp: Stamp | undefined;
+  /** An open descriptor on the loaded file, see `pin` below. */
+  readonly fd: number | undefined;
+  readonly version: number;
+}
+
+// Holding the loaded file open keeps its inode from being reused by a later save of another process, so an
+// unchanged (dev, ino) really is the same file even when size and mtime (coarse on some file systems) match.
+// Not on Windows: there an open file can block the other process's rename, and file ids are not reused soon.
+const PIN_FILES = process.platform !== 'win32';
 
 /**
  * The workspace cache: a SQLite file held in memory by sql.js. Reads see the latest saved state (the file is
@@ -31,35 +46,45 @@ interface Stamp {
 export class Cache {
   private db: Database;
   private stamp: Stamp | undefined;
+  private pin: number | undefined;
+  /** Memory may differ from the file (a failed save or rollback): reload before the next read or write. */
+  private stale = false;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   private constructor(
     readonly path: string,
     private readonly sql: SqlJsStatic,
-    db: Database,
-    stamp: Stamp | undefined,
+    loaded: Loaded,
     private readonly options: OpenCacheOptions,
   ) {
-    this.db = db;
-    this.stamp = stamp;
+    this.db = loaded.db;
+    this.stamp = loaded.stamp;
+    this.pin = loaded.fd;
   }
 
+  /**
+   * Opens (and unless read-only, creates and migrates) the cache at `file`. Loads sql.js on first call.
+   * Throws CacheCorruptError / CacheTooNewError without touching the file, CacheNotFoundError when a
+   * read-only open finds no file, CacheLockedError when another process holds the write lock too long.
+   */
   static async open(file: string, options: OpenCacheOptions = {}): Promise<Cache> {
     const absolute = path.resolve(file);
-    if (options.readonly && !fs.existsSync(absolute)) {
-      throw new Error(`There is no judge-align cache at ${absolute} yet: run or import something first.`);
-    }
+    if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
-    const { db, stamp } = readDatabase(sql, absolute);
-    const cache = new Cache(absolute, sql, db, stamp, options);
-    if (!options.readonly && (stamp === undefined || userVersion(db) < SCHEMA_VERSION)) {
-      fs.mkdirSync(path.dirname(absolute), { recursive: true });
-      await cache.write((repos) => repos.runs.markInterrupted());
-    } else if (!options.readonly) {
-      if (cache.read((repos) => repos.runs.findInterrupted()).length > 0) {
+    const loaded = readDatabase(sql, absolute);
+    const cache = new Cache(absolute, sql, loaded, options);
+    if (options.readonly) return cache;
+    try {
+      // Creating the file, migrating it and marking orphaned runs all happen in one locked write.
+      const needsWrite = loaded.stamp === undefined || loaded.version < SCHEMA_VERSION || cache.read((r) => r.runs.findInterrupted()).length > 0;
+      if (needsWrite) {
+        fs.mkdirSync(path.dirname(absolute), { recursive: true });
         await cache.write((repos) => repos.runs.markInterrupted());
       }
+    } catch (err) {
+      cache.close();
+      throw err;
     }
     return cache;
   }
@@ -73,20 +98,23 @@ export class Cache {
 
   /**
    * Locks the file, catches up with other processes' saves, runs `fn` in a transaction and saves atomically.
-   * A throw inside `fn` rolls back and saves nothing.
+   * `fn` must be synchronous. A throw inside `fn` rolls back and saves nothing. Writes of one Cache run in
+   * call order.
    */
   write<T>(fn: (repos: Repositories) => T): Promise<T> {
     this.assertOpen();
-    if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only.`));
+    if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
     const next = this.queue.then(() => this.writeNow(fn));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  /** Frees the memory copy. Writes still queued fail; flush batch writers before closing. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+    this.unpin();
   }
 
   private async writeNow<T>(fn: (repos: Repositories) => T): Promise<T> {
@@ -95,15 +123,7 @@ export class Cache {
       this.assertOpen();
       this.reloadIfChanged();
       migrate(this.db);
-      this.db.run('BEGIN IMMEDIATE');
-      let result: T;
-      try {
-        result = fn(makeRepositories(this.db));
-        this.db.run('COMMIT');
-      } catch (err) {
-        this.db.run('ROLLBACK');
-        throw err;
-      }
+      const result = this.transaction(fn);
       this.save();
       return result;
     } finally {
@@ -111,44 +131,118 @@ export class Cache {
     }
   }
 
+  private transaction<T>(fn: (repos: Repositories) => T): T {
+    this.db.run('BEGIN IMMEDIATE');
+    try {
+      const result = fn(makeRepositories(this.db));
+      if (isThenable(result)) {
+        // The transaction would commit before the awaited part ran; refuse rather than save half of it.
+        result.then(undefined, () => undefined);
+        throw new TypeError('A cache.write callback returned a promise: it must be synchronous. Do the async work first, then write its results.');
+      }
+      this.db.run('COMMIT');
+      return result;
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  private rollback(): void {
+    try {
+      this.db.run('ROLLBACK');
+    } catch {
+      // SQLite ended the transaction itself (some errors do): memory is uncertain, so take the file again.
+      this.stale = true;
+    }
+  }
+
   private save(): void {
     try {
       writeFileAtomic(this.path, this.db.export());
-      this.stamp = stampOf(this.path);
     } catch (err) {
-      // Memory now holds changes the file does not: forget them and read the file again next time.
-      this.stamp = undefined;
-      this.reloadIfChanged(true);
+      // Memory now holds changes the file does not: forget them by reading the file again next time.
+      this.stale = true;
       throw err;
     }
-    removeStaleTemps(this.path);
+    this.pinSavedFile();
+    removeTempFiles(this.path);
   }
 
-  private reloadIfChanged(force = false): void {
-    const current = stampOf(this.path);
-    if (!force && sameStamp(current, this.stamp)) return;
-    if (current === undefined && this.stamp === undefined && !force) return;
-    const { db, stamp } = readDatabase(this.sql, this.path);
+  private pinSavedFile(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.path, 'r');
+    } catch {
+      this.stale = true; // the save went through; the next access reloads it from the file
+      return;
+    }
+    this.stamp = stampOf(fs.fstatSync(fd));
+    this.unpin();
+    if (PIN_FILES) this.pin = fd;
+    else fs.closeSync(fd);
+  }
+
+  private reloadIfChanged(): void {
+    if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
+    const loaded = readDatabase(this.sql, this.path);
     this.db.close();
-    this.db = db;
-    this.stamp = stamp;
+    this.unpin();
+    this.db = loaded.db;
+    this.stamp = loaded.stamp;
+    this.pin = loaded.fd;
+    this.stale = false;
+  }
+
+  private unpin(): void {
+    if (this.pin === undefined) return;
+    fs.closeSync(this.pin);
+    this.pin = undefined;
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('The judge-align cache was closed; open it again.');
+    if (this.closed) throw new Error(`The judge-align cache ${this.path} was closed; open it again to use it.`);
   }
 }
 
-function readDatabase(sql: SqlJsStatic, file: string): { db: Database; stamp: Stamp | undefined } {
-  const stamp = stampOf(file);
-  if (stamp === undefined || stamp.size === 0) return { db: new sql.Database(), stamp };
-  const bytes = fs.readFileSync(file);
+/** Reads and checks the file; an older schema is upgraded in memory (saved by the next write). */
+function readDatabase(sql: SqlJsStatic, file: string): Loaded {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const db = new sql.Database();
+    migrate(db);
+    return { db, stamp: undefined, fd: undefined, version: 0 };
+  }
+  let db: Database | undefined;
+  try {
+    const st = fs.fstatSync(fd);
+    db = st.size === 0 ? new sql.Database() : openChecked(sql, file, fs.readFileSync(fd));
+    const version = userVersion(db);
+    migrate(db);
+    if (!PIN_FILES) fs.closeSync(fd);
+    return { db, stamp: stampOf(st), fd: PIN_FILES ? fd : undefined, version };
+  } catch (err) {
+    db?.close();
+    if (PIN_FILES) fs.closeSync(fd);
+    throw err;
+  }
+}
+
+function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array): Database {
   let db: Database;
   try {
     db = new sql.Database(bytes);
+  } catch (err) {
+    throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
+  }
+  try {
     const check = String(scalar(db, 'PRAGMA quick_check(1)'));
     if (check !== 'ok') throw new Error(check);
   } catch (err) {
+    db.close();
     throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
   }
   const appId = Number(scalar(db, 'PRAGMA application_id'));
@@ -162,7 +256,7 @@ function readDatabase(sql: SqlJsStatic, file: string): { db: Database; stamp: St
     db.close();
     throw new CacheTooNewError(file, version, SCHEMA_VERSION);
   }
-  return { db, stamp: { ...stamp } };
+  return db;
 }
 
 function migrate(db: Database): void {
@@ -184,16 +278,24 @@ function userVersion(db: Database): number {
   return Number(scalar(db, 'PRAGMA user_version') ?? 0);
 }
 
-function stampOf(file: string): Stamp | undefined {
+function stampOf(st: fs.Stats): Stamp {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function currentStamp(file: string): Stamp | undefined {
   try {
-    const st = fs.statSync(file);
-    return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-  } catch {
-    return undefined;
+    return stampOf(fs.statSync(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
 function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }

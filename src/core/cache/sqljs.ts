@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
+import { SqlJsLoadError } from './errors';
 
 let loading: Promise<SqlJsStatic> | undefined;
 let loaded = false;
@@ -16,21 +17,37 @@ function defaultWasmPath(): string {
   return fs.existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm');
 }
 
-/** Loads sql.js on first use only; later calls share the same instance. */
+/**
+ * Loads sql.js on first use only; later calls share the same instance (and ignore their `wasmPath`: one
+ * SQLite per process is enough).
+ */
 export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
   if (!loading) {
-    const file = wasmPath && fs.existsSync(wasmPath) ? wasmPath : defaultWasmPath();
-    // Required here, not imported at the top, so that importing the cache module costs nothing.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const initSqlJs = require('sql.js') as (config: { wasmBinary: ArrayBuffer | Uint8Array }) => Promise<SqlJsStatic>;
-    const wasmBinary = fs.readFileSync(file);
-    loading = initSqlJs({ wasmBinary }).then((sql) => {
+    loading = instantiate(wasmPath ?? defaultWasmPath()).then((sql) => {
       loaded = true;
       return sql;
     });
+    // A failed load is not cached: the next open tries again (after a reinstall, say).
     loading.catch(() => {
       loading = undefined;
     });
   }
   return loading;
+}
+
+async function instantiate(file: string): Promise<SqlJsStatic> {
+  let wasmBinary: Uint8Array;
+  try {
+    wasmBinary = fs.readFileSync(file);
+  } catch (err) {
+    throw new SqlJsLoadError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(err));
+  }
+  // Required here, not imported at the top, so that importing a cache module loads neither sql.js nor its wasm.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const initSqlJs = require('sql.js') as (config: { wasmBinary: ArrayBuffer | Uint8Array }) => Promise<SqlJsStatic>;
+  try {
+    return await initSqlJs({ wasmBinary });
+  } catch (err) {
+    throw new SqlJsLoadError(file, err instanceof Error ? err.message : String(err));
+  }
 }

@@ -3,11 +3,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
-import { BatchWriter } from '../../../src/core/cache/batchWriter';
-import { CacheCorruptError, CacheLockedError, CacheTooNewError } from '../../../src/core/cache/errors';
-import { SCHEMA_VERSION } from '../../../src/core/cache/migrations';
+import { CacheCorruptError, CacheNotFoundError, CacheTooNewError } from '../../../src/core/cache/errors';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../../src/core/cache/migrations';
+import { loadSqlJs } from '../../../src/core/cache/sqljs';
 import { tempDir } from '../../support/tempDir';
 
+/** Writes a SQLite file by hand, as another program (or an older or newer judge-align) would. */
+async function writeRawDatabase(file: string, build: (db: import('sql.js').Database) => void): Promise<Buffer> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  build(db);
+  fs.writeFileSync(file, db.export());
+  db.close();
+  return fs.readFileSync(file);
+}
 
 describe('cache', () => {
   test('creates the file with the current schema and reopens with the data', async () => {
@@ -118,7 +127,6 @@ describe('cache', () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file);
     cache.close();
-    const { loadSqlJs } = await import('../../../src/core/cache/sqljs');
     const SQL = await loadSqlJs();
     const db = new SQL.Database(fs.readFileSync(file));
     db.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
@@ -149,30 +157,6 @@ describe('cache', () => {
     b.close();
   });
 
-  test('a lock held by a live process times out with a clear error; a dead one is taken over', async () => {
-    const file = path.join(tempDir(), 'c.sqlite');
-    const cache = await Cache.open(file, { lockTimeoutMs: 200 });
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: require('node:os').hostname(), time: Date.now(), purpose: 'test' }));
-    await assert.rejects(cache.write((r) => r.datasets.ensure('x')), (e: unknown) => e instanceof CacheLockedError && new RegExp(`process ${process.ppid}`).test(e.message));
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 999_999_999, host: require('node:os').hostname(), time: Date.now(), purpose: 'test' }));
-    await cache.write((r) => r.datasets.ensure('x'));
-    assert.equal(fs.existsSync(`${file}.lock`), false);
-    cache.close();
-  });
-
-  test('batch writer saves in batches and flushes on close', async () => {
-    const file = path.join(tempDir(), 'c.sqlite');
-    const cache = await Cache.open(file);
-    const ds = await cache.write((r) => r.datasets.ensure('d'));
-    const writer = new BatchWriter<string>(cache, (r, ids) => void r.examples.upsertMany(ds, ids.map((id) => ({ externalId: id, input: null, output: null, fields: {} }))), { maxItems: 10, maxDelayMs: 10_000 });
-    for (let i = 0; i < 25; i++) writer.push(String(i));
-    await writer.close();
-    const other = await Cache.open(file);
-    assert.equal(other.read((r) => r.examples.count(ds)), 25);
-    other.close();
-    cache.close();
-  });
-
   test('leftover temp files of a dead writer are removed on the next save', async () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file);
@@ -181,5 +165,127 @@ describe('cache', () => {
     await cache.write((r) => r.datasets.ensure('x'));
     assert.equal(fs.existsSync(stray), false);
     cache.close();
+  });
+  test('a new cache gets every migration, its application id, and user_version = SCHEMA_VERSION', async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    (await Cache.open(file)).close();
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(fs.readFileSync(file));
+    const pragma = (name: string) => db.exec(`PRAGMA ${name}`)[0]!.values[0]![0];
+    assert.equal(pragma('user_version'), SCHEMA_VERSION);
+    assert.equal(pragma('application_id'), APPLICATION_ID);
+    const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")[0]!.values.flat();
+    assert.deepEqual(tables, ['annotations', 'datasets', 'examples', 'label_configs', 'responses', 'runs', 'sources', 'verdicts']);
+    db.close();
+  });
+
+  test('a cache from an older schema is migrated on open, keeping its rows', async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    const v1 = await writeRawDatabase(file, (db) => {
+      db.exec(MIGRATIONS[0]!);
+      db.run(`PRAGMA application_id = ${APPLICATION_ID}`);
+      db.run('PRAGMA user_version = 1');
+      db.run("INSERT INTO datasets(name, created_at) VALUES ('old', '2025-01-01T00:00:00.000Z')");
+    });
+    // Read-only: upgraded in memory so that queries of the new schema work, the file itself untouched.
+    const reader = await Cache.open(file, { readonly: true });
+    assert.deepEqual(reader.read((r) => [r.datasets.list().map((d) => d.name), r.labelConfigs.list()]), [['old'], []]);
+    reader.close();
+    assert.deepEqual(fs.readFileSync(file), v1);
+    assert.equal(fs.existsSync(`${file}.lock`), false);
+    const cache = await Cache.open(file);
+    await cache.write((r) => r.labelConfigs.save({ name: 'helpful', datasetKey: 'old', kind: 'binary', labels: ['yes', 'no'] }));
+    cache.close();
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(fs.readFileSync(file));
+    assert.equal(db.exec('PRAGMA user_version')[0]!.values[0]![0], SCHEMA_VERSION);
+    assert.equal(db.exec('SELECT COUNT(*) FROM datasets')[0]!.values[0]![0], 1);
+    db.close();
+  });
+
+  test('read-only: no file is created, writes are refused, other processes\' saves are seen', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sub', 'c.sqlite');
+    await assert.rejects(Cache.open(file, { readonly: true }), (e: unknown) => e instanceof CacheNotFoundError && /import a dataset or run/.test(e.message));
+    assert.equal(fs.existsSync(path.dirname(file)), false);
+    const writer = await Cache.open(file);
+    const reader = await Cache.open(file, { readonly: true });
+    await assert.rejects(reader.write((r) => r.datasets.ensure('x')), /read-only/);
+    await writer.write((r) => r.datasets.ensure('from-writer'));
+    assert.deepEqual(reader.read((r) => r.datasets.list().map((d) => d.name)), ['from-writer']);
+    reader.close();
+    writer.close();
+  });
+
+  test('another application\'s SQLite file is refused and left untouched', async () => {
+    const file = path.join(tempDir(), 'other.sqlite');
+    const bytes = await writeRawDatabase(file, (db) => db.run('CREATE TABLE notes(text)'));
+    await assert.rejects(Cache.open(file), (e: unknown) => e instanceof CacheCorruptError && /another application/.test(e.message));
+    assert.deepEqual(fs.readFileSync(file), bytes);
+  });
+
+  test('a cache that another process replaced with garbage is refused on the next write, not overwritten', async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    const cache = await Cache.open(file);
+    await cache.write((r) => r.datasets.ensure('a'));
+    const garbage = Buffer.alloc(8192, 7);
+    fs.writeFileSync(`${file}.other`, garbage);
+    fs.renameSync(`${file}.other`, file);
+    await assert.rejects(cache.write((r) => r.datasets.ensure('b')), CacheCorruptError);
+    assert.deepEqual(fs.readFileSync(file), garbage);
+    assert.equal(fs.existsSync(`${file}.lock`), false, 'the lock is released after a failed write');
+    cache.close();
+  });
+
+  test('a write callback that returns a promise is refused and saves nothing', async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    const cache = await Cache.open(file);
+    const before = fs.readFileSync(file);
+    await assert.rejects(
+      cache.write(async (r) => {
+        r.datasets.ensure('x');
+        await Promise.resolve();
+      }),
+      /must be synchronous/,
+    );
+    assert.equal(cache.read((r) => r.datasets.list().length), 0);
+    assert.deepEqual(fs.readFileSync(file), before);
+    cache.close();
+  });
+
+  test('a SQL error inside a write rolls back every statement of it', async () => {
+    const cache = await Cache.open(path.join(tempDir(), 'c.sqlite'));
+    await assert.rejects(
+      cache.write((r) => {
+        r.datasets.ensure('kept-out');
+        // Breaks the CHECK constraint on runs.split.
+        r.runs.create({ promptPath: 'p', promptText: 't', promptHash: 'h', model: 'm', baseUrl: 'u', params: {}, dataset: 'd', split: 'sideways' as 'dev', repeat: 1 });
+      }),
+      /CHECK constraint/,
+    );
+    assert.equal(cache.read((r) => r.datasets.list().length), 0);
+    await cache.write((r) => r.datasets.ensure('after'));
+    assert.deepEqual(cache.read((r) => r.datasets.list().map((d) => d.name)), ['after']);
+    cache.close();
+  });
+
+  test('the cache starts afresh when its file was deleted between writes', async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    const cache = await Cache.open(file);
+    await cache.write((r) => r.datasets.ensure('a'));
+    fs.rmSync(file);
+    assert.deepEqual(cache.read((r) => r.datasets.list()), []);
+    await cache.write((r) => r.datasets.ensure('b'));
+    cache.close();
+    const again = await Cache.open(file, { readonly: true });
+    assert.deepEqual(again.read((r) => r.datasets.list().map((d) => d.name)), ['b']);
+    again.close();
+  });
+
+  test('closing twice is harmless; using a closed cache says so', async () => {
+    const cache = await Cache.open(path.join(tempDir(), 'c.sqlite'));
+    cache.close();
+    cache.close();
+    assert.throws(() => cache.read((r) => r.datasets.list()), /was closed; open it again/);
   });
 });

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import type { Database } from 'sql.js';
-import { isAlive } from '../atomicFile';
+import { isAlive } from '../processAlive';
 import { all, json, lastId, now, one, str, type Row } from '../sql';
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
