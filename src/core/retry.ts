@@ -19,7 +19,7 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
   return Number.isNaN(date) ? undefined : Math.min(capMs, Math.max(0, date - now));
 }
 
-/** Exponential backoff with full jitter: spreads retries of many concurrent rows. */
+/** Exponential backoff with equal jitter (between half the ceiling and the ceiling): spreads retries of many concurrent rows. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

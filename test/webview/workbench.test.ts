@@ -166,7 +166,7 @@ describe('workbench webview in Chromium', () => {
       await page.screenshot({ path: file });
       assert.ok(fs.statSync(file).size > 10_000);
       // The light screenshot in docs/ comes from here (VS Code's light theme colours); the dark one from the UI test.
-      if (theme === 'light') fs.copyFileSync(file, path.join(REPO_ROOT, 'docs', 'workbench-light.png'));
+      if (theme === 'light' && process.env.UPDATE_DOCS === '1') fs.copyFileSync(file, path.join(REPO_ROOT, 'docs', 'workbench-light.png'));
       await page.close();
     });
   }
