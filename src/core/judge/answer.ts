@@ -20,8 +20,18 @@ export function verdictSchema(labels: readonly string[]) {
  * accepts zod v4 too and yields the same schema plus a `$schema` key, but we only need the schema and keep the
  * request body free of keys some OpenAI-compatible servers reject.
  */
+const schemaCache = new Map<string, Record<string, unknown>>();
+
+/** Built once per label set: a run sends the same schema with every one of its requests. */
 export function verdictJsonSchema(labels: readonly string[]): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(verdictSchema(labels)) as Record<string, unknown>;
+  const key = JSON.stringify(labels);
+  let schema = schemaCache.get(key);
+  if (!schema) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(verdictSchema(labels)) as Record<string, unknown>;
+    schema = rest;
+    if (schemaCache.size > 100) schemaCache.clear();
+    schemaCache.set(key, schema);
+  }
   return schema;
 }
 
