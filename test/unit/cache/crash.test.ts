@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
 import { tempDir } from '../../support/tempDir';
+// The same "random" kill moments on every run, so a failure can be replayed.
+import { seededRandom } from '../../../src/core/metrics/rng';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const child = path.join(root, 'test', 'support', 'cacheWriterChild.ts');
@@ -13,18 +15,6 @@ const BATCH = 300; // rows per commit in cacheWriterChild.ts
 /** Independent caches killed in parallel, to get many kills in little time. */
 const LANES = 4;
 const ROUNDS_PER_LANE = 6;
-
-/** mulberry32: the same "random" kill moments on every run, so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Starts the writer and waits for two commits, to learn how long one write takes on this machine; then SIGKILLs
