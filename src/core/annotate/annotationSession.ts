@@ -1,11 +1,13 @@
 import type { Cache } from '../cache/cache';
 import type { AnnotationRow } from '../cache/repositories/annotations';
-import { fileDatasetKey } from '../datasets/labelOverrides';
 import type { LocalDataset } from '../datasets/localDataset';
 import { annotatorAgreement, labelProgress, orderQueue, type LabelProgress, type QueueItem, type QueueOrder } from './queue';
 
 export interface AnnotationTarget {
-  readonly datasetPath: string;
+  /** The cache dataset the labels go to: `fileDatasetKey(path)` for a file, the name for a pulled or imported one. */
+  readonly datasetKey: string;
+  /** A file's rows are copied into the cache when first labelled; a cached dataset's rows are already there. */
+  readonly fromFile: boolean;
   readonly dataset: LocalDataset;
   /** The annotation name: the prompt's `label` field. */
   readonly name: string;
@@ -150,17 +152,20 @@ export class AnnotationSession {
   private async write(id: string, state: Mine | null): Promise<void> {
     const row = this.rows.get(id)!;
     await this.cache.write((repos) => {
-      const datasetId = repos.datasets.ensure(fileDatasetKey(this.target.datasetPath));
-      const [exampleId] = repos.examples.upsertMany(datasetId, [{ externalId: id, input: null, output: null, fields: row.data }]).ids;
-      if (state === null) repos.annotations.remove(exampleId!, this.target.name, this.author);
-      else repos.annotations.upsert({ exampleId: exampleId!, name: this.target.name, label: state.label, note: state.note, needsReview: state.needsReview, annotatorKind: 'HUMAN', author: this.author });
+      const datasetId = repos.datasets.ensure(this.target.datasetKey);
+      const exampleId = this.target.fromFile
+        ? repos.examples.upsertMany(datasetId, [{ externalId: id, input: null, output: null, fields: row.data }]).ids[0]
+        : repos.examples.get(datasetId, id)?.id;
+      if (exampleId === undefined) throw new Error(`Row ${id} is no longer in the dataset "${this.target.datasetKey}": pull or import it again, then label it.`);
+      if (state === null) repos.annotations.remove(exampleId, this.target.name, this.author);
+      else repos.annotations.upsert({ exampleId, name: this.target.name, label: state.label, note: state.note, needsReview: state.needsReview, annotatorKind: 'HUMAN', author: this.author });
     });
     this.reload();
   }
 
   private reload(): void {
     this.byAuthor = this.cache.read((repos) => {
-      const ds = repos.datasets.get(fileDatasetKey(this.target.datasetPath));
+      const ds = repos.datasets.get(this.target.datasetKey);
       return ds ? repos.annotations.humanByAuthor(ds.id, this.target.name) : new Map<string, Map<string, AnnotationRow>>();
     });
   }

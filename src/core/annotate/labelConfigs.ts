@@ -1,8 +1,9 @@
 import type { Cache } from '../cache/cache';
 import type { LabelConfig, LabelKind } from '../cache/repositories/labelConfigs';
-import { fileDatasetKey } from '../datasets/labelOverrides';
 
 export type { LabelConfig, LabelKind };
+
+/** Dataset keys: `fileDatasetKey(path)` for a local file, the dataset's name for a pulled or imported one. */
 
 /** The labels of a new annotation: given ones, yes/no style pairs, or every whole number of a score range. */
 export function labelsFor(kind: LabelKind, spec: string): string[] {
@@ -20,8 +21,8 @@ export function labelsFor(kind: LabelKind, spec: string): string[] {
   return labels;
 }
 
-export async function createLabelConfig(cache: Cache, datasetPath: string, name: string, kind: LabelKind, labels: string[]): Promise<LabelConfig> {
-  const config: LabelConfig = { name: name.trim(), datasetKey: fileDatasetKey(datasetPath), kind, labels };
+export async function createLabelConfig(cache: Cache, datasetKey: string, name: string, kind: LabelKind, labels: string[]): Promise<LabelConfig> {
+  const config: LabelConfig = { name: name.trim(), datasetKey, kind, labels };
   if (!config.name) throw new Error('The annotation needs a name.');
   await cache.write((repos) => {
     repos.datasets.ensure(config.datasetKey);
@@ -34,8 +35,7 @@ export async function createLabelConfig(cache: Cache, datasetPath: string, name:
  * Renames a label of an annotation made in the editor; when the new name is already a label, the two merge.
  * Existing annotations are updated in the same transaction. Returns how many annotations changed.
  */
-export async function renameLabel(cache: Cache, datasetPath: string, name: string, from: string, to: string): Promise<number> {
-  const key = fileDatasetKey(datasetPath);
+export async function renameLabel(cache: Cache, key: string, name: string, from: string, to: string): Promise<number> {
   return cache.write((repos) => {
     const config = repos.labelConfigs.get(key, name);
     if (!config) throw new Error(`"${name}" is not an annotation made in the editor; its labels come from the prompt file.`);
@@ -47,13 +47,13 @@ export async function renameLabel(cache: Cache, datasetPath: string, name: strin
   });
 }
 
-export function countLabel(cache: Cache, datasetPath: string, name: string, label: string): number {
+export function countLabel(cache: Cache, datasetKey: string, name: string, label: string): number {
   return cache.read((repos) => {
-    const dataset = repos.datasets.get(fileDatasetKey(datasetPath));
+    const dataset = repos.datasets.get(datasetKey);
     return dataset ? repos.annotations.countLabel(dataset.id, name, label) : 0;
   });
 }
 
-export function listLabelConfigs(cache: Cache, datasetPath: string): LabelConfig[] {
-  return cache.read((repos) => repos.labelConfigs.list(fileDatasetKey(datasetPath)));
+export function listLabelConfigs(cache: Cache, datasetKey: string): LabelConfig[] {
+  return cache.read((repos) => repos.labelConfigs.list(datasetKey));
 }

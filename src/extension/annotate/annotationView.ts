@@ -10,6 +10,7 @@ import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { webviewHtml } from '../workbench/html';
+import { fileDatasetKey } from '../../core/datasets/labelOverrides';
 
 export const ANNOTATE_VIEW_ID = 'judgeAlign.annotate';
 const LAST_TARGET = 'judgeAlign.annotate.lastPrompt';
@@ -118,7 +119,8 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
       if (!config) continue;
       const name = vscode.workspace.asRelativePath(uri);
       out.push({ promptPath: uri.fsPath, name, annotation: config.label, editable: false });
-      if (state.datasetPath) for (const c of listLabelConfigs(cache, state.datasetPath)) out.push({ promptPath: uri.fsPath, name, annotation: c.name, editable: true });
+      const key = datasetKeyOf(state.datasetPath, config.dataset);
+      for (const c of listLabelConfigs(cache, key)) out.push({ promptPath: uri.fsPath, name, annotation: c.name, editable: true });
     }
     return out;
   }
@@ -152,7 +154,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     });
     if (spec === undefined) return;
     const cache = await this.cacheHost.get();
-    await createLabelConfig(cache, current.datasetPath, name, kind.label as LabelKind, labelsFor(kind.label as LabelKind, spec));
+    await createLabelConfig(cache, current.datasetKey, name, kind.label as LabelKind, labelsFor(kind.label as LabelKind, spec));
     this.targets = await this.findTargets();
     await this.select(this.target.promptPath, name.trim());
   }
@@ -169,11 +171,11 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const to = (await vscode.window.showInputBox({ title: `Rename "${from}" to`, prompt: 'A new name, or an existing label to merge into', value: from }))?.trim();
     if (!to || to === from) return;
     const cache = await this.cacheHost.get();
-    const count = countLabel(cache, current.datasetPath, current.name, from);
+    const count = countLabel(cache, current.datasetKey, current.name, from);
     const verb = current.labels.includes(to) ? `Merge "${from}" into "${to}"` : `Rename "${from}" to "${to}"`;
     const ok = await vscode.window.showWarningMessage(`${verb}? ${count} existing annotation${count === 1 ? '' : 's'} will change.`, { modal: true }, verb.split(' ')[0]!);
     if (!ok) return;
-    const changed = await renameLabel(cache, current.datasetPath, current.name, from, to);
+    const changed = await renameLabel(cache, current.datasetKey, current.name, from, to);
     this.log.info(`${verb} in ${current.name}: ${changed} annotations updated.`);
     this.documents.labelsChanged();
     await this.select(this.target.promptPath, current.name);
@@ -184,7 +186,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(promptPath));
     const state = await this.documents.state(document);
     const config = state.parsed.config;
-    if (!config || !state.dataset || !state.datasetPath) {
+    if (!config || !state.dataset) {
       throw new Error(`${path.basename(promptPath)} cannot be annotated: ${state.datasetError ?? 'fix its front matter first (see Problems).'}`);
     }
     const cache = await this.cacheHost.get();
@@ -194,11 +196,13 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     });
     const judge = new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
     this.judgeKappa = latest?.totals?.metrics?.all?.kappa ?? null;
-    const custom = annotation && annotation !== config.label ? listLabelConfigs(cache, state.datasetPath).find((c) => c.name === annotation) : undefined;
+    const datasetKey = datasetKeyOf(state.datasetPath, config.dataset);
+    const fromFile = state.datasetPath !== undefined;
+    const custom = annotation && annotation !== config.label ? listLabelConfigs(cache, datasetKey).find((c) => c.name === annotation) : undefined;
     const target: AnnotationTarget = custom
       ? // An annotation made here has no labels in the file and no judge for it.
-        { datasetPath: state.datasetPath, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
-      : { datasetPath: state.datasetPath, dataset: state.dataset, name: config.label, labels: config.labels, judge };
+        { datasetKey, fromFile, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
+      : { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: config.labels, judge };
     if (custom) this.judgeKappa = null;
     this.fieldOrder = { first: [...new Set(state.parsed.variables.map((v) => v.path.split('.')[0]!))], hidden: config.label };
     this.session = new AnnotationSession(cache, target, annotator(), this.session?.orderName ?? 'unlabelled');
@@ -242,6 +246,11 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     };
     this.post({ type: 'state', state });
   }
+}
+
+/** Where a prompt's labels live in the cache: beside its file, or in the pulled or imported dataset it names. */
+function datasetKeyOf(datasetPath: string | undefined, datasetName: string): string {
+  return datasetPath ? fileDatasetKey(datasetPath) : datasetName;
 }
 
 function clip(value: unknown): string {

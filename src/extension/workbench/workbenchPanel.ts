@@ -234,11 +234,21 @@ export class WorkbenchPanel implements vscode.Disposable {
     const { state } = await this.promptState();
     const config = state.parsed.config;
     const row = state.dataset?.rows.find((r) => r.id === exampleId);
-    if (!config || !state.datasetPath || !row) throw new Error(`Row ${exampleId} is not in the dataset any more: reload the workbench.`);
+    if (!config || !row) throw new Error(`Row ${exampleId} is not in the dataset any more: reload the workbench.`);
     if (!config.labels.includes(label)) throw new Error(`"${label}" is not one of the labels of this prompt (${config.labels.join(', ')}).`);
     const cache = await this.deps.cacheHost.get();
-    await saveHumanLabel(cache, { datasetPath: state.datasetPath, row, labelName: config.label, label, author: annotator() });
-    this.deps.log.info(`Row ${exampleId} of ${state.datasetPath}: human label set to "${label}" (was "${row.humanLabel ?? 'none'}").`);
+    if (state.datasetPath) {
+      await saveHumanLabel(cache, { datasetPath: state.datasetPath, row, labelName: config.label, label, author: annotator() });
+    } else {
+      // A pulled or imported dataset: the label goes on its own example.
+      await cache.write((repos) => {
+        const dataset = repos.datasets.get(config.dataset);
+        const example = dataset && repos.examples.get(dataset.id, exampleId);
+        if (!example) throw new Error(`Row ${exampleId} is no longer in the dataset "${config.dataset}": pull or import it again.`);
+        repos.annotations.upsert({ exampleId: example.id, name: config.label, label, annotatorKind: 'HUMAN', author: annotator() });
+      });
+    }
+    this.deps.log.info(`Row ${exampleId} of ${state.datasetPath ?? config.dataset}: human label set to "${label}" (was "${row.humanLabel ?? 'none'}").`);
     this.post({ type: 'relabeled', exampleId, label });
     this.deps.documents.labelsChanged();
   }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { AnnotationSession } from '../../../src/core/annotate/annotationSession';
 import { Cache } from '../../../src/core/cache/cache';
-import { humanLabelOverrides } from '../../../src/core/datasets/labelOverrides';
+import { fileDatasetKey, humanLabelOverrides } from '../../../src/core/datasets/labelOverrides';
 import { loadLocalDataset } from '../../../src/core/datasets/localDataset';
 import { tempDir } from '../../support/tempDir';
 
@@ -14,7 +14,7 @@ test('labels are saved at once, survive a new session, and can be undone', async
   fs.writeFileSync(file, ['{"id":"a","q":"one","label":"yes"}', '{"id":"b","q":"two","label":""}', '{"id":"c","q":"three"}', '{"id":"d","q":"four","label":"no"}'].join('\n'));
   const dataset = await loadLocalDataset(file, { labelField: 'label' });
   const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
-  const target = { datasetPath: file, dataset, name: 'label', labels: ['yes', 'no'], judge: new Map([['a', { label: 'no', explanation: 'x' }]]) };
+  const target = { datasetKey: fileDatasetKey(file), fromFile: true, dataset, name: 'label', labels: ['yes', 'no'], judge: new Map([['a', { label: 'no', explanation: 'x' }]]) };
   const s = new AnnotationSession(cache, target, 'ana');
   assert.equal(s.view()?.id, 'b', 'unlabelled rows first');
   assert.deepEqual([s.progress().labelled, s.progress().total], [2, 4]);
@@ -39,5 +39,26 @@ test('labels are saved at once, survive a new session, and can be undone', async
   await bo.label('yes');
   const overrides = cache.read((r) => humanLabelOverrides(r, file, 'label'));
   assert.equal(overrides.get('b'), 'yes', 'the newest label counts as ground truth');
+  cache.close();
+});
+
+test('a pulled or imported dataset is labelled in place: its examples keep their content', async () => {
+  const { importFile } = await import('../../../src/core/sources/files/importFile');
+  const { loadCachedDataset } = await import('../../../src/core/datasets/cachedDataset');
+  const dir = tempDir();
+  const file = path.join(dir, 'traces.jsonl');
+  fs.writeFileSync(file, ['{"id":"s1","in":"q1","out":"a1","verdict":"good"}', '{"id":"s2","in":"q2","out":"a2","verdict":""}'].join('\n'));
+  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
+  await importFile(cache, file, { id: 'id', input: 'in', output: 'out', label: 'verdict' }, { datasetName: 'traces' });
+  const before = loadCachedDataset(cache, 'traces', { labelName: 'verdict' });
+  assert.equal(before.unlabelled, 1);
+  const s = new AnnotationSession(cache, { datasetKey: 'traces', fromFile: false, dataset: before, name: 'verdict', labels: ['good', 'bad'], judge: new Map() }, 'ana');
+  assert.equal(s.view()?.id, 's2');
+  await s.label('bad');
+  const after = loadCachedDataset(cache, 'traces', { labelName: 'verdict' });
+  assert.equal(after.unlabelled, 0);
+  assert.equal(after.rows.find((r) => r.id === 's2')?.humanLabel, 'bad');
+  assert.deepEqual(after.rows.find((r) => r.id === 's2')?.data.input, 'q2', 'the example content is untouched');
+  assert.equal(cache.read((r) => r.examples.count(r.datasets.get('traces')!.id)), 2, 'no example added');
   cache.close();
 });

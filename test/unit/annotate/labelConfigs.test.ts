@@ -7,6 +7,7 @@ import { countLabel, createLabelConfig, labelsFor, listLabelConfigs, renameLabel
 import { Cache } from '../../../src/core/cache/cache';
 import { loadSqlJs } from '../../../src/core/cache/sqljs';
 import { loadLocalDataset } from '../../../src/core/datasets/localDataset';
+import { fileDatasetKey } from '../../../src/core/datasets/labelOverrides';
 import { tempDir } from '../../support/tempDir';
 
 test('labels for each kind of annotation', () => {
@@ -23,22 +24,22 @@ test('an annotation made in the editor: labelled, then a label renamed, then mer
   const file = path.join(dir, 'rows.jsonl');
   fs.writeFileSync(file, ['{"id":"1","q":"a"}', '{"id":"2","q":"b"}', '{"id":"3","q":"c"}'].join('\n'));
   const cache = await Cache.open(path.join(dir, 'c.sqlite'));
-  const config = await createLabelConfig(cache, file, 'tone', 'categorical', labelsFor('categorical', 'polite, rude, neutral'));
-  assert.deepEqual(listLabelConfigs(cache, file).map((c) => c.name), ['tone']);
+  const config = await createLabelConfig(cache, fileDatasetKey(file), 'tone', 'categorical', labelsFor('categorical', 'polite, rude, neutral'));
+  assert.deepEqual(listLabelConfigs(cache, fileDatasetKey(file)).map((c) => c.name), ['tone']);
   const dataset = await loadLocalDataset(file, { labelField: 'tone' }).catch(() => undefined);
   assert.equal(dataset, undefined, 'the file has no such field: the labels live in the cache only');
   const rows = { file, rows: ['1', '2', '3'].map((id, i) => ({ id, line: i + 1, data: { id, q: 'x' }, humanLabel: null })), fieldPaths: ['id', 'q'], labelled: 0, unlabelled: 3, labels: new Map() };
-  const s = new AnnotationSession(cache, { datasetPath: file, dataset: rows, name: config.name, labels: config.labels, judge: new Map() }, 'ana');
+  const s = new AnnotationSession(cache, { datasetKey: fileDatasetKey(file), fromFile: true, dataset: rows, name: config.name, labels: config.labels, judge: new Map() }, 'ana');
   await s.label('rude');
   await s.label('neutral');
   await s.label('rude');
-  assert.equal(countLabel(cache, file, 'tone', 'rude'), 2);
-  assert.equal(await renameLabel(cache, file, 'tone', 'rude', 'impolite'), 2);
-  assert.deepEqual(listLabelConfigs(cache, file)[0]!.labels, ['polite', 'impolite', 'neutral']);
-  assert.equal(await renameLabel(cache, file, 'tone', 'neutral', 'polite'), 1, 'merging into an existing label');
-  assert.deepEqual(listLabelConfigs(cache, file)[0]!.labels, ['polite', 'impolite']);
-  assert.equal(countLabel(cache, file, 'tone', 'polite'), 1);
-  await assert.rejects(renameLabel(cache, file, 'hallucination', 'yes', 'no'), /labels come from the prompt file/);
+  assert.equal(countLabel(cache, fileDatasetKey(file), 'tone', 'rude'), 2);
+  assert.equal(await renameLabel(cache, fileDatasetKey(file), 'tone', 'rude', 'impolite'), 2);
+  assert.deepEqual(listLabelConfigs(cache, fileDatasetKey(file))[0]!.labels, ['polite', 'impolite', 'neutral']);
+  assert.equal(await renameLabel(cache, fileDatasetKey(file), 'tone', 'neutral', 'polite'), 1, 'merging into an existing label');
+  assert.deepEqual(listLabelConfigs(cache, fileDatasetKey(file))[0]!.labels, ['polite', 'impolite']);
+  assert.equal(countLabel(cache, fileDatasetKey(file), 'tone', 'polite'), 1);
+  await assert.rejects(renameLabel(cache, fileDatasetKey(file), 'hallucination', 'yes', 'no'), /labels come from the prompt file/);
   cache.close();
 });
 
@@ -52,7 +53,7 @@ test('a cache from schema 1 is migrated to the current schema', async () => {
   fs.writeFileSync(file, db.export());
   db.close();
   const cache = await Cache.open(file);
-  await createLabelConfig(cache, '/x.jsonl', 'tone', 'binary', ['a', 'b']);
-  assert.equal(listLabelConfigs(cache, '/x.jsonl').length, 1);
+  await createLabelConfig(cache, fileDatasetKey('/x.jsonl'), 'tone', 'binary', ['a', 'b']);
+  assert.equal(listLabelConfigs(cache, fileDatasetKey('/x.jsonl')).length, 1);
   cache.close();
 });
