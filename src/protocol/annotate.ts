@@ -45,6 +45,7 @@ export const annotateViewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectTarget'), promptPath: z.string(), annotation: z.string() }),
   z.object({ type: z.literal('newAnnotation') }),
   z.object({ type: z.literal('renameLabel') }),
+  z.object({ type: z.literal('pushLabels') }),
   z.object({ type: z.literal('setOrder'), order }),
   z.object({ type: z.literal('label'), label: z.string().min(1).max(200) }),
   z.object({ type: z.literal('move'), delta: z.number().int().min(-1000).max(1000) }),

@@ -83,6 +83,8 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         return this.newAnnotation();
       case 'renameLabel':
         return this.renameLabel();
+      case 'pushLabels':
+        return void (await vscode.commands.executeCommand('judgeAlign.pushLabels', this.target ? vscode.Uri.file(this.target.promptPath) : undefined));
       case 'setOrder':
         s?.setOrder(m.order as QueueOrder);
         break;
