@@ -24,6 +24,8 @@ export const annotateStateSchema = z.object({
       others: z.array(z.object({ author: z.string(), label: z.string().nullable() })),
       current: z.string().nullable(),
       judge: z.object({ label: z.string().nullable(), explanation: z.string().nullable() }).nullable(),
+      /** The other spans of this example's trace (pulled data), in tree order. */
+      spans: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), depth: z.number() })),
     })
     .nullable(),
   progress: z.object({ labelled: z.number(), total: z.number(), perLabel: z.record(z.string(), z.number()), unbalanced: z.string().nullable() }),

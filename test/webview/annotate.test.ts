@@ -30,7 +30,7 @@ function state(fields: [string, string][]): AnnotateState {
     labels: ['yes', 'no'],
     order: 'unlabelled',
     author: 'ana',
-    example: { position: 4, total: 200, id: '5', fields, fileLabel: null, mine: null, others: [{ author: 'bo', label: 'no' }], current: 'no', judge: { label: 'yes', explanation: 'A claim looks invented.' } },
+    example: { position: 4, total: 200, id: '5', fields, fileLabel: null, mine: null, others: [{ author: 'bo', label: 'no' }], current: 'no', judge: { label: 'yes', explanation: 'A claim looks invented.' }, spans: [{ id: '1', name: 'agent <run>', kind: 'CHAIN', depth: 0 }, { id: '5', name: 'llm', kind: 'LLM', depth: 1 }] },
     progress: { labelled: 14, total: 200, perLabel: { yes: 1, no: 13 }, unbalanced: 'Only 1 rows are "yes" against 13 of the most common label.' },
     annotators: { authors: ['ana', 'bo'], n: 12, agreement: 0.83, kappa: 0.61 },
     judgeKappa: 0.44,
@@ -63,6 +63,8 @@ test('the annotation view renders trace Markdown safely: HTML and scripts as tex
   assert.ok(text.includes('<b>not bold</b>'));
   assert.ok(text.includes('<iframe src="https://example.com"></iframe>'));
   assert.equal(await page.locator('.inert-link').count(), 1, 'the https link is inert text; the javascript: one is not a link at all');
+  assert.match((await page.locator('[data-testid=spans] summary').textContent()) ?? '', /Trace \(2 spans\)/);
+  assert.equal(await page.locator('[data-testid=spans] li.current').textContent(), 'llm · LLM');
   assert.match((await page.locator('[data-testid=nudge]').textContent()) ?? '', /Only 1 rows are "yes"/);
   assert.match((await page.locator('[data-testid=agreement]').textContent()) ?? '', /Annotators ana & bo: κ 0\.61.*Judge: κ 0\.44/);
   await page.screenshot({ path: path.join(shots, 'annotate.png') });

@@ -132,6 +132,14 @@ function renderCard(s: AnnotateState): void {
     ),
     h('div', { class: 'buttons' }, ...labelButtons),
     e.judge ? h('div', { class: 'judge' }, h('div', {}, 'Judge: ', h('strong', {}, e.judge.label ?? 'failed')), e.judge.explanation ? h('div', { class: 'muted explanation' }, e.judge.explanation) : null) : null,
+    e.spans.length > 0
+      ? h(
+          'details',
+          { 'data-testid': 'spans' },
+          h('summary', {}, `Trace (${e.spans.length} spans)`),
+          h('ul', { class: 'spans' }, ...e.spans.map((sp) => h('li', { class: sp.id === e.id ? 'current' : '', style: `padding-left: ${sp.depth * 12}px` }, sp.name, sp.kind ? h('span', { class: 'muted' }, ` · ${sp.kind}`) : null))),
+        )
+      : null,
     ...fields,
     note,
     h(

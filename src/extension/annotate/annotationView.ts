@@ -11,6 +11,7 @@ import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { webviewHtml } from '../workbench/html';
 import { fileDatasetKey } from '../../core/datasets/labelOverrides';
+import { traceSpans } from '../../core/annotate/traceSpans';
 
 export const ANNOTATE_VIEW_ID = 'judgeAlign.annotate';
 const LAST_TARGET = 'judgeAlign.annotate.lastPrompt';
@@ -239,6 +240,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         others: example.others,
         current: example.current,
         judge: example.judge,
+        spans: traceSpans(s!.target.dataset.rows, example.id).map(({ id, name, kind, depth }) => ({ id, name, kind, depth })),
       },
       progress: s?.progress() ?? { labelled: 0, total: 0, perLabel: {}, unbalanced: null },
       annotators: s?.agreement() ?? null,
