@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import type { AnnotateState } from '../../src/protocol/annotate';
-import { launchBrowser } from '../support/browser';
-import { REPO_ROOT } from '../support/codeServer';
-import { openWorkbench, posted, postToPage, serveDist } from './harness';
+import { openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS } from './harness';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
-const shots = path.join(REPO_ROOT, 'test-results', 'screenshots', 'webview');
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'annotate.js')), 'build first: npm run build');
-  fs.mkdirSync(shots, { recursive: true });
-  browser = await launchBrowser();
-  server = await serveDist();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const harness = useWebviewHarness('annotate');
+const shots = WEBVIEW_SHOTS;
 
 function state(fields: [string, string][]): AnnotateState {
   return {
@@ -40,7 +24,7 @@ function state(fields: [string, string][]): AnnotateState {
 }
 
 test('the annotation view renders trace Markdown safely: HTML and scripts as text, links inert', async () => {
-  const page = await openWorkbench(browser, server.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
   let dialogs = 0;
   page.on('dialog', (d) => {
     dialogs++;
@@ -74,7 +58,7 @@ test('the annotation view renders trace Markdown safely: HTML and scripts as tex
 });
 
 test('keys label, skip, go back, undo and flag for review', async () => {
-  const page = await openWorkbench(browser, server.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
   await postToPage(page, { type: 'state', state: state([['user_query', 'q'], ['chatgpt_response', 'a']]) });
   await page.locator('[data-testid=example]').waitFor();
   await page.locator('.help').click();

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/codeServer';
 
 const THEMES = {
@@ -84,4 +87,33 @@ export async function postToPage(page: Page, message: unknown): Promise<void> {
 
 export async function posted(page: Page): Promise<{ type: string }[]> {
   return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
+}
+
+export const WEBVIEW_SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots', 'webview');
+
+/**
+ * Chromium and the bundle server for one test file, started before its tests and stopped after them. Read
+ * `browser` and `url` inside tests (they exist once `before` has run).
+ */
+export function useWebviewHarness(bundle: 'workbench' | 'annotate'): { readonly browser: Browser; readonly url: string } {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveDist>> | undefined;
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', `${bundle}.js`)), 'build first: npm run build');
+    fs.mkdirSync(WEBVIEW_SHOTS, { recursive: true });
+    browser = await launchBrowser();
+    server = await serveDist();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      return browser!;
+    },
+    get url() {
+      return server!.url;
+    },
+  };
 }

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/codeServer';
 import { initMessage, rows, runMessage } from './fixtures';
-import { openWorkbench, posted, postToPage, serveDist, type Theme } from './harness';
+import { openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS, type Theme } from './harness';
 
-const shots = path.join(REPO_ROOT, 'test-results', 'screenshots', 'webview');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'workbench.js')), 'build first: npm run build');
-  fs.mkdirSync(shots, { recursive: true });
-  browser = await launchBrowser();
-  server = await serveDist();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const harness = useWebviewHarness('workbench');
+const shots = WEBVIEW_SHOTS;
 
 async function loaded(theme: Theme = 'dark', list = rows(200)): Promise<Page> {
-  const page = await openWorkbench(browser, server.url, theme);
+  const page = await openWorkbench(harness.browser, harness.url, theme);
   await postToPage(page, initMessage(3));
   await postToPage(page, runMessage(list));
   await page.locator('.vrow').first().waitFor();
@@ -82,7 +69,7 @@ describe('workbench webview in Chromium', () => {
   });
 
   test('Run posts a typed runJudge message; live rows arrive in batches', async () => {
-    const page = await openWorkbench(browser, server.url);
+    const page = await openWorkbench(harness.browser, harness.url);
     await postToPage(page, initMessage(0));
     await page.locator('[data-testid=run]').click();
     const posts = await posted(page);
