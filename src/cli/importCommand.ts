@@ -6,6 +6,7 @@ import type { ColumnMapping } from '../core/sources/files/columnMapping';
 import { BadRowError, FileFormatError, ImportCancelledError, UnknownColumnError } from '../core/sources/files/fileImportErrors';
 import { importFile, type ImportResult } from '../core/sources/files/importFile';
 import { findCachePath } from './cachePath';
+import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
 
 /** For `judge-align --help`. */
@@ -109,19 +110,13 @@ export async function importCommand(args: ImportArgs, out: NodeJS.WritableStream
   if (fs.statSync(filePath).isDirectory()) throw new UsageError(`${filePath} is a folder: give the .jsonl, .csv or .parquet file in it.`);
   const cacheFile = args.cache ? path.resolve(args.cache) : findCachePath(undefined);
   const cache = await Cache.open(cacheFile);
-  const controller = new AbortController();
-  const onSignal = () => {
-    err.write('\nCancelling: rows already saved are kept; run the same command again to finish.\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already saved are kept; run the same command again to finish.\n') });
   const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
   let lastDraw = 0;
   try {
     const result = await importFile(cache, args.file, args.mapping, {
       datasetName: args.dataset,
-      signal: controller.signal,
+      signal: cancel.signal,
       badRows: args.skipBadRows ? 'skip' : 'abort',
       onProgress: (p) => {
         const now = Date.now();
@@ -146,8 +141,7 @@ export async function importCommand(args: ImportArgs, out: NodeJS.WritableStream
     }
     throw e;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
     cache.close();
   }
 }

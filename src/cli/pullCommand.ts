@@ -7,6 +7,7 @@ import { pullSource, type PlatformSource } from '../core/sources/pull';
 import { readSourcesFile, SOURCES_FILE, type SourceConfig } from '../core/sources/sourcesFile';
 import { saveSourceBatch } from '../core/sources/store';
 import { findCachePath } from './cachePath';
+import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
 
 export interface PullArgs {
@@ -47,9 +48,7 @@ export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, er
   if (unknown.length > 0) throw new UsageError(`No source named ${unknown.map((n) => `"${n}"`).join(', ')} in ${SOURCES_FILE}; it has ${file.sources.map((s) => `"${s.name}"`).join(', ')}.`);
   const chosen = args.sources.length > 0 ? file.sources.filter((s) => args.sources.includes(s.name)) : file.sources;
   const cache = await Cache.open(args.cache ?? findCachePath(undefined, args.workspace));
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const cancel = cancelOnSignals({ signals: ['SIGINT'] });
   const results = [];
   try {
     for (const config of chosen) {
@@ -58,7 +57,7 @@ export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, er
         config,
         source: platformFromEnv(config, env),
         save: saveSourceBatch,
-        signal: controller.signal,
+        signal: cancel.signal,
         full: args.full,
         onProgress: (p) => {
           if (!args.json) err.write(`\r${config.name}: ${p.pages} pages, ${p.examples} rows (${p.inserted} new, ${p.updated} changed)`);
@@ -76,7 +75,7 @@ export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, er
     if (e instanceof SourceAuthError) throw new UsageError(e.message);
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    cancel.dispose();
     cache.close();
   }
   if (args.json) out.write(`${JSON.stringify({ sources: results })}\n`);

@@ -6,6 +6,7 @@ import { runJudgeSession, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatPercent } from '../core/format';
 import { findCachePath } from './cachePath';
+import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
 
 export interface RunArgs {
@@ -29,13 +30,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   const promptText = fs.readFileSync(promptPath, 'utf8');
   const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath));
   const store = new CacheRunStore(cache);
-  const controller = new AbortController();
-  const onSignal = () => {
-    err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
   const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
   let result: SessionResult;
   try {
@@ -50,7 +45,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         maxRetries: args.maxRetries ?? 4,
       },
       overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency },
-      signal: controller.signal,
+      signal: cancel.signal,
       onPlan: (plan, runId, resumed) => {
         if (!args.json) {
           err.write(
@@ -66,8 +61,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
     cache.close();
   }
   if (tty) err.write('\n');
