@@ -16,7 +16,7 @@ export interface EditorLabelRow {
 
 /**
  * Every HUMAN label under `annotationName` on a pulled dataset, with what write-back needs: the example's id in the
- * source and its trace id (Phoenix keeps it as `span.trace_id`, Langfuse as `observation.traceId`). Labels that
+ * source and its trace id (Phoenix keeps it as `span.trace_id`, Langfuse as `observation.traceId`, LangSmith as `run.trace_id`). Labels that
  * came from the platform are filtered out later by `planPush` (they have a `sourceRef`).
  */
 export function collectEditorLabels(cache: Cache, datasetName: string, annotationName: string): EditorLabelRow[] {
@@ -26,7 +26,7 @@ export function collectEditorLabels(cache: Cache, datasetName: string, annotatio
     const rows: EditorLabelRow[] = [];
     for (const [externalId, byAuthor] of repos.annotations.humanByAuthor(dataset.id, annotationName)) {
       const example = repos.examples.get(dataset.id, externalId);
-      const trace = example ? (lookupPath(example.fields, 'span.trace_id') ?? lookupPath(example.fields, 'observation.traceId')) : undefined;
+      const trace = example ? (lookupPath(example.fields, 'span.trace_id') ?? lookupPath(example.fields, 'observation.traceId') ?? lookupPath(example.fields, 'run.trace_id')) : undefined;
       for (const annotation of byAuthor.values()) rows.push({ annotation, externalId, traceId: typeof trace === 'string' ? trace : null });
     }
     return rows;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { logSpanAnnotations } from '@arizeai/phoenix-client/spans';
 import type { AnnotationRow } from '../cache/repositories/annotations';
-import { withRetry, type RetryPolicy } from './http';
+import { SourceHttpError, withRetry, type RetryPolicy } from './http';
 import { langfuseApi, type LangfuseConnection } from './langfuse/langfuseSource';
+import { calling, langsmithClient, type LangSmithConnection } from './langsmith/langsmithSource';
 import { phoenixClient, type PhoenixConnection } from './phoenix/phoenixSource';
 import type { SourceKind } from './http';
 
@@ -10,7 +12,7 @@ import type { SourceKind } from './http';
  * command shows); `sendPush` sends that plan and nothing else, so what the user approved is what goes out.
  */
 export interface PushItem {
-  /** The example's external id: Phoenix span id, Langfuse observation id. */
+  /** The example's external id: Phoenix span id, LangSmith run id, Langfuse observation id. */
   readonly externalId: string;
   readonly traceId: string | null;
   readonly name: string;
@@ -101,4 +103,46 @@ export async function pushToLangfuse(plan: PushPlan, connection: LangfuseConnect
     ids.push(res.id);
   }
   return { sent: plan.items.length, ids };
+}
+
+/**
+ * One `POST /feedback` per item, with feedback source `api` with `annotator_kind: "HUMAN"` in its source
+ * metadata, so a later pull reads it back as a person's label. The feedback id is derived from run, key and author:
+ * a re-push finds it taken (409) and updates that feedback instead of adding a second one.
+ */
+export async function pushToLangSmith(plan: PushPlan, connection: LangSmithConnection & { readonly projectId: string }, signal?: AbortSignal): Promise<PushResult> {
+  const client = langsmithClient(connection, signal);
+  const ids: string[] = [];
+  for (const i of plan.items) {
+    const feedbackId = stableUuid(`${i.externalId}\n${i.name}\n${i.author}`);
+    const fields = { score: i.score ?? undefined, value: i.label ?? undefined, comment: i.explanation ?? undefined };
+    try {
+      await calling(() =>
+        client.createFeedback({
+          runId: i.externalId,
+          key: i.name,
+          ...fields,
+          feedbackId,
+          sessionId: connection.projectId,
+          ...(i.traceId ? { traceId: i.traceId } : {}),
+          feedbackSourceType: 'api',
+          sourceInfo: { annotator_kind: 'HUMAN', author: i.author, via: 'judge-align' },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof SourceHttpError && e.status === 409)) throw e;
+      await calling(() => client.updateFeedback(feedbackId, fields));
+    }
+    ids.push(feedbackId);
+  }
+  return { sent: plan.items.length, ids };
+}
+
+/** A name-based UUID (version 5 layout over SHA-256): the same label always maps to the same feedback id. */
+function stableUuid(name: string): string {
+  const b = createHash('sha256').update(`judge-align:${name}`).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -65,8 +65,10 @@ export const arizeSourceSchema = z
   .object({
     kind: z.literal('arize'),
     ...common,
-    /** Arize AX project (model) id for POST /v2/spans. */
+    /** Arize AX project id (or its name, with "space") for POST /v2/spans. */
     projectId: z.string().min(1).optional(),
+    /** The space holding the project: needed only when "projectId" is a name. */
+    space: z.string().min(1).optional(),
     /** Or a spans export (JSON array or JSON Lines of AX spans), relative to the workspace. */
     file: z.string().min(1).optional(),
     filters: z.object({ filter: z.string().min(1).optional(), ...timeRange }).strict().optional(),

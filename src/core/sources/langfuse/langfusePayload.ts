@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SourcePayloadError } from '../http';
 
 /** What we rely on from `ObservationsV2Response` and `GetScoresV3Response` (Langfuse openapi.yml). */
 export const langfuseObservationSchema = z.looseObject({
@@ -40,11 +39,3 @@ export const langfuseScoresPageSchema = z.looseObject({ data: z.array(langfuseSc
 
 export type LangfuseObservation = z.infer<typeof langfuseObservationSchema>;
 export type LangfuseScore = z.infer<typeof langfuseScoreSchema>;
-
-export function checkLangfuse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new SourcePayloadError('langfuse', what, `${issue?.message ?? 'unexpected shape'}${where}`);
-}

@@ -3,7 +3,10 @@ import { withRetry, type RetryPolicy } from '../http';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { LangfuseSourceConfig } from '../sourcesFile';
 import type { AnnotatorKind, SourceAnnotation, SourceExample } from '../types';
-import { checkLangfuse, langfuseObservationsPageSchema, langfuseScoresPageSchema, type LangfuseObservation, type LangfuseScore } from './langfusePayload';
+import { langfuseObservationsPageSchema, langfuseScoresPageSchema, type LangfuseObservation, type LangfuseScore } from './langfusePayload';
+import { checkPayload } from '../payload';
+import { later, maxTime } from '../times';
+import { valueText } from '../valueText';
 
 export interface LangfuseConnection {
   readonly endpoint: string;
@@ -34,7 +37,7 @@ export function langfuseSource(config: LangfuseSourceConfig, connection: Langfus
 async function* observationPages(config: LangfuseSourceConfig, connection: LangfuseConnection, state: PullState, signal?: AbortSignal): AsyncGenerator<SourcePage, void, void> {
   const api = langfuseApi(connection);
   const filters = config.filters ?? {};
-  const from = latest(state.since, filters.startTime ?? null);
+  const from = later(state.since, filters.startTime ?? null);
   let cursor = state.pageCursor;
   for (;;) {
     const raw = await call(connection, 'GET /api/public/v2/observations', signal, () =>
@@ -53,7 +56,7 @@ async function* observationPages(config: LangfuseSourceConfig, connection: Langf
         { maxRetries: 0, ...(signal ? { abortSignal: signal } : {}) },
       ),
     );
-    const page = checkLangfuse(langfuseObservationsPageSchema, raw, 'observations page');
+    const page = checkPayload('langfuse', langfuseObservationsPageSchema, raw, 'observations page');
     const scores = await scoresFor(api, connection, page.data, config.annotationNames, signal);
     const examples = page.data.map((o) => toExample(o, scores, connection.endpoint));
     const next = page.meta.cursor ?? null;
@@ -84,7 +87,7 @@ async function scoresFor(
       const raw = await call(connection, 'GET /api/public/v3/scores', signal, () =>
         api.scoresV3.getManyV3({ traceId, fields: SCORE_FIELDS, limit: SCORE_PAGE, ...(cursor ? { cursor } : {}) }, { maxRetries: 0, ...(signal ? { abortSignal: signal } : {}) }),
       );
-      const page = checkLangfuse(langfuseScoresPageSchema, raw, 'scores page');
+      const page = checkPayload('langfuse', langfuseScoresPageSchema, raw, 'scores page');
       for (const s of page.data) {
         if (names && names.length > 0 && !names.includes(s.name)) continue;
         const target = s.subject?.kind === 'observation' ? s.subject.id : s.subject?.kind === 'trace' || !s.subject ? roots.get(traceId) : undefined;
@@ -102,8 +105,8 @@ function toExample(o: LangfuseObservation, scores: Map<string, LangfuseScore[]>,
   const { id, traceId, input, output, metadata, projectId, ...rest } = o;
   return {
     externalId: id,
-    input: text(input),
-    output: text(output),
+    input: valueText(input),
+    output: valueText(output),
     fields: { observation: { id, traceId: traceId ?? null, projectId, ...rest }, metadata: parseMaybeJson(metadata) ?? {} },
     ...(traceId ? { link: `${endpoint}/project/${encodeURIComponent(projectId)}/traces/${encodeURIComponent(traceId)}?observation=${encodeURIComponent(id)}` } : {}),
     annotations: (scores.get(id) ?? []).map(toAnnotation),
@@ -144,11 +147,6 @@ function statusOf(e: unknown): { status: number | undefined; retryAfter?: string
   return undefined;
 }
 
-function text(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 function parseMaybeJson(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
@@ -156,16 +154,4 @@ function parseMaybeJson(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-function maxTime(times: readonly string[]): string | null {
-  let best: string | null = null;
-  for (const t of times) if (best === null || Date.parse(t) > Date.parse(best)) best = t;
-  return best;
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

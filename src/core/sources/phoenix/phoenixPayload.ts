@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SourcePayloadError } from '../http';
 
 /**
  * The parts of Phoenix's responses we rely on (spec: `SpansResponseBody`, `SpanAnnotationsResponseBody`).
@@ -39,11 +38,3 @@ export const phoenixAnnotationsPageSchema = z.looseObject({ data: z.array(phoeni
 
 export type PhoenixSpan = z.infer<typeof phoenixSpanSchema>;
 export type PhoenixAnnotation = z.infer<typeof phoenixAnnotationSchema>;
-
-export function checkPayload<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new SourcePayloadError('phoenix', what, `${issue?.message ?? 'unexpected shape'}${where}`);
-}

@@ -6,7 +6,10 @@ import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { PhoenixSourceConfig } from '../sourcesFile';
 import type { SourceAnnotation, SourceExample } from '../types';
 import { phoenixSpanToExample } from './phoenixMapping';
-import { checkPayload, phoenixAnnotationsPageSchema, phoenixSpansPageSchema, type PhoenixAnnotation } from './phoenixPayload';
+import { phoenixAnnotationsPageSchema, phoenixSpansPageSchema, type PhoenixAnnotation } from './phoenixPayload';
+import { checkPayload } from '../payload';
+import { later, maxTime } from '../times';
+import { objectText } from '../valueText';
 
 export interface PhoenixConnection {
   readonly endpoint: string;
@@ -43,7 +46,7 @@ async function* spanPages(config: PhoenixSourceConfig, connection: PhoenixConnec
   const project = config.project!;
   const projectId = await lookupProjectId(client, project);
   const filters = config.filters ?? {};
-  const startTime = latest(state.since, filters.startTime ?? null);
+  const startTime = later(state.since, filters.startTime ?? null);
   let cursor = state.pageCursor;
   for (;;) {
     const raw = await parsing(() =>
@@ -58,7 +61,7 @@ async function* spanPages(config: PhoenixSourceConfig, connection: PhoenixConnec
         ...(filters.spanKinds && filters.spanKinds.length > 0 ? { spanKind: filters.spanKinds as never } : {}),
       }),
     );
-    const page = checkPayload(phoenixSpansPageSchema, { data: raw.spans, next_cursor: raw.nextCursor }, 'spans page');
+    const page = checkPayload('phoenix', phoenixSpansPageSchema, { data: raw.spans, next_cursor: raw.nextCursor }, 'spans page');
     const annotations = await spanAnnotations(client, project, page.data.map((s) => s.context.span_id), config.annotationNames);
     const examples = page.data.map((span) => phoenixSpanToExample(span, annotations.get(span.context.span_id) ?? [], { endpoint: connection.endpoint, projectId }));
     yield { examples, nextPageCursor: page.next_cursor, maxTime: maxTime(page.data.map((s) => s.start_time)) };
@@ -83,7 +86,7 @@ async function spanAnnotations(client: PhoenixClient, project: string, spanIds: 
         limit: ANNOTATION_PAGE,
       }),
     );
-    const page = checkPayload(phoenixAnnotationsPageSchema, { data: raw.annotations, next_cursor: raw.nextCursor }, 'span annotations page');
+    const page = checkPayload('phoenix', phoenixAnnotationsPageSchema, { data: raw.annotations, next_cursor: raw.nextCursor }, 'span annotations page');
     for (const a of page.data) {
       const list = bySpan.get(a.span_id) ?? [];
       list.push(a);
@@ -140,14 +143,6 @@ async function* datasetPages(config: PhoenixSourceConfig, datasetId: string, con
   }
 }
 
-/** `{"question": "..."}` reads better as the bare string; anything richer stays JSON. */
-function objectText(value: Record<string, unknown>): string | null {
-  const values = Object.values(value);
-  if (values.length === 0) return null;
-  if (values.length === 1 && typeof values[0] === 'string') return values[0];
-  return JSON.stringify(value);
-}
-
 /** A body that is not JSON reaches us as a SyntaxError from the client: that is a malformed payload. */
 async function parsing<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -156,16 +151,4 @@ async function parsing<T>(call: () => Promise<T>): Promise<T> {
     if (e instanceof SyntaxError) throw new SourcePayloadError('phoenix', 'response', `the body is not JSON (${e.message})`);
     throw e;
   }
-}
-
-function maxTime(times: readonly (string | null)[]): string | null {
-  let best: string | null = null;
-  for (const t of times) if (t !== null && (best === null || Date.parse(t) > Date.parse(best))) best = t;
-  return best;
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

@@ -3,18 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cache } from '../../../../src/core/cache/cache';
-import { SourceAuthError, SourceHttpError, SourcePayloadError, type RetryPolicy } from '../../../../src/core/sources/http';
+import { SourceAuthError, SourceHttpError, SourcePayloadError } from '../../../../src/core/sources/http';
 import { phoenixSource } from '../../../../src/core/sources/phoenix/phoenixSource';
 import { pullSource } from '../../../../src/core/sources/pull';
 import type { PhoenixSourceConfig } from '../../../../src/core/sources/sourcesFile';
 import { PHOENIX_KEY, startPhoenixServer, type PhoenixServer } from '../../../support/platforms/phoenixServer';
+import { recordingRetry } from '../../../support/platforms/recordingRetry';
 import { saveBatchForTests } from '../../../support/platforms/saveBatch';
 import { tempDir } from '../../../support/tempDir';
-
-function recordingRetry(): RetryPolicy & { waits: number[] } {
-  const waits: number[] = [];
-  return { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 60_000, waits, sleep: async (ms) => void waits.push(ms) };
-}
 
 describe('Phoenix pull', () => {
   let server: PhoenixServer;

@@ -1,0 +1,215 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { createClient, listSpans, type Span } from '@arizeai/ax-client';
+import { PullCancelledError, retryingFetch, SourceAuthError, SourceHttpError, SourcePayloadError, type RetryPolicy } from '../http';
+import { mapOpenInference } from '../openinference';
+import { checkPayload } from '../payload';
+import type { PlatformSource, PullState, SourcePage } from '../pull';
+import type { ArizeSourceConfig } from '../sourcesFile';
+import { later, maxTime } from '../times';
+import type { SourceAnnotation, SourceExample } from '../types';
+import { arizeSpanSchema, type ArizeAnnotation, type ArizeEvaluation, type ArizeSpan } from './arizePayload';
+
+export interface ArizeConnection {
+  readonly endpoint: string;
+  readonly apiKey?: string;
+  readonly retry?: RetryPolicy;
+  /** Where a relative export `file` is found (the workspace folder). */
+  readonly workspaceRoot?: string;
+  readonly now?: () => Date;
+}
+
+/** AX keeps spans for two years; without a start time the client would ask for the last week only. */
+const LOOKBACK_MS = 730 * 24 * 3600 * 1000;
+
+/**
+ * The official AX client with our fetch underneath, plugged in as middleware that answers each request itself:
+ * retries with Retry-After, and a 401 that names ARIZE_API_KEY, behave as for every other source.
+ */
+export function arizeClient(connection: ArizeConnection, signal?: AbortSignal): ReturnType<typeof createClient> {
+  const client = createClient({ baseUrl: connection.endpoint, apiKey: connection.apiKey ?? '', getEnvironmentOptions: () => ({}) });
+  const fetcher = retryingFetch({ kind: 'arize', endpoint: connection.endpoint, ...(connection.retry ? { retry: connection.retry } : {}), ...(signal ? { signal } : {}) });
+  client.use({ onRequest: async ({ request }) => fetcher(request) });
+  return client;
+}
+
+/** Spans of an AX project (with their human annotations and evaluations), or of a spans export file. */
+export function arizeSource(config: ArizeSourceConfig, connection: ArizeConnection): PlatformSource {
+  return {
+    kind: 'arize',
+    pages: (state, signal) => (config.file !== undefined ? filePages(config, config.file, connection, state, signal) : apiPages(config, connection, state, signal)),
+  };
+}
+
+async function* apiPages(config: ArizeSourceConfig, connection: ArizeConnection, state: PullState, signal?: AbortSignal): AsyncGenerator<SourcePage, void, void> {
+  const client = arizeClient(connection, signal);
+  const filters = config.filters ?? {};
+  const now = connection.now?.() ?? new Date();
+  const from = later(state.since, filters.startTime ?? null) ?? new Date(now.getTime() - LOOKBACK_MS).toISOString();
+  let cursor = state.pageCursor ?? undefined;
+  for (;;) {
+    const page = await calling(() =>
+      listSpans({
+        client,
+        project: config.projectId!,
+        ...(config.space ? { space: config.space } : {}),
+        startTime: new Date(from),
+        ...(filters.endTime ? { endTime: new Date(filters.endTime) } : {}),
+        ...(filters.filter ? { filter: filters.filter } : {}),
+        limit: config.pageSize ?? 100,
+        ...(cursor ? { cursor } : {}),
+      }),
+    );
+    const spans = page.data.map((s, i) => checkPayload('arize', arizeSpanSchema, fromClientSpan(s), `span ${i + 1} of a spans page`));
+    const next = page.pagination.hasMore && page.pagination.nextCursor ? page.pagination.nextCursor : null;
+    yield { examples: spans.map((s) => arizeSpanToExample(s, config.annotationNames)), nextPageCursor: spans.length === 0 ? null : next, maxTime: maxTime(spans.map((s) => s.start_time)) };
+    if (!next || spans.length === 0) return;
+    cursor = next;
+  }
+}
+
+/**
+ * A spans export: JSON Lines (read a line at a time, so a big export is never held whole) or one JSON list. The
+ * cursor is the number of spans already saved, so a cancelled import resumes; a bad span names its line.
+ */
+async function* filePages(config: ArizeSourceConfig, file: string, connection: ArizeConnection, state: PullState, signal?: AbortSignal): AsyncGenerator<SourcePage, void, void> {
+  const full = path.resolve(connection.workspaceRoot ?? process.cwd(), file);
+  if (!fs.existsSync(full)) throw new SourcePayloadError('arize', 'export file', `${full} does not exist; check "file" in the source settings (it is relative to the workspace folder)`);
+  const size = config.pageSize ?? 100;
+  const skip = state.pageCursor ? Number(state.pageCursor) : 0;
+  let done = 0;
+  let chunk: ArizeSpan[] = [];
+  const flush = (last: boolean): SourcePage => {
+    done += chunk.length;
+    const page = { examples: chunk.map((s) => arizeSpanToExample(s, config.annotationNames)), nextPageCursor: last ? null : String(skip + done), maxTime: maxTime(chunk.map((s) => s.start_time)) };
+    chunk = [];
+    return page;
+  };
+  let index = 0;
+  for await (const { value, where } of exportRecords(full)) {
+    if (signal?.aborted) throw new PullCancelledError();
+    if (index++ < skip) continue;
+    const parsed = arizeSpanSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SourcePayloadError('arize', `span in ${full} (${where})`, `${issue?.message ?? 'unexpected shape'}${issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''}`);
+    }
+    chunk.push(parsed.data);
+    if (chunk.length === size) yield flush(false);
+  }
+  yield flush(true);
+}
+
+async function* exportRecords(file: string): AsyncGenerator<{ value: unknown; where: string }, void, void> {
+  const head = await firstChar(file);
+  if (head === '[') {
+    let list: unknown;
+    try {
+      list = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+    } catch (e) {
+      throw new SourcePayloadError('arize', `export file ${file}`, `it starts like a JSON list but does not parse (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (!Array.isArray(list)) throw new SourcePayloadError('arize', `export file ${file}`, 'expected a list of spans');
+    for (let i = 0; i < list.length; i++) yield { value: list[i], where: `item ${i + 1}` };
+    return;
+  }
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (line.trim() === '') continue;
+    try {
+      yield { value: JSON.parse(line), where: `line ${n}` };
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new SourcePayloadError('arize', `line in ${file}`, `line ${n} is not JSON (${e.message})`);
+      throw e;
+    }
+  }
+}
+
+async function firstChar(file: string): Promise<string> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The client hands back camelCase spans with Date objects; the mapping reads the API's own shape. */
+function fromClientSpan(s: Span): unknown {
+  const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
+  return {
+    name: s.name,
+    context: s.context ? { trace_id: s.context.traceId, span_id: s.context.spanId } : undefined,
+    kind: s.kind,
+    parent_id: s.parentId ?? null,
+    start_time: iso(s.startTime),
+    end_time: iso(s.endTime),
+    status_code: s.statusCode ?? null,
+    status_message: s.statusMessage ?? null,
+    attributes: s.attributes ?? {},
+    annotations: (s.annotations ?? []).map((a) => ({ name: a.name, score: a.score ?? null, label: a.label ?? null, text: a.text ?? null, updated_at: iso(a.updatedAt) ?? null, annotator: a.annotator ?? null })),
+    evaluations: s.evaluations ?? [],
+  };
+}
+
+export function arizeSpanToExample(span: ArizeSpan, names: readonly string[] | undefined): SourceExample {
+  const { input, output, attributes } = mapOpenInference(span.attributes ?? {});
+  const wanted = (n: string) => !names || names.length === 0 || names.includes(n);
+  return {
+    externalId: span.context.span_id,
+    input,
+    output,
+    fields: {
+      ...attributes,
+      span: {
+        name: span.name,
+        kind: span.kind,
+        trace_id: span.context.trace_id,
+        span_id: span.context.span_id,
+        parent_id: span.parent_id ?? null,
+        start_time: span.start_time,
+        end_time: span.end_time,
+        status_code: span.status_code ?? 'UNSET',
+        status_message: span.status_message ?? '',
+      },
+    },
+    annotations: [
+      ...[...(span.annotations ?? []), ...(span.trace_annotations ?? [])].filter((a) => wanted(a.name)).map(humanAnnotation),
+      ...(span.evaluations ?? []).filter((e) => wanted(e.name)).map(evaluation),
+    ],
+  };
+}
+
+/** AX documents `annotations` as people's labels (annotation queues, the UI) and `evaluations` as evaluator results. */
+function humanAnnotation(a: ArizeAnnotation): SourceAnnotation {
+  return {
+    name: a.name,
+    label: a.label ?? null,
+    score: a.score ?? null,
+    explanation: a.text ?? null,
+    annotatorKind: 'HUMAN',
+    author: a.annotator?.email ?? a.annotator?.id ?? 'arize-user',
+    ...(a.updated_at ? { createdAt: a.updated_at, updatedAt: a.updated_at } : {}),
+  };
+}
+
+function evaluation(e: ArizeEvaluation): SourceAnnotation {
+  return { name: e.name, label: e.label ?? null, score: e.score ?? null, explanation: e.explanation ?? null, annotatorKind: 'LLM', author: `arize-eval:${e.name}` };
+}
+
+/** Our fetch's errors pass through the client untouched; a body that is not JSON, or lacks the list, is malformed. */
+async function calling<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof SourceAuthError || e instanceof SourceHttpError || e instanceof SourcePayloadError || e instanceof PullCancelledError) throw e;
+    if (e instanceof SyntaxError) throw new SourcePayloadError('arize', 'response', `the body is not JSON (${e.message})`);
+    if (e instanceof TypeError || e instanceof RangeError) throw new SourcePayloadError('arize', 'spans page', e.message);
+    throw e;
+  }
+}
