@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { Cache } from '../core/cache/cache';
 import { PullCancelledError, SourceAuthError } from '../core/sources/http';
-import { langfuseSource } from '../core/sources/langfuse/langfuseSource';
-import { phoenixSource } from '../core/sources/phoenix/phoenixSource';
-import { pullSource, type PlatformSource } from '../core/sources/pull';
-import { readSourcesFile, SOURCES_FILE, type SourceConfig } from '../core/sources/sourcesFile';
+import { connectSource } from '../core/sources/connect';
+import { pullSource } from '../core/sources/pull';
+import { readSourcesFile, SOURCES_FILE } from '../core/sources/sourcesFile';
 import { saveSourceBatch } from '../core/sources/store';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
@@ -29,18 +28,6 @@ export function parsePullArgs(args: string[], cwd = process.cwd()): PullArgs {
   return { sources: parsed.positionals, workspace: parsed.values.workspace ?? cwd, cache: parsed.values.cache, full: parsed.values.full === true, json: parsed.values.json === true };
 }
 
-/** Keys come from the environment only: the CLI has no secret storage, and the sources file never holds keys. */
-export function platformFromEnv(config: SourceConfig, env: NodeJS.ProcessEnv = process.env): PlatformSource {
-  switch (config.kind) {
-    case 'phoenix':
-      return phoenixSource(config, { endpoint: config.endpoint, ...(env.PHOENIX_API_KEY ? { apiKey: env.PHOENIX_API_KEY } : {}) });
-    case 'langfuse':
-      return langfuseSource(config, { endpoint: config.endpoint, publicKey: env.LANGFUSE_PUBLIC_KEY, secretKey: env.LANGFUSE_SECRET_KEY });
-    default:
-      throw new UsageError(`Source "${config.name}": pulling from ${config.kind} is not available yet; use Phoenix or Langfuse, or import an export file with judge-align import.`);
-  }
-}
-
 export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const file = readSourcesFile(args.workspace);
   if (file.sources.length === 0) throw new UsageError(`No sources in ${SOURCES_FILE} under ${args.workspace}: add one (see the README, "Pulling annotated traces").`);
@@ -55,7 +42,8 @@ export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, er
       const result = await pullSource({
         cache,
         config,
-        source: platformFromEnv(config, env),
+        // Keys come from the environment only: the CLI has no secret storage, and the sources file never holds keys.
+        source: connectSource(config, env, { workspaceRoot: args.workspace }),
         save: saveSourceBatch,
         signal: cancel.signal,
         full: args.full,

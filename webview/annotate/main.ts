@@ -80,7 +80,7 @@ function render(s: AnnotateState): void {
       { class: 'buttons' },
       h('vscode-button', { secondary: true, 'data-testid': 'new-annotation', onclick: () => send({ type: 'newAnnotation' }) }, icon('add'), ' New annotation'),
       h('vscode-button', { secondary: true, 'data-testid': 'rename-label', onclick: () => send({ type: 'renameLabel' }) }, icon('edit'), ' Rename or merge labels'),
-      h('vscode-button', { secondary: true, 'data-testid': 'push-labels', title: 'Send the labels made here back to Phoenix or Langfuse, after a preview', onclick: () => send({ type: 'pushLabels' }) }, icon('cloud-upload'), ' Push to source'),
+      h('vscode-button', { secondary: true, 'data-testid': 'push-labels', title: 'Send the labels made here back to Phoenix, LangSmith or Langfuse, after a preview', onclick: () => send({ type: 'pushLabels' }) }, icon('cloud-upload'), ' Push to source'),
     ),
   );
   const p = s.progress;
