@@ -4,6 +4,7 @@ import { isSqlJsLoaded } from '../core/cache/sqljs';
 import { humanLabelOverrides } from '../core/datasets/labelOverrides';
 import { loadCachedDataset } from '../core/datasets/cachedDataset';
 import { importFileCommand } from './commands/importFile';
+import { pullTracesCommand } from './commands/pullTraces';
 import { pushLabelsCommand } from './commands/pushLabels';
 import { ActiveRuns } from './activeRuns';
 import { CacheHost } from './cacheHost';
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     await importFileCommand({ log, getCache: () => cacheHost.get() }, uri);
     documents.labelsChanged();
   });
+  command('judgeAlign.pullTraces', () => pullTracesCommand({ log, cacheHost, secrets: context.secrets, labelsChanged: () => documents.labelsChanged() }));
   command('judgeAlign.pushLabels', (uri?: vscode.Uri) => pushLabelsCommand({ log, cacheHost, secrets: context.secrets }, uri));
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
   command('judgeAlign.clearApiKey', async () => {

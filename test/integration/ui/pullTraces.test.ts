@@ -1,0 +1,80 @@
+// "Judge Align: Pull Annotated Traces..." as a person uses it, in a real VS Code (code-server) and Chromium:
+// add a LangSmith source through the quick-pick wizard (platform, endpoint, project, annotation names, filters,
+// name), give the key once (Secret Storage), pull from a local LangSmith server, then pull again from the saved
+// source without being asked anything and find nothing new.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Workbench } from '../../support/browser';
+import { folderUrl } from '../../support/codeServer';
+import { LANGSMITH_KEY, LANGSMITH_PROJECT, startLangSmithServer, type LangSmithServer } from '../../support/platforms/langsmithServer';
+import { startUiSession, type UiSession } from '../../support/uiSession';
+
+let ui: UiSession;
+let langsmith: LangSmithServer;
+
+before(async () => {
+  langsmith = await startLangSmithServer();
+  ui = await startUiSession({});
+});
+
+after(async () => {
+  await ui?.close();
+  await langsmith?.close();
+});
+
+/** Waits for the quick input titled `title`, then types `text` and presses Enter. */
+async function answer(wb: Workbench, title: string | RegExp, text: string): Promise<void> {
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+  const input = wb.page.locator('.quick-input-widget input.input');
+  await input.fill(text);
+  await wb.page.keyboard.press('Enter');
+}
+
+test('add a LangSmith source with the wizard, pull it, and pull again from the saved source', { timeout: 240_000 }, async () => {
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'pull-traces');
+  await wb.openFile('hallucination.judge.md');
+
+  await wb.runCommand('Judge Align: Pull Annotated Traces');
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Add a Source (1/6): platform' }).waitFor({ timeout: 30_000 });
+  await wb.screenshot('wizard-platform');
+  await answer(wb, '(1/6): platform', 'LangSmith');
+  await answer(wb, '(2/6): endpoint', langsmith.url);
+  await answer(wb, '(3/6): project', LANGSMITH_PROJECT);
+  await answer(wb, '(4/6): annotation names', 'hallucination');
+
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(5/6): filters' }).waitFor({ timeout: 30_000 });
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Root runs only' }).locator('[role=checkbox]').first().click();
+  await wb.screenshot('wizard-filters');
+  await wb.page.keyboard.press('Enter');
+
+  await answer(wb, '(6/6): name', 'qa-bot');
+  await answer(wb, 'LangSmith API key', LANGSMITH_KEY);
+
+  const done = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": 30 rows \(30 new/);
+  await done.waitFor({ timeout: 60_000 });
+  await wb.screenshot('pulled');
+  assert.deepEqual(langsmith.violations, []);
+  const query = langsmith.requests.find((r) => r.route === 'POST /api/v2/runs/query')!.body as { is_root?: boolean };
+  assert.equal(query.is_root, true, 'the filter picked in the wizard reached the server');
+
+  const sourcesFile = fs.readFileSync(path.join(ui.workspace, 'judge-align.sources.json'), 'utf8');
+  const saved = JSON.parse(sourcesFile) as { sources: Record<string, unknown>[] };
+  assert.deepEqual(saved.sources, [
+    { kind: 'langsmith', name: 'qa-bot', endpoint: langsmith.url, projectId: LANGSMITH_PROJECT, annotationNames: ['hallucination'], filters: { rootRunsOnly: true } },
+  ]);
+  for (const file of [sourcesFile, fs.readFileSync(path.join(ui.workspace, '.vscode', 'settings.json'), 'utf8')]) assert.ok(!file.includes(LANGSMITH_KEY), 'no key in workspace files');
+  await wb.clearNotifications();
+
+  // Again, from the saved source: the key comes from Secret Storage, and nothing is new.
+  const queriesBefore = langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length;
+  await wb.runCommand('Judge Align: Pull Annotated Traces');
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa-bot' }).first().waitFor({ timeout: 30_000 });
+  await wb.screenshot('wizard-saved-source');
+  await wb.page.keyboard.press('Enter');
+  const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows \(0 new, 0 changed/);
+  await again.waitFor({ timeout: 60_000 });
+  assert.ok(langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length > queriesBefore);
+  await wb.close();
+});
