@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
-import { keysFor, type SourceKeys } from '../core/sources/connect';
-import type { SourceConfig } from '../core/sources/sourcesFile';
+import { keysFor, type KeyTarget, type SourceKeys } from '../core/sources/connect';
 
 /**
  * Platform keys for one source: the environment first (so terminals, CI and the editor agree), then Secret
  * Storage, else asked for once and kept in Secret Storage. Never in settings, the sources file, the cache or logs.
  */
-function secretId(config: SourceConfig, env: string): string {
+function secretId(config: KeyTarget, env: string): string {
   return `judgeAlign.sourceKey.${config.kind}:${config.endpoint}:${env}`;
 }
 
 /** Undefined when the person dismissed a question for a key the source cannot do without. */
-export async function sourceKeys(secrets: vscode.SecretStorage, config: SourceConfig): Promise<SourceKeys | undefined> {
+export async function sourceKeys(secrets: vscode.SecretStorage, config: KeyTarget): Promise<SourceKeys | undefined> {
   const keys: Record<string, string | undefined> = {};
   for (const spec of keysFor(config)) {
     const fromEnv = process.env[spec.env];
@@ -43,6 +42,6 @@ export async function sourceKeys(secrets: vscode.SecretStorage, config: SourceCo
 }
 
 /** After the platform refused the key: forget what was stored, so the next try asks again. */
-export async function forgetSourceKeys(secrets: vscode.SecretStorage, config: SourceConfig): Promise<void> {
+export async function forgetSourceKeys(secrets: vscode.SecretStorage, config: KeyTarget): Promise<void> {
   for (const spec of keysFor(config)) await secrets.delete(secretId(config, spec.env));
 }

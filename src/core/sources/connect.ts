@@ -32,9 +32,16 @@ const KEYS: Record<SourceKind, readonly KeySpec[]> = {
 /** Keys by environment variable name; a missing key is simply absent (the platform's 401 then says which). */
 export type SourceKeys = Readonly<Record<string, string | undefined>>;
 
-export function keysFor(config: SourceConfig): readonly KeySpec[] {
-  if (config.kind === 'arize' && config.file !== undefined) return [];
-  return KEYS[config.kind];
+/** What decides a source's keys: the platform and instance (and, for AX, whether it reads a file instead). */
+export interface KeyTarget {
+  readonly kind: SourceKind;
+  readonly endpoint: string;
+  readonly file?: string;
+}
+
+export function keysFor(target: KeyTarget): readonly KeySpec[] {
+  if (target.kind === 'arize' && target.file !== undefined) return [];
+  return KEYS[target.kind];
 }
 
 export interface ConnectOptions {

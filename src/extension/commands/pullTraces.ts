@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { connectSource } from '../../core/sources/connect';
+import { connectSource, type SourceKeys } from '../../core/sources/connect';
 import { PullCancelledError, SourceAuthError } from '../../core/sources/http';
+import { listSourceProjects, type ProjectChoice } from '../../core/sources/projects';
 import { pullSource, type PullResult } from '../../core/sources/pull';
 import { readSourcesFile, sourceConfigSchema, SOURCES_FILE, upsertSource, writeSourcesFile, type SourceConfig } from '../../core/sources/sourcesFile';
 import { saveSourceBatch } from '../../core/sources/store';
@@ -57,7 +58,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
   let config: SourceConfig | undefined;
   try {
     const file = readSourcesFile(root);
-    config = await pickSource(file.sources);
+    config = await pickSource(deps, file.sources);
     if (config === undefined) return;
     if (!file.sources.some((s) => s.name === config!.name)) writeSourcesFile(root, upsertSource(file, config));
   } catch (err) {
@@ -122,8 +123,8 @@ interface SourceItem extends vscode.QuickPickItem {
   readonly source?: SourceConfig;
 }
 
-async function pickSource(sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
-  if (sources.length === 0) return addSource(sources);
+async function pickSource(deps: PullTracesDependencies, sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+  if (sources.length === 0) return addSource(deps, sources);
   const items: SourceItem[] = [
     ...sources.map((s) => ({ label: `$(sync) ${s.name}`, description: `${s.kind} · ${s.endpoint}`, detail: `Pull again into dataset "${s.dataset ?? s.name}" (only new or changed rows)`, source: s })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -131,16 +132,17 @@ async function pickSource(sources: readonly SourceConfig[]): Promise<SourceConfi
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Judge Align: Pull Annotated Traces', placeHolder: `A source from ${SOURCES_FILE}, or a new one`, matchOnDescription: true });
   if (!picked) return undefined;
-  return picked.source ?? addSource(sources);
+  return picked.source ?? addSource(deps, sources);
 }
 
-async function addSource(existing: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+async function addSource(deps: PullTracesDependencies, existing: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
   const title = (step: number, what: string) => `Judge Align: Add a Source (${step}/6): ${what}`;
   const kind = await vscode.window.showQuickPick(KINDS, { title: title(1, 'platform'), placeHolder: 'Where the annotated traces are' });
   if (!kind) return undefined;
 
   let endpoint = DEFAULT_ENDPOINT[kind.platform];
   let where: Record<string, string> = {};
+  let projectName: string | undefined;
   if (kind.fromFile) {
     const picked = await vscode.window.showOpenDialog({ title: title(2, 'export file'), canSelectMany: false, openLabel: 'Use this export', filters: { 'Spans export': ['jsonl', 'ndjson', 'json'] } });
     if (!picked?.[0]) return undefined;
@@ -150,10 +152,14 @@ async function addSource(existing: readonly SourceConfig[]): Promise<SourceConfi
     if (url === undefined) return undefined;
     endpoint = url.trim().replace(/\/+$/, '');
     if (kind.platform !== 'langfuse') {
-      const project = await vscode.window.showInputBox({ title: title(3, 'project'), prompt: PROJECT_PROMPT[kind.platform], validateInput: (v) => (v.trim() === '' ? 'Name the project to pull.' : undefined), ignoreFocusOut: true });
+      // The key first, so the projects it can read are offered to pick from.
+      const keys = await sourceKeys(deps.secrets, { kind: kind.platform, endpoint });
+      if (!keys) return undefined;
+      const project = await pickProject(deps, kind.platform, endpoint, keys, title(3, 'project'));
       if (project === undefined) return undefined;
-      where = kind.platform === 'phoenix' ? { project: project.trim() } : { projectId: project.trim() };
-      if (kind.platform === 'arize' && !looksLikeArizeId(project.trim())) {
+      where = kind.platform === 'phoenix' ? { project: project.value } : { projectId: project.value };
+      projectName = project.name;
+      if (kind.platform === 'arize' && !looksLikeArizeId(project.value)) {
         const space = await vscode.window.showInputBox({ title: title(3, 'space'), prompt: 'The space that holds this project (needed when the project is given by name)', ignoreFocusOut: true });
         if (space === undefined) return undefined;
         if (space.trim()) where.space = space.trim();
@@ -173,7 +179,7 @@ async function addSource(existing: readonly SourceConfig[]): Promise<SourceConfi
   const filters = kind.fromFile ? {} : await pickFilters(kind.platform, title(5, 'filters'));
   if (filters === undefined) return undefined;
 
-  const suggested = uniqueName(where.project ?? where.file?.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') ?? kind.platform, existing);
+  const suggested = uniqueName(projectName ?? where.file?.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') ?? kind.platform, existing);
   const name = await vscode.window.showInputBox({
     title: title(6, 'name'),
     prompt: `The source's name in ${SOURCES_FILE}, and the dataset a judge prompt names ("dataset: NAME")`,
@@ -193,6 +199,47 @@ async function addSource(existing: readonly SourceConfig[]): Promise<SourceConfi
   });
   if (!parsed.success) throw new Error(`The new source is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'source'} ${i.message}`).join('; ')}.`);
   return parsed.data;
+}
+
+interface ProjectItem extends vscode.QuickPickItem {
+  readonly project?: ProjectChoice;
+}
+
+/**
+ * The projects the key can read, to pick from, or typed by hand (always offered, and the fallback when listing
+ * fails for a reason other than the key). A refused key is forgotten and stops the wizard.
+ */
+async function pickProject(deps: PullTracesDependencies, kind: Exclude<Kind, 'langfuse'>, endpoint: string, keys: SourceKeys, title: string): Promise<ProjectChoice | undefined> {
+  let projects: ProjectChoice[] = [];
+  let problem: string | undefined;
+  try {
+    projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Judge Align: listing projects' }, () => listSourceProjects(kind, endpoint, keys));
+  } catch (err) {
+    if (err instanceof SourceAuthError) {
+      await forgetSourceKeys(deps.secrets, { kind, endpoint });
+      throw err;
+    }
+    problem = err instanceof Error ? err.message : String(err);
+    deps.log.warn(`Could not list the projects at ${endpoint}: ${problem}`);
+  }
+  const byHand = async () => {
+    const typed = await vscode.window.showInputBox({
+      title,
+      prompt: problem ? `Could not list the projects (${problem}). ${PROJECT_PROMPT[kind]}` : PROJECT_PROMPT[kind],
+      validateInput: (v) => (v.trim() === '' ? 'Name the project to pull.' : undefined),
+      ignoreFocusOut: true,
+    });
+    return typed === undefined ? undefined : { value: typed.trim(), name: typed.trim() };
+  };
+  if (projects.length === 0) return byHand();
+  const items: ProjectItem[] = [
+    ...projects.map((p) => ({ label: `$(project) ${p.name}`, ...(p.detail ? { description: p.detail } : {}), project: p })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(edit) Enter a project id or name...' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `${projects.length} project${projects.length === 1 ? '' : 's'} this key can read`, matchOnDescription: true, ignoreFocusOut: true });
+  if (!picked) return undefined;
+  return picked.project ?? byHand();
 }
 
 interface FilterItem extends vscode.QuickPickItem {

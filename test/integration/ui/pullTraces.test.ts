@@ -1,6 +1,6 @@
 // "Judge Align: Pull Annotated Traces..." as a person uses it, in a real VS Code (code-server) and Chromium:
-// add a LangSmith source through the quick-pick wizard (platform, endpoint, project, annotation names, filters,
-// name), give the key once (Secret Storage), pull from a local LangSmith server, then pull again from the saved
+// add a LangSmith source through the quick-pick wizard (platform, endpoint, the key once (Secret Storage), a project
+// from those the key can read, annotation names, filters, name), pull from a local LangSmith server, then pull again from the saved
 // source without being asked anything and find nothing new.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -41,7 +41,11 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   await wb.screenshot('wizard-platform');
   await answer(wb, '(1/6): platform', 'LangSmith');
   await answer(wb, '(2/6): endpoint', langsmith.url);
-  await answer(wb, '(3/6): project', LANGSMITH_PROJECT);
+  // The key is asked for once, then the projects it can read are offered.
+  await answer(wb, 'LangSmith API key', LANGSMITH_KEY);
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa-bot-prod' }).waitFor({ timeout: 30_000 });
+  await wb.screenshot('wizard-projects');
+  await answer(wb, '(3/6): project', 'qa-bot-prod');
   await answer(wb, '(4/6): annotation names', 'hallucination');
 
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(5/6): filters' }).waitFor({ timeout: 30_000 });
@@ -49,8 +53,9 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   await wb.screenshot('wizard-filters');
   await wb.page.keyboard.press('Enter');
 
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(6/6): name' }).waitFor({ timeout: 30_000 });
+  assert.equal(await wb.page.locator('.quick-input-widget input.input').inputValue(), 'qa-bot-prod', 'the project name is suggested');
   await answer(wb, '(6/6): name', 'qa-bot');
-  await answer(wb, 'LangSmith API key', LANGSMITH_KEY);
 
   const done = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": 30 rows \(30 new/);
   await done.waitFor({ timeout: 60_000 });

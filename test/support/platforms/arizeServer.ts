@@ -77,6 +77,19 @@ export async function startArizeServer(): Promise<ArizeServer> {
     authorize: (h) => h.authorization === `Bearer ${ARIZE_KEY}`,
     routes: [
       {
+        method: 'GET',
+        path: '/v2/projects',
+        unspecified: true,
+        handle: (req) => {
+          const space = req.query.get('space_id') ?? req.query.get('space_name');
+          const projects = [
+            { id: ARIZE_PROJECT, name: 'support-bot', space_id: 'U3BhY2U6MQ==', created_at: '2026-01-01T00:00:00Z' },
+            { id: Buffer.from('Model:99').toString('base64'), name: 'checkout-agent', space_id: 'U3BhY2U6Mg==', created_at: '2026-02-01T00:00:00Z' },
+          ].filter((p) => space === null || p.space_id === space);
+          return { status: 200, body: { projects, pagination: { has_more: false } } };
+        },
+      },
+      {
         method: 'POST',
         path: '/v2/spans',
         unspecified: true,

@@ -170,6 +170,18 @@ export async function startLangSmithServer(): Promise<LangSmithServer> {
     spec,
     authorize: (h) => h['x-api-key'] === LANGSMITH_KEY,
     routes: [
+      {
+        method: 'GET',
+        path: '/sessions',
+        unspecified: true,
+        handle: (req) => ({
+          status: 200,
+          body: offsetPage(req, [
+            { id: LANGSMITH_PROJECT, name: 'qa-bot-prod', description: 'HaluEval answers', start_time: '2026-06-01T00:00:00.000Z', tenant_id: fixtureUuid('tenant') },
+            { id: fixtureUuid('other-project'), name: 'agent-staging', description: null, start_time: '2026-05-01T00:00:00.000Z', tenant_id: fixtureUuid('tenant') },
+          ]),
+        }),
+      },
       { method: 'GET', path: '/info', unspecified: true, handle: () => ({ status: 200, body: { version: '0.16.4', instance_flags: {}, batch_ingest_config: { use_multipart_endpoint: true } } }) },
       {
         method: 'POST',

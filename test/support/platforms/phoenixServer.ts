@@ -100,6 +100,11 @@ export async function startPhoenixServer(): Promise<PhoenixServer> {
     routes: [
       {
         method: 'GET',
+        path: '/v1/projects',
+        handle: () => ({ status: 200, body: { data: [{ ...PHOENIX_PROJECT, description: 'PXI turns' }, { id: 'UHJvamVjdDoy', name: 'default', description: null }], next_cursor: null } }),
+      },
+      {
+        method: 'GET',
         path: '/v1/projects/{project_identifier}',
         handle: (req) => (project(req.params.project_identifier!) ? { status: 200, body: { data: { ...PHOENIX_PROJECT, description: null } } } : notFound),
       },

@@ -46,8 +46,8 @@ describe('judge-align.sources.json', () => {
   it('knows which keys each source needs and where labels can go back', () => {
     const ls: SourceConfig = { kind: 'langsmith', name: 'ls', endpoint: 'https://x.test', projectId: 'p' };
     assert.deepEqual(keysFor(ls).map((k) => k.env), ['LANGSMITH_API_KEY']);
-    assert.deepEqual(keysFor({ kind: 'langfuse', name: 'lf', endpoint: 'https://x.test' }).map((k) => k.env), ['LANGFUSE_PUBLIC_KEY', 'LANGFUSE_SECRET_KEY']);
-    assert.deepEqual(keysFor({ kind: 'arize', name: 'f', endpoint: 'https://x.test', file: 'a.jsonl' }), []);
+    assert.deepEqual(keysFor({ kind: 'langfuse', endpoint: 'https://x.test' }).map((k) => k.env), ['LANGFUSE_PUBLIC_KEY', 'LANGFUSE_SECRET_KEY']);
+    assert.deepEqual(keysFor({ kind: 'arize', endpoint: 'https://x.test', file: 'a.jsonl' }), []);
     assert.equal(pushUnavailable(ls), undefined);
     assert.match(pushUnavailable({ kind: 'langsmith', name: 'd', endpoint: 'https://x.test', datasetId: 'd' }) ?? '', /dataset examples/);
     assert.match(pushUnavailable({ kind: 'arize', name: 'ax', endpoint: 'https://x.test', projectId: 'p' }) ?? '', /Arize AX/);
