@@ -4,7 +4,7 @@ import { resolveDatasetPath } from '../../core/datasets/localDataset';
 import { parsePromptFile } from '../../core/judge/promptFile';
 import { collectEditorLabels, sourceForDataset } from '../../core/sources/editorLabels';
 import { pushToSource, pushUnavailable } from '../../core/sources/connect';
-import { SourceAuthError } from '../../core/sources/http';
+import { label as platformName, SourceAuthError } from '../../core/sources/http';
 import { describePlan, planPush } from '../../core/sources/push';
 import { readSourcesFile, SOURCES_FILE } from '../../core/sources/sourcesFile';
 import type { CacheHost } from '../cacheHost';
@@ -38,18 +38,20 @@ export async function pushLabelsCommand(deps: PushLabelsDependencies, uri?: vsco
     if (unavailable) return void vscode.window.showInformationMessage(unavailable);
     const cache = await deps.cacheHost.get();
     const plan = planPush(source.kind, source.endpoint, collectEditorLabels(cache, config.dataset, config.label));
+    const platform = platformName(source.kind);
+    const labels = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
     if (plan.items.length === 0) return void vscode.window.showInformationMessage(`No label made in the editor for "${config.label}" on "${config.dataset}": nothing to push.`);
     const preview = await vscode.workspace.openTextDocument({
       language: 'markdown',
-      content: [`# Push to ${source.kind} (${source.endpoint})`, '', `${plan.items.length} human label${plan.items.length === 1 ? '' : 's'} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
+      content: [`# Push to ${platform} (${source.endpoint})`, '', `${plan.items.length} human label${plan.items.length === 1 ? '' : 's'} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
     });
     await vscode.window.showTextDocument(preview, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     const send = `Send ${plan.items.length}`;
-    const choice = await vscode.window.showWarningMessage(`Send ${plan.items.length} labels to ${source.kind} at ${source.endpoint}, as shown in the preview?`, { modal: true }, send);
+    const choice = await vscode.window.showWarningMessage(`Send ${labels(plan.items.length)} to ${platform} at ${source.endpoint}, as shown in the preview?`, { modal: true }, send);
     if (choice !== send) return;
     const keys = await sourceKeys(deps.secrets, source);
     if (!keys) return;
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Judge Align: pushing labels to ${source.kind}`, cancellable: true }, async (_p, token) => {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Judge Align: pushing labels to ${platform}`, cancellable: true }, async (_p, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
       try {
@@ -61,8 +63,8 @@ export async function pushLabelsCommand(deps: PushLabelsDependencies, uri?: vsco
         subscription.dispose();
       }
     });
-    deps.log.info(`Pushed ${result.sent} labels of "${config.label}" to ${source.kind} at ${source.endpoint}.`);
-    void vscode.window.showInformationMessage(`Judge Align: sent ${result.sent} labels to ${source.kind}.`);
+    deps.log.info(`Pushed ${labels(result.sent)} of "${config.label}" to ${platform} at ${source.endpoint}.`);
+    void vscode.window.showInformationMessage(`Judge Align: sent ${labels(result.sent)} to ${platform}.`);
   } catch (err) {
     showError(deps.log, 'Pushing labels failed', err);
   }

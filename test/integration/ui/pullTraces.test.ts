@@ -1,7 +1,8 @@
 // "Judge Align: Pull Annotated Traces..." as a person uses it, in a real VS Code (code-server) and Chromium:
 // add a LangSmith source through the quick-pick wizard (platform, endpoint, the key once (Secret Storage), a project
 // from those the key can read, annotation names, filters, name), pull from a local LangSmith server, then pull again from the saved
-// source without being asked anything and find nothing new.
+// source without being asked anything and find nothing new; label a run in the Annotate view and push the label
+// back as LangSmith feedback, after the preview and the confirmation.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -81,5 +82,35 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows \(0 new, 0 changed/);
   await again.waitFor({ timeout: 60_000 });
   assert.ok(langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length > queriesBefore);
+  await wb.clearNotifications();
+
+  // A prompt on the pulled dataset; label one unlabelled run in the Annotate view, then push it back as feedback.
+  fs.writeFileSync(
+    path.join(ui.workspace, 'qa-bot.judge.md'),
+    ['---', 'dataset: qa-bot', 'label: hallucination', 'labels:', '  "yes": The answer makes things up.', '  "no": The answer is accurate.', 'model: gpt-4o-mini', '---', 'Question: {{input}}', '', 'Answer: {{output}}', ''].join('\n'),
+  );
+  await wb.openFile('qa-bot.judge.md');
+  await wb.runCommand('Judge Align: Annotate Examples');
+  const view = wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  await view.locator('[data-testid=progress]', { hasText: '20 of 30 labelled' }).waitFor({ timeout: 60_000 });
+  await view.locator('.help').click();
+  await wb.page.keyboard.press('1');
+  await view.locator('[data-testid=progress]', { hasText: '21 of 30 labelled' }).waitFor({ timeout: 15_000 });
+  await view.locator('[data-testid=push-labels]').click();
+
+  const dialog = wb.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 30_000 });
+  assert.match((await dialog.textContent()) ?? '', /Send 1 label to LangSmith at http:\/\/127\.0\.0\.1:\d+, as shown in the preview\?/);
+  await wb.page.locator('.monaco-editor .view-lines', { hasText: '1 human label of "hallucination"' }).first().waitFor({ timeout: 15_000 });
+  await wb.screenshot('push-preview');
+  assert.equal(langsmith.written.size, 0, 'nothing is sent before the confirmation');
+  await dialog.locator('.monaco-button', { hasText: 'Send 1' }).click();
+  await wb.notification('sent 1 label to LangSmith').waitFor({ timeout: 30_000 });
+  const [sent] = [...langsmith.written.values()];
+  assert.equal(sent!.key, 'hallucination');
+  assert.equal(sent!.value, 'yes');
+  assert.equal((sent!.feedback_source as { metadata: { annotator_kind: string } }).metadata.annotator_kind, 'HUMAN');
+  assert.ok(langsmith.runs.some((r) => r.id === sent!.run_id && r.is_root === true));
+  assert.deepEqual(langsmith.violations, []);
   await wb.close();
 });
