@@ -19,6 +19,7 @@ import { ApiKeyStore, promptForApiKey } from './secrets';
 import { newJudgePrompt } from './commands/newJudgePrompt';
 import { showCacheStatus } from './commands/showCacheStatus';
 import { JudgeRunCommands } from './commands/runJudge';
+import { PUSH_PREVIEW_SCHEME, PushPreviewProvider } from './pushPreview';
 import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
 import { WORKBENCH_VIEW_TYPE, WorkbenchPanel, type WorkbenchDependencies } from './workbench/workbenchPanel';
 import { PROMPT_SNAPSHOT_SCHEME, PromptSnapshotProvider } from './workbench/promptSnapshots';
@@ -59,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   push(vscode.languages.registerHoverProvider(JUDGE_PROMPT, new VariableHoverProvider(documents)));
   push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, push(new PromptPreviewProvider(documents))));
   push(vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, results));
+  const pushPreview = push(new PushPreviewProvider());
+  push(vscode.workspace.registerTextDocumentContentProvider(PUSH_PREVIEW_SCHEME, pushPreview));
   const prompts = push(new PromptsTreeProvider(summaries));
   push(vscode.window.registerTreeDataProvider('judgeAlign.prompts', prompts));
 
@@ -92,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     documents.labelsChanged();
   });
   command('judgeAlign.pullTraces', () => pullTracesCommand({ log, cacheHost, secrets: context.secrets, labelsChanged: () => documents.labelsChanged() }));
-  command('judgeAlign.pushLabels', (uri?: vscode.Uri) => pushLabelsCommand({ log, cacheHost, secrets: context.secrets }, uri));
+  command('judgeAlign.pushLabels', (uri?: vscode.Uri) => pushLabelsCommand({ log, cacheHost, secrets: context.secrets, preview: pushPreview }, uri));
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
   command('judgeAlign.clearApiKey', async () => {
     await apiKeys.clear();

@@ -9,12 +9,14 @@ import { describePlan, planPush } from '../../core/sources/push';
 import { readSourcesFile, SOURCES_FILE } from '../../core/sources/sourcesFile';
 import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
+import type { PushPreviewProvider } from '../pushPreview';
 import { forgetSourceKeys, sourceKeys } from '../sourceKeys';
 
 export interface PushLabelsDependencies {
   readonly log: vscode.LogOutputChannel;
   readonly cacheHost: CacheHost;
   readonly secrets: vscode.SecretStorage;
+  readonly preview: PushPreviewProvider;
 }
 
 /**
@@ -41,11 +43,10 @@ export async function pushLabelsCommand(deps: PushLabelsDependencies, uri?: vsco
     const platform = platformName(source.kind);
     const labels = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
     if (plan.items.length === 0) return void vscode.window.showInformationMessage(`No label made in the editor for "${config.label}" on "${config.dataset}": nothing to push.`);
-    const preview = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: [`# Push to ${platform} (${source.endpoint})`, '', `${plan.items.length} human label${plan.items.length === 1 ? '' : 's'} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
-    });
-    await vscode.window.showTextDocument(preview, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await deps.preview.show(
+      `Push to ${platform} - ${config.dataset}`,
+      [`# Push to ${platform} (${source.endpoint})`, '', `${plan.items.length} human label${plan.items.length === 1 ? '' : 's'} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
+    );
     const send = `Send ${plan.items.length}`;
     const choice = await vscode.window.showWarningMessage(`Send ${labels(plan.items.length)} to ${platform} at ${source.endpoint}, as shown in the preview?`, { modal: true }, send);
     if (choice !== send) return;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
-import { folderUrl } from '../../support/codeServer';
+import { folderUrl, REPO_ROOT } from '../../support/codeServer';
 import { LANGSMITH_KEY, LANGSMITH_PROJECT, startLangSmithServer, type LangSmithServer } from '../../support/platforms/langsmithServer';
 import { startUiSession, type UiSession } from '../../support/uiSession';
 
@@ -24,6 +24,11 @@ after(async () => {
   await ui?.close();
   await langsmith?.close();
 });
+
+/** docs/ keeps a reviewed copy; refresh it on purpose (UPDATE_DOCS=1), not on every test run. */
+function keepForDocs(screenshot: string, name: string): void {
+  if (process.env.UPDATE_DOCS === '1') fs.copyFileSync(screenshot, path.join(REPO_ROOT, 'docs', name));
+}
 
 /** Waits for the quick input titled `title`, then types `text` and presses Enter. */
 async function answer(wb: Workbench, title: string | RegExp, text: string): Promise<void> {
@@ -45,7 +50,7 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   // The key is asked for once, then the projects it can read are offered.
   await answer(wb, 'LangSmith API key', LANGSMITH_KEY);
   await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa-bot-prod' }).waitFor({ timeout: 30_000 });
-  await wb.screenshot('wizard-projects');
+  keepForDocs(await wb.screenshot('wizard-projects'), 'pull-wizard.png');
   await answer(wb, '(3/6): project', 'qa-bot-prod');
   await answer(wb, '(4/6): annotation names', 'hallucination');
 
@@ -102,7 +107,7 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   await dialog.waitFor({ timeout: 30_000 });
   assert.match((await dialog.textContent()) ?? '', /Send 1 label to LangSmith at http:\/\/127\.0\.0\.1:\d+, as shown in the preview\?/);
   await wb.page.locator('.monaco-editor .view-lines', { hasText: '1 human label of "hallucination"' }).first().waitFor({ timeout: 15_000 });
-  await wb.screenshot('push-preview');
+  keepForDocs(await wb.screenshot('push-preview'), 'push-preview.png');
   assert.equal(langsmith.written.size, 0, 'nothing is sent before the confirmation');
   await dialog.locator('.monaco-button', { hasText: 'Send 1' }).click();
   await wb.notification('sent 1 label to LangSmith').waitFor({ timeout: 30_000 });
