@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { startOpenAIServer } from '../../support/openaiServer';
+import { captureStreams } from '../../support/capture';
 import { tempDir } from '../../support/tempDir';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -20,14 +20,9 @@ function sampleWorkspace(): { dir: string; prompt: string } {
 }
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const { out, err, text } = captureStreams();
   const code = await main(args, out, err);
-  return { code, stdout, stderr };
+  return { code, ...text() };
 }
 
 describe('judge-align CLI', async () => {

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ExitCode, UsageError } from '../../../src/cli/exitCodes';
 import { parsePullArgs, pullCommand } from '../../../src/cli/pullCommand';
 import { arizeSpans } from '../../support/platforms/arizeServer';
 import { LANGSMITH_KEY, LANGSMITH_PROJECT, startLangSmithServer, type LangSmithServer } from '../../support/platforms/langsmithServer';
+import { captureStreams } from '../../support/capture';
 import { tempDir } from '../../support/tempDir';
 
 async function pull(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const { out, err, text } = captureStreams();
   const code = await pullCommand(parsePullArgs(args), out, err, env);
-  return { code, stdout, stderr };
+  return { code, ...text() };
 }
 
 describe('judge-align pull', () => {

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { createClient, listSpans, type Span } from '@arizeai/ax-client';
 import { PullCancelledError, retryingFetch, SourceAuthError, SourceHttpError, SourcePayloadError, type RetryPolicy } from '../http';
-import { mapOpenInference } from '../openinference';
 import { checkPayload } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { ArizeSourceConfig } from '../sourcesFile';
+import { spanExample } from '../spanExample';
 import { later, maxTime } from '../times';
 import type { SourceAnnotation, SourceExample } from '../types';
 import { arizeSpanSchema, type ArizeAnnotation, type ArizeEvaluation, type ArizeSpan } from './arizePayload';
@@ -158,31 +158,22 @@ function fromClientSpan(s: Span): unknown {
 }
 
 export function arizeSpanToExample(span: ArizeSpan, names: readonly string[] | undefined): SourceExample {
-  const { input, output, attributes } = mapOpenInference(span.attributes ?? {});
   const wanted = (n: string) => !names || names.length === 0 || names.includes(n);
-  return {
-    externalId: span.context.span_id,
-    input,
-    output,
-    fields: {
-      ...attributes,
-      span: {
-        name: span.name,
-        kind: span.kind,
-        trace_id: span.context.trace_id,
-        span_id: span.context.span_id,
-        parent_id: span.parent_id ?? null,
-        start_time: span.start_time,
-        end_time: span.end_time,
-        status_code: span.status_code ?? 'UNSET',
-        status_message: span.status_message ?? '',
-      },
-    },
-    annotations: [
-      ...[...(span.annotations ?? []), ...(span.trace_annotations ?? [])].filter((a) => wanted(a.name)).map(humanAnnotation),
-      ...(span.evaluations ?? []).filter((e) => wanted(e.name)).map(evaluation),
-    ],
+  const summary = {
+    name: span.name,
+    kind: span.kind,
+    traceId: span.context.trace_id,
+    spanId: span.context.span_id,
+    parentId: span.parent_id ?? null,
+    startTime: span.start_time,
+    endTime: span.end_time,
+    statusCode: span.status_code ?? 'UNSET',
+    statusMessage: span.status_message ?? '',
   };
+  return spanExample(summary, span.attributes, [
+    ...[...(span.annotations ?? []), ...(span.trace_annotations ?? [])].filter((a) => wanted(a.name)).map(humanAnnotation),
+    ...(span.evaluations ?? []).filter((e) => wanted(e.name)).map(evaluation),
+  ]);
 }
 
 /** AX documents `annotations` as people's labels (annotation queues, the UI) and `evaluations` as evaluator results. */

@@ -1,35 +1,24 @@
-import { mapOpenInference } from '../openinference';
+import { spanExample } from '../spanExample';
 import type { SourceAnnotation, SourceExample } from '../types';
 import type { PhoenixAnnotation, PhoenixSpan } from './phoenixPayload';
 
 /** Phoenix span + its span annotations to one example; the link opens the trace with the span selected. */
 export function phoenixSpanToExample(span: PhoenixSpan, annotations: readonly PhoenixAnnotation[], ui: { endpoint: string; projectId: string | null }): SourceExample {
-  const { input, output, attributes } = mapOpenInference(span.attributes ?? {});
-  const spanId = span.context.span_id;
   const link = ui.projectId
     ? `${ui.endpoint}/projects/${encodeURIComponent(ui.projectId)}/traces/${encodeURIComponent(span.context.trace_id)}${span.id ? `?selectedSpanNodeId=${encodeURIComponent(span.id)}` : ''}`
     : undefined;
-  return {
-    externalId: spanId,
-    input,
-    output,
-    fields: {
-      ...attributes,
-      span: {
-        name: span.name,
-        kind: span.span_kind,
-        trace_id: span.context.trace_id,
-        span_id: spanId,
-        parent_id: span.parent_id ?? null,
-        start_time: span.start_time,
-        end_time: span.end_time,
-        status_code: span.status_code,
-        status_message: span.status_message ?? '',
-      },
-    },
-    ...(link ? { link } : {}),
-    annotations: annotations.map(phoenixAnnotation),
+  const summary = {
+    name: span.name,
+    kind: span.span_kind,
+    traceId: span.context.trace_id,
+    spanId: span.context.span_id,
+    parentId: span.parent_id ?? null,
+    startTime: span.start_time,
+    endTime: span.end_time,
+    statusCode: span.status_code,
+    statusMessage: span.status_message ?? '',
   };
+  return spanExample(summary, span.attributes, annotations.map(phoenixAnnotation), link);
 }
 
 export function phoenixAnnotation(a: PhoenixAnnotation): SourceAnnotation {
