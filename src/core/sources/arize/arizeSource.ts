@@ -28,6 +28,9 @@ const LOOKBACK_MS = 730 * 24 * 3600 * 1000;
  * retries with Retry-After, and a 401 that names ARIZE_API_KEY, behave as for every other source.
  */
 export function arizeClient(connection: ArizeConnection, signal?: AbortSignal): ReturnType<typeof createClient> {
+  // The client prints a "beta API" notice on first use of each call, into the CLI's progress lines and the host
+  // console; its documented switch turns that off unless the user set it.
+  process.env.DISABLE_PRERELEASE_WARNING ??= 'true';
   const client = createClient({ baseUrl: connection.endpoint, apiKey: connection.apiKey ?? '', getEnvironmentOptions: () => ({}) });
   const fetcher = retryingFetch({ kind: 'arize', endpoint: connection.endpoint, ...(connection.retry ? { retry: connection.retry } : {}), ...(signal ? { signal } : {}) });
   client.use({ onRequest: async ({ request }) => fetcher(request) });
