@@ -1,5 +1,6 @@
-import type { Database } from 'sql.js';
-import { all, num, now, one, str, type Row } from '../sql';
+import type { Database, SqlValue } from 'sql.js';
+import { MultiRowInsert } from '../multiRowInsert';
+import { all, num, now, one, str, textParam, type Row } from '../sql';
 
 export type AnnotatorKind = 'HUMAN' | 'LLM' | 'CODE';
 
@@ -50,35 +51,61 @@ const toAnnotation = (r: Row): AnnotationRow => ({
   updatedAt: String(r.updated_at),
 });
 
+const INSERT_HEAD =
+  'INSERT INTO annotations(example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref, created_at, updated_at)';
+const INSERT_COLUMNS = ['?', '?', '?', '?', '?', 'CAST(? AS TEXT)', '?', 'CAST(? AS TEXT)', '?', '?', '?', '?'];
+
+/** The values an update may change, in the order both statements take them. */
+const valuesOf = (a: AnnotationInput): SqlValue[] => [
+  a.label,
+  a.score ?? null,
+  textParam(a.explanation ?? null),
+  a.annotatorKind,
+  textParam(a.note ?? null),
+  a.needsReview ? 1 : 0,
+  a.sourceRef ?? null,
+];
+
 export function annotationsRepository(db: Database) {
   return {
     /** One annotation per example, name and author: a new label from the same author replaces the old one. */
     upsert(a: AnnotationInput): { changed: boolean } {
       return { changed: this.upsertMany([a]) === 1 };
     },
-    /** Many at once, with the statements prepared once (imports and pulls save thousands). Returns how many changed. */
+    /**
+     * Many at once (imports and pulls save thousands); returns how many changed. All go to a multi-row INSERT that
+     * skips the (example, name, author) keys already annotated; when none was skipped that is all, else every item is
+     * compared, in order, with what is stored and updated if it differs (the ones just inserted compare equal).
+     */
     upsertMany(items: readonly AnnotationInput[]): number {
-      const find = db.prepare('SELECT * FROM annotations WHERE example_id = ? AND name = ? AND author = ?');
-      const insert = db.prepare(
-        'INSERT INTO annotations(example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      const update = db.prepare(
-        'UPDATE annotations SET label = ?, score = ?, explanation = ?, annotator_kind = ?, note = ?, needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?',
-      );
+      if (items.length === 0) return 0;
       const stamp = now();
-      let changed = 0;
+      const insert = MultiRowInsert.for(db, INSERT_HEAD, INSERT_COLUMNS, 'ON CONFLICT(example_id, name, author) DO NOTHING');
+      let changed = insert.run(items.length, [
+        items.map((a) => a.exampleId),
+        items.map((a) => a.name),
+        items.map((a) => a.author),
+        items.map((a) => a.label),
+        items.map((a) => a.score ?? null),
+        items.map((a) => textParam(a.explanation ?? null)),
+        items.map((a) => a.annotatorKind),
+        items.map((a) => textParam(a.note ?? null)),
+        items.map((a) => (a.needsReview ? 1 : 0)),
+        items.map((a) => a.sourceRef ?? null),
+        items.map((a) => a.createdAt ?? stamp),
+        items.map((a) => a.updatedAt ?? a.createdAt ?? stamp),
+      ]);
+      if (changed === items.length) return changed;
+      const find = db.prepare('SELECT * FROM annotations WHERE example_id = ? AND name = ? AND author = ?');
+      const update = db.prepare(
+        'UPDATE annotations SET label = ?, score = ?, explanation = CAST(? AS TEXT), annotator_kind = ?, note = CAST(? AS TEXT), needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?',
+      );
       try {
         for (const a of items) {
-          const values = [a.label, a.score ?? null, a.explanation ?? null, a.annotatorKind, a.note ?? null, a.needsReview ? 1 : 0, a.sourceRef ?? null];
           find.bind([a.exampleId, a.name, a.author]);
-          const existing = find.step() ? (find.getAsObject() as Row) : undefined;
+          find.step();
+          const before = toAnnotation(find.getAsObject() as Row);
           find.reset();
-          if (!existing) {
-            insert.run([a.exampleId, a.name, a.author, ...values, a.createdAt ?? stamp, a.updatedAt ?? a.createdAt ?? stamp]);
-            changed++;
-            continue;
-          }
-          const before = toAnnotation(existing);
           const same =
             before.label === a.label &&
             before.score === (a.score ?? null) &&
@@ -88,12 +115,11 @@ export function annotationsRepository(db: Database) {
             before.needsReview === (a.needsReview ?? false) &&
             before.sourceRef === (a.sourceRef ?? null);
           if (same) continue;
-          update.run([...values, a.updatedAt ?? stamp, before.id]);
+          update.run([...valuesOf(a), a.updatedAt ?? stamp, before.id]);
           changed++;
         }
       } finally {
         find.free();
-        insert.free();
         update.free();
       }
       return changed;

@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
-import { all, json, now, one, str, type Row } from '../sql';
+import { columnsOf, encodeExample, sameContent, Utf8Arena, type EncodedColumns, type ExampleText } from '../exampleContent';
+import { MultiRowInsert } from '../multiRowInsert';
+import { all, json, now, one, scalar, str, textParam, type Row } from '../sql';
 
-export interface ExampleInput {
-  readonly externalId: string;
-  readonly input: string | null;
-  readonly output: string | null;
-  readonly fields: Record<string, unknown>;
-  readonly link?: string | null;
-}
+export type ExampleInput = ExampleText;
 
 export interface ExampleRow extends ExampleInput {
   readonly id: number;
@@ -31,53 +26,77 @@ const toExample = (r: Row): ExampleRow => ({
   updatedAt: String(r.updated_at),
 });
 
-export function contentHash(input: string | null, output: string | null, fieldsJson: string, link: string | null): string {
-  return createHash('sha1').update(JSON.stringify([input, output, fieldsJson, link])).digest('hex');
+const INSERT_HEAD = 'INSERT INTO examples(dataset_id, external_id, input, output, fields_json, link, content_hash, created_at, updated_at)';
+// CAST: texts arrive as UTF-8 bytes and must be stored as TEXT.
+const INSERT_COLUMNS = ['?', '?', 'CAST(? AS TEXT)', 'CAST(? AS TEXT)', 'CAST(? AS TEXT)', '?', '?', '?', '?'];
+
+export interface UpsertResult {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** The example ids, in the order of the rows given. */
+  readonly ids: number[];
 }
 
 export function examplesRepository(db: Database) {
   return {
     /** Inserts new rows, updates changed ones (by content hash) and leaves the rest alone. */
-    upsertMany(datasetId: number, rows: readonly ExampleInput[]): { inserted: number; updated: number; unchanged: number; ids: number[] } {
-      const find = db.prepare('SELECT id, content_hash FROM examples WHERE dataset_id = ? AND external_id = ?');
-      const insert = db.prepare(
-        'INSERT INTO examples(dataset_id, external_id, input, output, fields_json, link, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    upsertMany(datasetId: number, rows: readonly ExampleInput[]): UpsertResult {
+      const arena = new Utf8Arena();
+      return this.upsertEncoded(datasetId, columnsOf(rows.map((row) => encodeExample(row, arena))));
+    },
+    /**
+     * `upsertMany` for rows already encoded. All rows are offered to a multi-row INSERT that skips ids the dataset has;
+     * when none was skipped (a new import) that is all, else the skipped ones (and repeats within the rows) are
+     * compared by hash and updated one by one, in order.
+     */
+    upsertEncoded(datasetId: number, rows: EncodedColumns): UpsertResult {
+      const count = rows.externalIds.length;
+      if (count === 0) return { inserted: 0, updated: 0, unchanged: 0, ids: [] };
+      const stamp = now();
+      const before = Number(scalar(db, 'SELECT coalesce(max(id), 0) FROM examples'));
+      const insert = MultiRowInsert.for(db, INSERT_HEAD, INSERT_COLUMNS, 'ON CONFLICT(dataset_id, external_id) DO NOTHING');
+      const stamps = new Array<string>(count).fill(stamp);
+      const added = insert.run(count, [new Array<number>(count).fill(datasetId), rows.externalIds, rows.inputs, rows.outputs, rows.fieldsJsons, rows.links, rows.hashes, stamps, stamps]);
+      // New rows get the next rowids in order, so when every row went in, its id follows from its position.
+      if (added === count && Number(scalar(db, 'SELECT last_insert_rowid()')) === before + added) {
+        return { inserted: added, updated: 0, unchanged: 0, ids: Array.from({ length: count }, (_, i) => before + 1 + i) };
+      }
+      const ids = idsOf(db, datasetId, rows.externalIds);
+      const update = db.prepare(
+        'UPDATE examples SET input = CAST(? AS TEXT), output = CAST(? AS TEXT), fields_json = CAST(? AS TEXT), link = ?, content_hash = ?, updated_at = ? WHERE id = ?',
       );
-      const update = db.prepare('UPDATE examples SET input = ?, output = ?, fields_json = ?, link = ?, content_hash = ?, updated_at = ? WHERE id = ?');
-      let inserted = 0;
+      const rehash = db.prepare('UPDATE examples SET content_hash = ? WHERE id = ?');
+      const hashOf = db.prepare('SELECT content_hash FROM examples WHERE id = ?');
+      const seen = new Set<number>();
       let updated = 0;
       let unchanged = 0;
-      const ids: number[] = [];
-      const stamp = now();
       try {
-        for (const row of rows) {
-          const fieldsJson = JSON.stringify(row.fields ?? {});
-          const link = row.link ?? null;
-          const hash = contentHash(row.input, row.output, fieldsJson, link);
-          find.bind([datasetId, row.externalId]);
-          const existing = find.step() ? find.getAsObject() : undefined;
-          find.reset();
-          if (!existing) {
-            insert.bind([datasetId, row.externalId, row.input, row.output, fieldsJson, link, hash, stamp, stamp]);
-            insert.step();
-            ids.push(Number(insert.get()[0]));
-            insert.reset();
-            inserted++;
-          } else if (existing.content_hash !== hash) {
-            update.run([row.input, row.output, fieldsJson, link, hash, stamp, Number(existing.id)]);
-            ids.push(Number(existing.id));
+        for (let i = 0; i < count; i++) {
+          const id = ids[i]!;
+          const first = !seen.has(id);
+          seen.add(id);
+          if (first && id > before) continue; // inserted above: nothing to compare
+          hashOf.bind([id]);
+          hashOf.step();
+          const stored = String(hashOf.get()[0]);
+          hashOf.reset();
+          const row = { input: rows.inputs[i]!, output: rows.outputs[i]!, fieldsJson: rows.fieldsJsons[i]!, link: rows.links[i]!, hash: rows.hashes[i]! };
+          if (!sameContent(stored, row.hash, row)) {
+            update.run([row.input, row.output, row.fieldsJson, row.link, row.hash, stamp, id]);
             updated++;
-          } else {
-            ids.push(Number(existing.id));
-            unchanged++;
+            continue;
           }
+          // Same content under the legacy hash: store the current one so the next comparison is cheap.
+          if (stored !== row.hash) rehash.run([row.hash, id]);
+          unchanged++;
         }
       } finally {
-        find.free();
-        insert.free();
         update.free();
+        rehash.free();
+        hashOf.free();
       }
-      return { inserted, updated, unchanged, ids };
+      return { inserted: count - updated - unchanged, updated, unchanged, ids };
     },
     list(datasetId: number, page: { offset?: number; limit?: number } = {}): ExampleRow[] {
       return all(db, 'SELECT * FROM examples WHERE dataset_id = ? ORDER BY id LIMIT ? OFFSET ?', [datasetId, page.limit ?? -1, page.offset ?? 0]).map(toExample);
@@ -97,3 +116,19 @@ export function examplesRepository(db: Database) {
 }
 
 export type ExamplesRepository = ReturnType<typeof examplesRepository>;
+
+/** The ids of `rows` (all in the dataset now), in one query: json_each walks the list, the index does the rest. */
+function idsOf(db: Database, datasetId: number, externalIds: readonly string[]): number[] {
+  const ids: number[] = new Array<number>(externalIds.length);
+  const stmt = db.prepare('SELECT j.key, e.id FROM json_each(CAST(? AS TEXT)) j CROSS JOIN examples e ON e.dataset_id = ? AND e.external_id = j.value');
+  try {
+    stmt.bind([textParam(JSON.stringify(externalIds)), datasetId]);
+    while (stmt.step()) {
+      const [index, id] = stmt.get();
+      ids[Number(index)] = Number(id);
+    }
+  } finally {
+    stmt.free();
+  }
+  return ids;
+}
