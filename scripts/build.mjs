@@ -30,6 +30,8 @@ const nodeCommon = {
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  // Large file imports read and parse on this worker thread while the extension or CLI writes the cache.
+  { ...nodeCommon, entryPoints: { importWorker: 'src/core/sources/files/importWorker.ts' }, outdir: 'dist' },
   {
     ...nodeCommon,
     entryPoints: { cli: 'src/cli/main.ts' },
