@@ -170,27 +170,30 @@ describe('importFile: JSONL', () => {
     });
   });
 
-  it('keeps the batches saved before a cancel', async () => {
-    await withTempCache(async ({ cache, write }) => {
-      const file = write('data.jsonl', jsonl(rows(5000)));
-      const controller = new AbortController();
-      const err = await importFile(cache, file, mapping, {
-        datasetName: 'ds',
-        batchSize: 1000,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.saved >= 1000) controller.abort();
-        },
-      }).then(
-        () => assert.fail('expected a cancel'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof ImportCancelledError);
-      const saved = cache.read((repos) => repos.examples.count(repos.datasets.get('ds')!.id));
-      assert.equal(saved, err.savedRows);
-      assert.ok(saved >= 1000 && saved < 5000);
+  for (const worker of [false, true]) {
+    it(`keeps the batches saved before a cancel (${worker ? 'on a worker thread' : 'in this thread'})`, async () => {
+      await withTempCache(async ({ cache, write }) => {
+        const file = write('data.jsonl', jsonl(rows(5000)));
+        const controller = new AbortController();
+        const err = await importFile(cache, file, mapping, {
+          datasetName: 'ds',
+          batchSize: 1000,
+          worker,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.saved >= 1000) controller.abort();
+          },
+        }).then(
+          () => assert.fail('expected a cancel'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof ImportCancelledError);
+        const saved = cache.read((repos) => repos.examples.count(repos.datasets.get('ds')!.id));
+        assert.equal(saved, err.savedRows);
+        assert.ok(saved >= 1000 && saved < 5000);
+      });
     });
-  });
+  }
 
   it('refuses a file type it cannot read', async () => {
     await withTempCache(async ({ cache, write }) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type * as WorkerThreads from 'node:worker_threads';
 import { importFile } from '../../../../src/core/sources/files/importFile';
-import { BadRowError, FileFormatError, ImportCancelledError, UnknownColumnError } from '../../../../src/core/sources/files/fileImportErrors';
+import { BadRowError, FileFormatError, UnknownColumnError } from '../../../../src/core/sources/files/fileImportErrors';
 import { jsonl, withTempCache } from './helpers';
 
 const rows = (n: number) =>
@@ -116,29 +116,6 @@ describe('importFile: on a worker thread', () => {
       const csv = write('data.csv', 'id,q\n1,"unclosed\n');
       await assert.rejects(importFile(cache, csv, { input: 'q' }, { datasetName: 'ds', worker: true }), FileFormatError);
       assert.equal(cache.read((repos) => repos.datasets.list().length), 0);
-    });
-  });
-
-  it('keeps the batches saved before a cancel', async () => {
-    await withTempCache(async ({ cache, write }) => {
-      const file = write('data.jsonl', jsonl(rows(5_000)));
-      const controller = new AbortController();
-      const err = await importFile(cache, file, mapping, {
-        datasetName: 'ds',
-        batchSize: 500,
-        worker: true,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.saved >= 500) controller.abort();
-        },
-      }).then(
-        () => assert.fail('expected a cancel'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof ImportCancelledError);
-      const saved = cache.read((repos) => repos.examples.count(repos.datasets.get('ds')!.id));
-      assert.equal(saved, err.savedRows);
-      assert.ok(saved >= 500 && saved < 5_000);
     });
   });
 
