@@ -2,8 +2,8 @@ import { listProjects as listArizeProjects } from '@arizeai/ax-client';
 import { z } from 'zod';
 import { arizeClient } from './arize/arizeSource';
 import type { SourceKeys } from './connect';
-import { calling, langsmithClient } from './langsmith/langsmithSource';
-import { checkPayload } from './payload';
+import { langsmithClient } from './langsmith/langsmithSource';
+import { checkPayload, throughClient } from './payload';
 import { phoenixClient } from './phoenix/phoenixSource';
 
 /** A project to pick in the pull wizard: `value` is what the sources file stores ("project" or "projectId"). */
@@ -38,7 +38,7 @@ export async function listSourceProjects(kind: 'phoenix' | 'langsmith' | 'arize'
     } while (cursor && out.length < MAX_PROJECTS);
   } else if (kind === 'langsmith') {
     const client = langsmithClient({ endpoint, ...(keys.LANGSMITH_API_KEY ? { apiKey: keys.LANGSMITH_API_KEY } : {}) }, signal);
-    await calling(async () => {
+    await throughClient('langsmith', async () => {
       for await (const raw of client.listProjects({ referenceFree: true })) {
         const p = checkPayload('langsmith', langsmithProject, raw, 'project');
         out.push({ value: p.id, name: p.name, detail: p.id });

@@ -3,7 +3,8 @@ import { logSpanAnnotations } from '@arizeai/phoenix-client/spans';
 import type { AnnotationRow } from '../cache/repositories/annotations';
 import { SourceHttpError, withRetry, type RetryPolicy } from './http';
 import { langfuseApi, type LangfuseConnection } from './langfuse/langfuseSource';
-import { calling, langsmithClient, type LangSmithConnection } from './langsmith/langsmithSource';
+import { langsmithClient, type LangSmithConnection } from './langsmith/langsmithSource';
+import { throughClient } from './payload';
 import { phoenixClient, type PhoenixConnection } from './phoenix/phoenixSource';
 import type { SourceKind } from './http';
 
@@ -117,7 +118,7 @@ export async function pushToLangSmith(plan: PushPlan, connection: LangSmithConne
     const feedbackId = stableUuid(`${i.externalId}\n${i.name}\n${i.author}`);
     const fields = { score: i.score ?? undefined, value: i.label ?? undefined, comment: i.explanation ?? undefined };
     try {
-      await calling(() =>
+      await throughClient('langsmith', () =>
         client.createFeedback({
           runId: i.externalId,
           key: i.name,
@@ -131,7 +132,7 @@ export async function pushToLangSmith(plan: PushPlan, connection: LangSmithConne
       );
     } catch (e) {
       if (!(e instanceof SourceHttpError && e.status === 409)) throw e;
-      await calling(() => client.updateFeedback(feedbackId, fields));
+      await throughClient('langsmith', () => client.updateFeedback(feedbackId, fields));
     }
     ids.push(feedbackId);
   }

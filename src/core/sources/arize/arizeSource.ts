@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { createClient, listSpans, type Span } from '@arizeai/ax-client';
-import { PullCancelledError, retryingFetch, SourceAuthError, SourceHttpError, SourcePayloadError, type RetryPolicy } from '../http';
-import { checkPayload } from '../payload';
+import { PullCancelledError, retryingFetch, SourcePayloadError, type RetryPolicy } from '../http';
+import { checkPayload, throughClient } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { ArizeSourceConfig } from '../sourcesFile';
 import { spanExample } from '../spanExample';
@@ -196,14 +196,14 @@ function evaluation(e: ArizeEvaluation): SourceAnnotation {
   return { name: e.name, label: e.label ?? null, score: e.score ?? null, explanation: e.explanation ?? null, annotatorKind: 'LLM', author: `arize-eval:${e.name}` };
 }
 
-/** Our fetch's errors pass through the client untouched; a body that is not JSON, or lacks the list, is malformed. */
-async function calling<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    if (e instanceof SourceAuthError || e instanceof SourceHttpError || e instanceof SourcePayloadError || e instanceof PullCancelledError) throw e;
-    if (e instanceof SyntaxError) throw new SourcePayloadError('arize', 'response', `the body is not JSON (${e.message})`);
-    if (e instanceof TypeError || e instanceof RangeError) throw new SourcePayloadError('arize', 'spans page', e.message);
-    throw e;
-  }
+/** A client call failing the way every source does; a page the client cannot transform (no list, a bad time) is malformed. */
+function calling<T>(call: () => Promise<T>): Promise<T> {
+  return throughClient('arize', async () => {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof TypeError || e instanceof RangeError) throw new SourcePayloadError('arize', 'spans page', e.message);
+      throw e;
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import { Client } from 'langsmith';
-import { PullCancelledError, retryingFetch, SourceAuthError, SourceHttpError, SourcePayloadError, type RetryPolicy } from '../http';
-import { checkPayload } from '../payload';
+import { PullCancelledError, retryingFetch, type RetryPolicy } from '../http';
+import { checkPayload, throughClient } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { LangSmithSourceConfig } from '../sourcesFile';
 import { later, maxTime } from '../times';
@@ -79,7 +79,7 @@ async function* runPages(config: LangSmithSourceConfig, connection: LangSmithCon
   const host = client.getHostUrl();
   let cursor = state.pageCursor;
   for (;;) {
-    const raw = await calling(() =>
+    const raw = await throughClient('langsmith', () =>
       client.runs.query(
         {
           project_ids: [config.projectId!],
@@ -109,7 +109,7 @@ async function* runPages(config: LangSmithSourceConfig, connection: LangSmithCon
 async function feedbackFor(client: Client, runs: readonly LangSmithRun[], names: readonly string[] | undefined): Promise<Map<string, LangSmithFeedback[]>> {
   const byRun = new Map<string, LangSmithFeedback[]>();
   if (runs.length === 0) return byRun;
-  await calling(async () => {
+  await throughClient('langsmith', async () => {
     const feedback = client.listFeedback({ runIds: runs.map((r) => r.id), ...(names && names.length > 0 ? { feedbackKeys: [...names] } : {}) });
     for await (const item of feedback) {
       const f = checkPayload('langsmith', langsmithFeedbackSchema, item, 'feedback item');
@@ -142,7 +142,7 @@ async function* examplePages(config: LangSmithSourceConfig, datasetId: string, c
   const iterator = client.listExamples({ datasetId, ...(offset > 0 ? { offset } : {}) })[Symbol.asyncIterator]();
   for (;;) {
     if (signal?.aborted) throw new PullCancelledError();
-    const step = await calling(() => iterator.next());
+    const step = await throughClient('langsmith', () => iterator.next());
     if (step.done) break;
     chunk.push(checkPayload('langsmith', langsmithExampleSchema, step.value, 'dataset example'));
     if (chunk.length === size) yield page(false);
@@ -222,21 +222,4 @@ export function feedbackToAnnotation(f: LangSmithFeedback): SourceAnnotation {
     ...(f.modified_at ? { updatedAt: f.modified_at } : {}),
     sourceRef: f.id,
   };
-}
-
-/**
- * Our fetch throws the errors a person can act on; the generated API wraps them (as a connection error's cause) and
- * a body that is not JSON surfaces as a SyntaxError. Both are unwrapped here so every LangSmith failure reads alike.
- */
-export async function calling<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    const cause = e instanceof Error ? e.cause : undefined;
-    for (const err of [e, cause]) {
-      if (err instanceof SourceAuthError || err instanceof SourceHttpError || err instanceof SourcePayloadError || err instanceof PullCancelledError) throw err;
-    }
-    if (e instanceof SyntaxError || cause instanceof SyntaxError) throw new SourcePayloadError('langsmith', 'response', `the body is not JSON (${(e as Error).message})`);
-    throw e;
-  }
 }

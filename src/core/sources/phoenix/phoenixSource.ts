@@ -7,7 +7,7 @@ import type { PhoenixSourceConfig } from '../sourcesFile';
 import type { SourceAnnotation, SourceExample } from '../types';
 import { phoenixSpanToExample } from './phoenixMapping';
 import { phoenixAnnotationsPageSchema, phoenixSpansPageSchema, type PhoenixAnnotation } from './phoenixPayload';
-import { checkPayload } from '../payload';
+import { checkPayload, throughClient } from '../payload';
 import { later, maxTime } from '../times';
 import { objectText } from '../valueText';
 
@@ -49,7 +49,7 @@ async function* spanPages(config: PhoenixSourceConfig, connection: PhoenixConnec
   const startTime = later(state.since, filters.startTime ?? null);
   let cursor = state.pageCursor;
   for (;;) {
-    const raw = await parsing(() =>
+    const raw = await throughClient('phoenix', () =>
       getSpans({
         client,
         project: { projectName: project },
@@ -76,7 +76,7 @@ async function spanAnnotations(client: PhoenixClient, project: string, spanIds: 
   if (spanIds.length === 0) return bySpan;
   let cursor: string | null = null;
   for (;;) {
-    const raw = await parsing(() =>
+    const raw = await throughClient('phoenix', () =>
       getSpanAnnotations({
         client,
         project: { projectName: project },
@@ -98,7 +98,7 @@ async function spanAnnotations(client: PhoenixClient, project: string, spanIds: 
 }
 
 async function lookupProjectId(client: PhoenixClient, project: string): Promise<string | null> {
-  const { data } = await parsing(() => client.GET('/v1/projects/{project_identifier}', { params: { path: { project_identifier: project } } }));
+  const { data } = await throughClient('phoenix', () => client.GET('/v1/projects/{project_identifier}', { params: { path: { project_identifier: project } } }));
   const id = (data as { data?: { id?: unknown } } | undefined)?.data?.id;
   if (typeof id !== 'string') throw new SourcePayloadError('phoenix', 'project', `no "data.id" in the answer for project "${project}"`);
   return id;
@@ -111,7 +111,7 @@ async function lookupProjectId(client: PhoenixClient, project: string): Promise<
  */
 async function* datasetPages(config: PhoenixSourceConfig, datasetId: string, connection: PhoenixConnection, signal?: AbortSignal): AsyncGenerator<SourcePage, void, void> {
   const client = phoenixClient(connection, signal);
-  const result = await parsing(() => getDatasetExamples({ client, dataset: { datasetId } }));
+  const result = await throughClient('phoenix', () => getDatasetExamples({ client, dataset: { datasetId } }));
   if (!result || !Array.isArray(result.examples)) throw new SourcePayloadError('phoenix', 'dataset examples', 'no "examples" list');
   const size = config.pageSize ?? 100;
   for (let i = 0; i < result.examples.length; i += size) {
@@ -140,15 +140,5 @@ async function* datasetPages(config: PhoenixSourceConfig, datasetId: string, con
     });
     const last = i + size >= result.examples.length;
     yield { examples, nextPageCursor: last ? null : String(i + size), maxTime: maxTime(chunk.map((e) => (e.updatedAt instanceof Date && !Number.isNaN(e.updatedAt.getTime()) ? e.updatedAt.toISOString() : null))) };
-  }
-}
-
-/** A body that is not JSON reaches us as a SyntaxError from the client: that is a malformed payload. */
-async function parsing<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new SourcePayloadError('phoenix', 'response', `the body is not JSON (${e.message})`);
-    throw e;
   }
 }
