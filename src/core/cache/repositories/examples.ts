@@ -62,12 +62,13 @@ export function examplesRepository(db: Database) {
       if (added === count && Number(scalar(db, 'SELECT last_insert_rowid()')) === before + added) {
         return { inserted: added, updated: 0, unchanged: 0, ids: Array.from({ length: count }, (_, i) => before + 1 + i) };
       }
-      const ids = idsOf(db, datasetId, rows.externalIds);
+      const { ids, hashes } = storedOf(db, datasetId, rows.externalIds);
+      // An id repeated within the rows is compared with what its earlier occurrence stored.
+      const storedHash = new Map<number, string>();
       const update = db.prepare(
         'UPDATE examples SET input = CAST(? AS TEXT), output = CAST(? AS TEXT), fields_json = CAST(? AS TEXT), link = ?, content_hash = ?, updated_at = ? WHERE id = ?',
       );
       const rehash = db.prepare('UPDATE examples SET content_hash = ? WHERE id = ?');
-      const hashOf = db.prepare('SELECT content_hash FROM examples WHERE id = ?');
       const seen = new Set<number>();
       let updated = 0;
       let unchanged = 0;
@@ -77,24 +78,22 @@ export function examplesRepository(db: Database) {
           const first = !seen.has(id);
           seen.add(id);
           if (first && id > before) continue; // inserted above: nothing to compare
-          hashOf.bind([id]);
-          hashOf.step();
-          const stored = String(hashOf.get()[0]);
-          hashOf.reset();
+          const stored = storedHash.get(id) ?? hashes[i]!;
           const row = { input: rows.inputs[i]!, output: rows.outputs[i]!, fieldsJson: rows.fieldsJsons[i]!, link: rows.links[i]!, hash: rows.hashes[i]! };
           if (!sameContent(stored, row.hash, row)) {
             update.run([row.input, row.output, row.fieldsJson, row.link, row.hash, stamp, id]);
+            storedHash.set(id, row.hash);
             updated++;
             continue;
           }
           // Same content under the legacy hash: store the current one so the next comparison is cheap.
           if (stored !== row.hash) rehash.run([row.hash, id]);
+          storedHash.set(id, row.hash);
           unchanged++;
         }
       } finally {
         update.free();
         rehash.free();
-        hashOf.free();
       }
       return { inserted: count - updated - unchanged, updated, unchanged, ids };
     },
@@ -117,18 +116,23 @@ export function examplesRepository(db: Database) {
 
 export type ExamplesRepository = ReturnType<typeof examplesRepository>;
 
-/** The ids of `rows` (all in the dataset now), in one query: json_each walks the list, the index does the rest. */
-function idsOf(db: Database, datasetId: number, externalIds: readonly string[]): number[] {
+/**
+ * The ids and stored content hashes of `rows` (all in the dataset now), in one query: json_each walks the list, the
+ * index does the rest.
+ */
+function storedOf(db: Database, datasetId: number, externalIds: readonly string[]): { ids: number[]; hashes: string[] } {
   const ids: number[] = new Array<number>(externalIds.length);
-  const stmt = db.prepare('SELECT j.key, e.id FROM json_each(CAST(? AS TEXT)) j CROSS JOIN examples e ON e.dataset_id = ? AND e.external_id = j.value');
+  const hashes: string[] = new Array<string>(externalIds.length);
+  const stmt = db.prepare('SELECT j.key, e.id, e.content_hash FROM json_each(CAST(? AS TEXT)) j CROSS JOIN examples e ON e.dataset_id = ? AND e.external_id = j.value');
   try {
     stmt.bind([textParam(JSON.stringify(externalIds)), datasetId]);
     while (stmt.step()) {
-      const [index, id] = stmt.get();
+      const [index, id, hash] = stmt.get();
       ids[Number(index)] = Number(id);
+      hashes[Number(index)] = String(hash);
     }
   } finally {
     stmt.free();
   }
-  return ids;
+  return { ids, hashes };
 }
