@@ -108,9 +108,14 @@ export function hashRecord(record: Uint8Array): string {
   return CONTENT_HASH_PREFIX + sha1(record);
 }
 
+/** Writes an example's record into `arena` (see Utf8Arena.write); returns where it starts and its content hash. */
+export function writeRecord(example: ExampleText, arena: Utf8Arena): { start: number; hash: string } {
+  const start = arena.write(example.input, example.output, JSON.stringify(example.fields ?? {}), example.link ?? null);
+  return { start, hash: hashRecord(arena.buffer.subarray(start, arena.end)) };
+}
+
 export function encodeExample(example: ExampleText, arena: Utf8Arena): EncodedExample {
-  const link = example.link ?? null;
-  const start = arena.write(example.input, example.output, JSON.stringify(example.fields ?? {}), link);
+  const { start, hash } = writeRecord(example, arena);
   const { buffer, lengths } = arena;
   let at = start + RECORD_HEADER_BYTES;
   const part = (i: number) => {
@@ -122,7 +127,7 @@ export function encodeExample(example: ExampleText, arena: Utf8Arena): EncodedEx
   const input = part(0);
   const output = part(1);
   const fieldsJson = part(2)!;
-  return { externalId: example.externalId, input, output, fieldsJson, link, hash: hashRecord(buffer.subarray(start, arena.end)) };
+  return { externalId: example.externalId, input, output, fieldsJson, link: example.link ?? null, hash };
 }
 
 /** The hash caches written before `encodeExample`'s hold; kept so those rows still compare as unchanged. */

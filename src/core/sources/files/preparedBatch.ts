@@ -1,4 +1,4 @@
-import { hashRecord, RECORD_HEADER_BYTES, Utf8Arena } from '../../cache/exampleContent';
+import { RECORD_HEADER_BYTES, Utf8Arena, writeRecord } from '../../cache/exampleContent';
 import type { EncodedBatch } from '../store';
 import type { SourceAnnotation, SourceExample } from '../types';
 
@@ -61,14 +61,13 @@ export class BatchBuilder {
   }
 
   add(example: SourceExample): void {
-    const link = example.link ?? null;
     const arena = this.arena;
-    const start = arena.write(example.input, example.output, JSON.stringify(example.fields ?? {}), link);
+    const { start, hash } = writeRecord(example, arena);
     if (this.buffers[this.buffers.length - 1] !== arena.buffer.buffer) this.buffers.push(arena.buffer.buffer as ArrayBuffer);
     this.spans.push(this.buffers.length - 1, start, arena.lengths[0]!, arena.lengths[1]!, arena.lengths[2]!);
     this.ids.push(example.externalId);
-    this.hashes.push(hashRecord(arena.buffer.subarray(start, arena.end)));
-    this.links.push(link);
+    this.hashes.push(hash);
+    this.links.push(example.link ?? null);
     this.annotations.counts.push(example.annotations.length);
     for (const a of example.annotations) this.addAnnotation(a);
   }
