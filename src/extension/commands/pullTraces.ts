@@ -55,18 +55,20 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
   const folder = await pickFolder();
   if (!folder) return;
   const root = folder.uri.fsPath;
-  let config: SourceConfig | undefined;
+  let picked: PickedSource | undefined;
   try {
     const file = readSourcesFile(root);
-    config = await pickSource(deps, file.sources);
-    if (config === undefined) return;
-    if (!file.sources.some((s) => s.name === config!.name)) writeSourcesFile(root, upsertSource(file, config));
+    picked = await pickSource(deps, file.sources);
+    if (picked === undefined) return;
+    const config = picked.config;
+    if (!file.sources.some((s) => s.name === config.name)) writeSourcesFile(root, upsertSource(file, config));
   } catch (err) {
     return showError(deps.log, `Could not use ${SOURCES_FILE}`, err);
   }
-  const keys = await sourceKeys(deps.secrets, config);
+  const chosen = picked.config;
+  // A new source was given its keys while the projects were listed: asking again would ask twice for an optional one.
+  const keys = picked.keys ?? (await sourceKeys(deps.secrets, chosen));
   if (!keys) return;
-  const chosen = config;
   try {
     const cache = await deps.cacheHost.get();
     const result = await vscode.window.withProgress(
@@ -123,7 +125,13 @@ interface SourceItem extends vscode.QuickPickItem {
   readonly source?: SourceConfig;
 }
 
-async function pickSource(deps: PullTracesDependencies, sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+/** The source to pull, and its keys when the wizard already asked for them. */
+interface PickedSource {
+  readonly config: SourceConfig;
+  readonly keys?: SourceKeys;
+}
+
+async function pickSource(deps: PullTracesDependencies, sources: readonly SourceConfig[]): Promise<PickedSource | undefined> {
   if (sources.length === 0) return addSource(deps, sources);
   const items: SourceItem[] = [
     ...sources.map((s) => ({ label: `$(sync) ${s.name}`, description: `${s.kind} · ${s.endpoint}`, detail: `Pull again into dataset "${s.dataset ?? s.name}" (only new or changed rows)`, source: s })),
@@ -132,10 +140,10 @@ async function pickSource(deps: PullTracesDependencies, sources: readonly Source
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Judge Align: Pull Annotated Traces', placeHolder: `A source from ${SOURCES_FILE}, or a new one`, matchOnDescription: true });
   if (!picked) return undefined;
-  return picked.source ?? addSource(deps, sources);
+  return picked.source ? { config: picked.source } : addSource(deps, sources);
 }
 
-async function addSource(deps: PullTracesDependencies, existing: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+async function addSource(deps: PullTracesDependencies, existing: readonly SourceConfig[]): Promise<PickedSource | undefined> {
   const title = (step: number, what: string) => `Judge Align: Add a Source (${step}/6): ${what}`;
   const kind = await vscode.window.showQuickPick(KINDS, { title: title(1, 'platform'), placeHolder: 'Where the annotated traces are' });
   if (!kind) return undefined;
@@ -143,6 +151,7 @@ async function addSource(deps: PullTracesDependencies, existing: readonly Source
   let endpoint = DEFAULT_ENDPOINT[kind.platform];
   let where: Record<string, string> = {};
   let projectName: string | undefined;
+  let keys: SourceKeys | undefined;
   if (kind.fromFile) {
     const picked = await vscode.window.showOpenDialog({ title: title(2, 'export file'), canSelectMany: false, openLabel: 'Use this export', filters: { 'Spans export': ['jsonl', 'ndjson', 'json'] } });
     if (!picked?.[0]) return undefined;
@@ -153,7 +162,7 @@ async function addSource(deps: PullTracesDependencies, existing: readonly Source
     endpoint = url.trim().replace(/\/+$/, '');
     if (kind.platform !== 'langfuse') {
       // The key first, so the projects it can read are offered to pick from.
-      const keys = await sourceKeys(deps.secrets, { kind: kind.platform, endpoint });
+      keys = await sourceKeys(deps.secrets, { kind: kind.platform, endpoint });
       if (!keys) return undefined;
       const project = await pickProject(deps, kind.platform, endpoint, keys, title(3, 'project'));
       if (project === undefined) return undefined;
@@ -198,7 +207,7 @@ async function addSource(deps: PullTracesDependencies, existing: readonly Source
     ...(Object.keys(filters).length > 0 ? { filters } : {}),
   });
   if (!parsed.success) throw new Error(`The new source is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'source'} ${i.message}`).join('; ')}.`);
-  return parsed.data;
+  return { config: parsed.data, ...(keys ? { keys } : {}) };
 }
 
 interface ProjectItem extends vscode.QuickPickItem {
