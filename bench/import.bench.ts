@@ -2,38 +2,35 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import type { PhaseResult } from './importPhase';
 import type { BenchResult } from './types';
 
 const ROWS = 100_000;
 const TARGET_RATIO = 3;
 /** Pairs of phases, interleaved: this machine's speed drifts by a third between runs, so one pair is a coin toss. */
 const ROUNDS = 3;
-const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'halueval-1000.jsonl');
+const ROOT = path.join(__dirname, '..');
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'halueval-1000.jsonl');
 
-interface PhaseResult {
-  readonly rows: number;
-  readonly seconds: number;
-  /** Peak resident set size of the process that ran the phase (and only that phase), in MB. */
-  readonly peakRssMb: number;
-}
 
 /**
  * Imports a 100,000-row JSONL (the HaluEval rows repeated under new ids) into a fresh cache, next to the baseline of
  * node just reading the same file line by line and `JSON.parse`-ing each line. Each phase runs in its own process so
- * its peak memory is its own; the file is read once before either, so both start with it in the OS page cache.
+ * its peak memory is its own; the file is read once before either, so both start with it in the OS page cache. The
+ * import runs bundled and minified, with its worker, as the extension and the CLI ship it.
  */
 export async function benchImport(): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-align-import-bench-'));
   try {
     const file = path.join(dir, 'rows.jsonl');
     const bytes = await generateRows(file, ROWS);
+    const script = await buildPhases(path.join(dir, 'bundle'));
     const pairs: { baseline: PhaseResult; imported: PhaseResult; ratio: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const into = path.join(dir, `round-${round}`);
       fs.mkdirSync(into);
-      const baseline = await runPhase('baseline', file, into);
-      const imported = await runPhase('import', file, into);
+      const baseline = await runPhase(script, 'baseline', file, into);
+      const imported = await runPhase(script, 'import', file, into);
       if (imported.rows !== ROWS || baseline.rows !== ROWS) throw new Error(`expected ${ROWS} rows, baseline read ${baseline.rows} and the import saved ${imported.rows}`);
       pairs.push({ baseline, imported, ratio: imported.seconds / baseline.seconds });
     }
@@ -84,9 +81,30 @@ async function generateRows(file: string, rows: number): Promise<number> {
   return fs.statSync(file).size;
 }
 
-function runPhase(phase: 'baseline' | 'import', file: string, dir: string): Promise<PhaseResult> {
+/**
+ * Bundles the phases (importPhase.ts) and the import worker into `dir` as the release build does, with sql.js's wasm
+ * beside them: the bench measures the code users run, not tsx compiling TypeScript on the worker thread.
+ */
+async function buildPhases(dir: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: { importPhase: path.join(__dirname, 'importPhase.ts'), importWorker: path.join(ROOT, 'src', 'core', 'sources', 'files', 'importWorker.ts') },
+    outdir: dir,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
+  return path.join(dir, 'importPhase.js');
+}
+
+function runPhase(script: string, phase: 'baseline' | 'import', file: string, dir: string): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--phase', phase, file, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, phase, file, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.on('error', reject);
@@ -101,43 +119,4 @@ function runPhase(phase: 'baseline' | 'import', file: string, dir: string): Prom
   });
 }
 
-async function phaseBaseline(file: string): Promise<number> {
-  let rows = 0;
-  for await (const line of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
-    if (line.length === 0) continue;
-    JSON.parse(line);
-    rows++;
-  }
-  return rows;
-}
-
-async function phaseImport(file: string, dir: string): Promise<number> {
-  const { Cache } = await import('../src/core/cache/cache');
-  const { importFile } = await import('../src/core/sources/files/importFile');
-  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
-  try {
-    const result = await importFile(cache, file, { id: 'ID', input: 'user_query', output: 'chatgpt_response', label: 'hallucination' }, { datasetName: 'halueval-100k' });
-    return result.inserted;
-  } finally {
-    cache.close();
-  }
-}
-
-async function runPhaseHere(phase: string, file: string, dir: string): Promise<void> {
-  // Modules load before the clock starts: the phase measures the work, not tsx compiling the sources.
-  if (phase === 'import') {
-    await import('../src/core/cache/cache');
-    await import('../src/core/sources/files/importFile');
-  }
-  const started = performance.now();
-  const rows = phase === 'baseline' ? await phaseBaseline(file) : await phaseImport(file, dir);
-  const seconds = (performance.now() - started) / 1000;
-  const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
-  process.stdout.write(JSON.stringify({ rows, seconds, peakRssMb } satisfies PhaseResult) + '\n');
-}
-
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  if (args[0] === '--phase') void runPhaseHere(args[1]!, args[2]!, args[3]!);
-  else void benchImport().then((r) => console.log([`# ${r.name}`, ...r.lines].join('\n')));
-}
+if (require.main === module) void benchImport().then((r) => console.log([`# ${r.name}`, ...r.lines].join('\n')));
