@@ -7,6 +7,7 @@ import { acquireLock, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
+import { closeDatabase } from './nativeStatements';
 import { scalar } from './sql';
 import { loadSqlJs } from './sqljs';
 
@@ -133,7 +134,7 @@ export class Cache {
     if (this.closed) return;
     this.closed = true;
     this.releaseHeld();
-    this.db.close();
+    closeDatabase(this.db);
     this.unpin();
   }
 
@@ -251,7 +252,7 @@ export class Cache {
   private reloadIfChanged(): void {
     if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
     const loaded = readDatabase(this.sql, this.path);
-    this.db.close();
+    closeDatabase(this.db);
     this.unpin();
     this.db = loaded.db;
     this.stamp = loaded.stamp;

@@ -1,4 +1,5 @@
-import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
+import { nativeWriteStatement, type WriteStatement } from './nativeStatements';
 
 /** sql.js spends about as much per statement run (reset, step, freeing bound values) as SQLite spends inserting a row. */
 const ROWS_PER_STATEMENT = 100;
@@ -13,7 +14,7 @@ const cached = new WeakMap<Database, Map<string, MultiRowInsert>>();
  * copies each bound string into SQLite character by character, and those repeats were a fifth of the inserting.
  */
 export class MultiRowInsert {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, WriteStatement>();
 
   /**
    * @param head everything before VALUES
@@ -49,20 +50,13 @@ export class MultiRowInsert {
         if (shared[j]) bound.push(values[j]![start]!);
       }
       for (let i = start; i < end; i++) for (let j = 0; j < this.columns.length; j++) if (!shared[j]) bound.push(values[j]![i]!);
-      const stmt = this.statement(shared, end - start);
-      stmt.bind(bound);
-      try {
-        stmt.step();
-      } finally {
-        stmt.reset();
-      }
-      changed += this.db.getRowsModified();
+      changed += this.statement(shared, end - start).run(bound);
     }
     return changed;
   }
 
   /** Shared values are parameters ?1..?k, then each row's own values in order. */
-  private statement(shared: readonly boolean[], rows: number): Statement {
+  private statement(shared: readonly boolean[], rows: number): WriteStatement {
     const key = `${shared.map((s) => (s ? 1 : 0)).join('')}:${rows}`;
     let stmt = this.statements.get(key);
     if (stmt === undefined) {
@@ -73,11 +67,29 @@ export class MultiRowInsert {
       for (let r = 0; r < rows; r++) {
         tuples.push(`(${this.columns.map((expr, j) => expr.replace('?', `?${shared[j] ? sharedNumber[j] : next++}`)).join(', ')})`);
       }
-      stmt = this.db.prepare(`${this.head} VALUES ${tuples.join(', ')} ${this.tail}`);
+      stmt = writeStatement(this.db, `${this.head} VALUES ${tuples.join(', ')} ${this.tail}`);
       this.statements.set(key, stmt);
     }
     return stmt;
   }
+}
+
+/** Native when it can be (see nativeStatements), else through sql.js (which frees it when the database closes). */
+function writeStatement(db: Database, sql: string): WriteStatement {
+  const native = nativeWriteStatement(db, sql);
+  if (native !== undefined) return native;
+  const stmt = db.prepare(sql);
+  return {
+    run: (values) => {
+      stmt.bind(values as SqlValue[]);
+      try {
+        stmt.step();
+      } finally {
+        stmt.reset();
+      }
+      return db.getRowsModified();
+    },
+  };
 }
 
 /** Whether rows start..end-1 hold the same value (bytes never count: they differ per row). */

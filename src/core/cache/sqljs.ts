@@ -6,6 +6,7 @@ import { SqlJsLoadError } from './errors';
 let loading: Promise<SqlJsStatic> | undefined;
 let loaded = false;
 let memory: WebAssembly.Memory | undefined;
+let instance: SqlJsStatic | undefined;
 
 /** True once the wasm has been instantiated: activation must not do it. */
 export function isSqlJsLoaded(): boolean {
@@ -23,6 +24,11 @@ export function sqlJsMemory(): WebAssembly.Memory | undefined {
   return memory;
 }
 
+/** The loaded sql.js, for the C functions it exports beside its API (see nativeStatements). */
+export function sqlJsInstance(): SqlJsStatic | undefined {
+  return instance;
+}
+
 /**
  * Loads sql.js on first use only; later calls share the same instance (and ignore their `wasmPath`: one
  * SQLite per process is enough).
@@ -31,6 +37,7 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
   if (!loading) {
     loading = instantiate(wasmPath ?? defaultWasmPath()).then((sql) => {
       loaded = true;
+      instance = sql;
       return sql;
     });
     // A failed load is not cached: the next open tries again (after a reinstall, say).
