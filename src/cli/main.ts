@@ -14,7 +14,8 @@ Usage:
                                                 what changed between two runs (default: the last two)
   judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
                                                 pull annotated traces from the sources in judge-align.sources.json
-                                                (Phoenix, Langfuse) into the cache; --full re-reads everything
+                                                (Phoenix, LangSmith, Langfuse, Arize AX or an AX export file) into the cache;
+                                                --full re-reads everything
 
 Options for run:
   --split all|dev|test        which rows (default: the prompt's split, else all)
@@ -31,7 +32,8 @@ Options for run:
                               metrics.confusion, metrics.errors, mismatches, failed, ...)
 
 ${IMPORT_USAGE}
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY.
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
+             LANGFUSE_SECRET_KEY, ARIZE_API_KEY.
 Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
 `;
