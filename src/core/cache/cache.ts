@@ -68,6 +68,8 @@ export class Cache {
   private held: Release | undefined;
   /** Deferred commits were dropped (a rollback failed and memory was reloaded): the next flush must say so. */
   private lostDeferred = false;
+  /** Memory holds what the file does not, though no write changed a row: no file yet, or a schema upgraded on load. */
+  private unsaved: boolean;
 
   private constructor(
     readonly path: string,
@@ -78,6 +80,7 @@ export class Cache {
     this.db = loaded.db;
     this.stamp = loaded.stamp;
     this.pin = loaded.fd;
+    this.unsaved = unsavedOf(loaded);
   }
 
   /**
@@ -155,14 +158,17 @@ export class Cache {
       if (!pending) this.reloadIfChanged();
       migrate(this.db);
       let result: T;
+      let changed: boolean;
       try {
-        result = this.transaction(fn);
+        ({ result, changed } = this.transaction(fn));
       } catch (err) {
         // Earlier deferred commits survive a rolled-back transaction, unless memory has to be reloaded.
         if (pending && this.stale) this.lostDeferred = true;
         keep = pending !== undefined && !this.stale;
         throw err;
       }
+      // A write that changed nothing (a re-pull with nothing new) leaves the file as it is: a save rewrites all of it.
+      if (!changed && !pending && !this.unsaved) return result;
       if (defer) {
         keep = true;
         return result;
@@ -197,7 +203,9 @@ export class Cache {
     release?.();
   }
 
-  private transaction<T>(fn: (repos: Repositories) => T): T {
+  /** Runs `fn` in a transaction; `changed` tells whether it inserted, updated or deleted any row. */
+  private transaction<T>(fn: (repos: Repositories) => T): { result: T; changed: boolean } {
+    const before = totalChanges(this.db);
     this.db.run('BEGIN IMMEDIATE');
     try {
       const result = fn(makeRepositories(this.db));
@@ -207,7 +215,7 @@ export class Cache {
         throw new TypeError('A cache.write callback returned a promise: it must be synchronous. Do the async work first, then write its results.');
       }
       this.db.run('COMMIT');
-      return result;
+      return { result, changed: totalChanges(this.db) !== before };
     } catch (err) {
       this.rollback();
       throw err;
@@ -231,6 +239,7 @@ export class Cache {
       this.stale = true;
       throw err;
     }
+    this.unsaved = false;
     this.pinSavedFile();
     removeTempFiles(this.path);
   }
@@ -257,6 +266,7 @@ export class Cache {
     this.db = loaded.db;
     this.stamp = loaded.stamp;
     this.pin = loaded.fd;
+    this.unsaved = unsavedOf(loaded);
     this.stale = false;
   }
 
@@ -341,6 +351,15 @@ function migrate(db: Database): void {
     db.run('ROLLBACK');
     throw err;
   }
+}
+
+/** Rows inserted, updated and deleted on this connection so far (schema changes do not count, see `unsaved`). */
+function totalChanges(db: Database): number {
+  return Number(scalar(db, 'SELECT total_changes()'));
+}
+
+function unsavedOf(loaded: Loaded): boolean {
+  return loaded.stamp === undefined || loaded.version < SCHEMA_VERSION;
 }
 
 function userVersion(db: Database): number {

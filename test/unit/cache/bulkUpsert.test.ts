@@ -74,4 +74,37 @@ describe('bulk upserts', () => {
     assert.equal(cache.read((r) => r.stats()).annotations, 61);
     cache.close();
   });
+
+  test('annotations: a re-pull of thousands compares them all at once, changing only what differs', async () => {
+    const cache = await openFresh();
+    const { ids } = await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), Array.from({ length: 3_000 }, (_, i) => row(`r${i}`))));
+    const labels = ids.flatMap((exampleId, i) => [
+      { exampleId, name: 'ok', label: i % 3 ? 'yes' : 'no', annotatorKind: 'HUMAN' as const, author: 'ana' },
+      { exampleId, name: 'ok', label: 'yes', score: 0.9, explanation: `because ${i}`, annotatorKind: 'LLM' as const, author: 'judge' },
+    ]);
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(labels)), 6_000);
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(labels)), 0);
+    const edited = labels.map((a, i) => (i === 10 ? { ...a, label: 'no' } : i === 4_001 ? { ...a, explanation: 'changed' } : i === 5_000 ? { ...a, needsReview: true } : a));
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(edited)), 3);
+    const changed = cache.read((r) => [r.annotations.listForExample(ids[5]!), r.annotations.listForExample(ids[2_000]!), r.annotations.listForExample(ids[2_500]!)]);
+    assert.equal(changed[0]!.find((a) => a.author === 'ana')!.label, 'no');
+    assert.equal(changed[1]!.find((a) => a.author === 'judge')!.explanation, 'changed');
+    assert.equal(changed[2]!.find((a) => a.author === 'ana')!.needsReview, true);
+    assert.equal(cache.read((r) => r.stats()).annotations, 6_000);
+    cache.close();
+  });
+
+  test('annotations: scores that JSON does not carry exactly still compare equal, and a changed one is seen', async () => {
+    const cache = await openFresh();
+    const { ids } = await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), Array.from({ length: 500 }, (_, i) => row(`r${i}`))));
+    // Doubles like these come back from SQLite's JSON parser a last bit off (about one in twenty random ones).
+    const scores = ids.map((_, i) => (i === 0 ? 0.1 + 0.2 : Math.sin(i + 1) * 10 ** ((i % 40) - 20)));
+    const labels = ids.map((exampleId, i) => ({ exampleId, name: 'score', label: null, score: scores[i]!, annotatorKind: 'LLM' as const, author: 'judge' }));
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(labels)), 500);
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(labels)), 0);
+    const nudged = labels.map((a, i) => (i === 7 ? { ...a, score: a.score + Number.EPSILON * Math.abs(a.score) * 4 } : a));
+    assert.equal(await cache.write((r) => r.annotations.upsertMany(nudged)), 1);
+    assert.equal(cache.read((r) => r.annotations.listForExample(ids[7]!))[0]!.score, nudged[7]!.score);
+    cache.close();
+  });
 });

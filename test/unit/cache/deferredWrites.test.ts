@@ -79,4 +79,36 @@ describe('cache: deferred writes', () => {
     await again.write((r) => r.datasets.ensure('kept'));
     again.close();
   });
+
+  test('a write that changes no row leaves the file as it is and keeps no lock, deferred or not', async () => {
+    const file = path.join(tempDir(), 'cache.sqlite');
+    const cache = await Cache.open(file);
+    await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('1'), example('2')]));
+    const saved = fs.statSync(file);
+    const again = await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('1'), example('2')]));
+    assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 0, 2]);
+    await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('2')]), { defer: true });
+    // Nothing held: another process writes at once, and this cache's flush has nothing to save.
+    const other = await Cache.open(file, { lockTimeoutMs: 50 });
+    await other.write((r) => r.datasets.ensure('x'));
+    other.close();
+    const otherSaved = fs.statSync(file);
+    assert.notEqual(otherSaved.ino, saved.ino);
+    await cache.flush();
+    assert.equal(fs.statSync(file).ino, otherSaved.ino);
+    assert.deepEqual(cache.read((r) => r.datasets.list().map((d) => d.name)), ['d', 'x']);
+    // A write with a change still saves.
+    await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('3')]));
+    assert.notEqual(fs.statSync(file).ino, otherSaved.ino);
+    cache.close();
+  });
+
+  test('a write that changes no row still writes the file when it was deleted', async () => {
+    const file = path.join(tempDir(), 'cache.sqlite');
+    const cache = await Cache.open(file);
+    fs.rmSync(file);
+    await cache.write((r) => r.datasets.list());
+    assert.equal(fs.existsSync(file), true, 'the deleted file is written again');
+    cache.close();
+  });
 });

@@ -66,6 +66,48 @@ const valuesOf = (a: AnnotationInput): SqlValue[] => [
   a.sourceRef ?? null,
 ];
 
+const keyOf = (exampleId: number, name: string, author: string): string => `${exampleId}\u0000${name}\u0000${author}`;
+
+/** What an upsert may change, as stored (the order of STORED_COLUMNS after id and the key). */
+type StoredValues = [id: number, label: SqlValue, score: SqlValue, explanation: SqlValue, kind: SqlValue, note: SqlValue, needsReview: SqlValue, sourceRef: SqlValue];
+
+/**
+ * The stored annotations of the items' examples by example, name and author, read in one query as plain arrays: a
+ * re-pull compares thousands of unchanged labels, and reading each back as an object (a query per item) took most
+ * of its time.
+ */
+function storedFor(db: Database, items: readonly AnnotationInput[]): Map<string, StoredValues> {
+  const exampleIds = [...new Set(items.map((a) => a.exampleId))];
+  const stmt = db.prepare(
+    'SELECT id, example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref FROM annotations WHERE example_id IN (SELECT value FROM json_each(?))',
+  );
+  const out = new Map<string, StoredValues>();
+  try {
+    stmt.bind([JSON.stringify(exampleIds)]);
+    while (stmt.step()) {
+      const [id, exampleId, name, author, ...values] = stmt.get();
+      out.set(keyOf(Number(exampleId), String(name), String(author)), [Number(id), ...values] as StoredValues);
+    }
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+
+/** `a` as it would be stored in the row `id`. */
+const asStored = (id: number, a: AnnotationInput): StoredValues => [
+  id,
+  a.label,
+  a.score ?? null,
+  a.explanation ?? null,
+  a.annotatorKind,
+  a.note ?? null,
+  a.needsReview ? 1 : 0,
+  a.sourceRef ?? null,
+];
+
+const sameValues = (x: StoredValues, y: StoredValues): boolean => x.every((value, i) => value === y[i]);
+
 export function annotationsRepository(db: Database) {
   return {
     /** One annotation per example, name and author: a new label from the same author replaces the old one. */
@@ -96,30 +138,22 @@ export function annotationsRepository(db: Database) {
         items.map((a) => a.updatedAt ?? a.createdAt ?? stamp),
       ]);
       if (changed === items.length) return changed;
-      const find = db.prepare('SELECT * FROM annotations WHERE example_id = ? AND name = ? AND author = ?');
+      // Compared in order with what is stored: an item repeated in the batch meets what its earlier occurrence left.
+      const stored = storedFor(db, items);
       const update = db.prepare(
         'UPDATE annotations SET label = ?, score = ?, explanation = CAST(? AS TEXT), annotator_kind = ?, note = CAST(? AS TEXT), needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?',
       );
       try {
         for (const a of items) {
-          find.bind([a.exampleId, a.name, a.author]);
-          find.step();
-          const before = toAnnotation(find.getAsObject() as Row);
-          find.reset();
-          const same =
-            before.label === a.label &&
-            before.score === (a.score ?? null) &&
-            before.explanation === (a.explanation ?? null) &&
-            before.annotatorKind === a.annotatorKind &&
-            before.note === (a.note ?? null) &&
-            before.needsReview === (a.needsReview ?? false) &&
-            before.sourceRef === (a.sourceRef ?? null);
-          if (same) continue;
-          update.run([...valuesOf(a), a.updatedAt ?? stamp, before.id]);
+          const key = keyOf(a.exampleId, a.name, a.author);
+          const before = stored.get(key)!;
+          const after = asStored(before[0], a);
+          if (sameValues(before, after)) continue;
+          update.run([...valuesOf(a), a.updatedAt ?? stamp, before[0]]);
+          stored.set(key, after);
           changed++;
         }
       } finally {
-        find.free();
         update.free();
       }
       return changed;
