@@ -25,17 +25,20 @@ export async function benchImport(): Promise<BenchResult> {
     const file = path.join(dir, 'rows.jsonl');
     const bytes = await generateRows(file, ROWS);
     const script = await buildPhases(path.join(dir, 'bundle'));
-    const pairs: { baseline: PhaseResult; imported: PhaseResult; ratio: number }[] = [];
+    const pairs: { baseline: PhaseResult; imported: PhaseResult; ratio: number; reimported: PhaseResult }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const into = path.join(dir, `round-${round}`);
       fs.mkdirSync(into);
       const baseline = await runPhase(script, 'baseline', file, into);
       const imported = await runPhase(script, 'import', file, into);
-      if (imported.rows !== ROWS || baseline.rows !== ROWS) throw new Error(`expected ${ROWS} rows, baseline read ${baseline.rows} and the import saved ${imported.rows}`);
-      pairs.push({ baseline, imported, ratio: imported.seconds / baseline.seconds });
+      const reimported = await runPhase(script, 'reimport', file, into);
+      if (imported.rows !== ROWS || baseline.rows !== ROWS || reimported.rows !== ROWS) {
+        throw new Error(`expected ${ROWS} rows, baseline read ${baseline.rows}, the import saved ${imported.rows} and the re-import found ${reimported.rows} unchanged`);
+      }
+      pairs.push({ baseline, imported, ratio: imported.seconds / baseline.seconds, reimported });
     }
     // The median pair by ratio: its two phases ran back to back, so they saw the same machine.
-    const { baseline, imported, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)]!;
+    const { baseline, imported, ratio, reimported } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)]!;
     const cacheMb = fs.statSync(path.join(dir, 'round-1', 'cache.sqlite')).size / 1e6;
     const line = (label: string, r: PhaseResult) =>
       `  ${label.padEnd(24)}${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(r.rows / r.seconds).toLocaleString('en-US').padStart(9)} rows/s  peak RSS ${Math.round(r.peakRssMb)} MB`;
@@ -46,6 +49,8 @@ export async function benchImport(): Promise<BenchResult> {
         line('read + JSON.parse (base)', baseline),
         line('importFile', imported),
         `  ratio to baseline       ${ratio.toFixed(2)}x  (target ≤ ${TARGET_RATIO}x)${ratio <= TARGET_RATIO ? '' : '  OVER TARGET'}; each pair: ${pairs.map((p) => `${p.ratio.toFixed(2)}x`).join(', ')}`,
+        line('importFile again', reimported),
+        `  ratio to baseline       ${(reimported.seconds / baseline.seconds).toFixed(2)}x  (every row unchanged: the cache is read, nothing is saved)`,
       ],
       data: {
         rows: ROWS,
@@ -58,6 +63,8 @@ export async function benchImport(): Promise<BenchResult> {
         importRowsPerSecond: imported.rows / imported.seconds,
         importPeakRssMb: imported.peakRssMb,
         ratio,
+        reimportSeconds: reimported.seconds,
+        reimportRatio: reimported.seconds / baseline.seconds,
         ...Object.fromEntries(pairs.map((p, i) => [`ratioPair${i + 1}`, p.ratio])),
       },
     };
@@ -102,7 +109,7 @@ async function buildPhases(dir: string): Promise<string> {
   return path.join(dir, 'importPhase.js');
 }
 
-function runPhase(script: string, phase: 'baseline' | 'import', file: string, dir: string): Promise<PhaseResult> {
+function runPhase(script: string, phase: 'baseline' | 'import' | 'reimport', file: string, dir: string): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, phase, file, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
