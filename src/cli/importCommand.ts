@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cache } from '../core/cache/cache';
+import { formatCount } from '../core/format';
 import type { ColumnMapping } from '../core/sources/files/columnMapping';
 import { BadRowError, FileFormatError, ImportCancelledError, UnknownColumnError } from '../core/sources/files/fileImportErrors';
 import { importFile, type ImportResult } from '../core/sources/files/importFile';
@@ -149,7 +150,7 @@ export async function importCommand(args: ImportArgs, out: NodeJS.WritableStream
 function summary(file: string, r: ImportResult, cacheFile: string): string {
   const lines = [
     `Imported ${file} into dataset "${r.datasetName}": ${r.rows} rows (${r.inserted} new, ${r.updated} changed, ${r.unchanged} unchanged), ` +
-      `${r.annotations} human labels added or changed.`,
+      `${formatCount(r.annotations, 'human label')} added or changed.`,
     `  ids from ${r.idColumn === undefined ? 'line/row numbers' : `column "${r.idColumn}"`}; cache ${cacheFile}`,
   ];
   if (r.rows === 0 && r.skipped === 0) lines.push('  The file has no rows.');

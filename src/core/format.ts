@@ -6,3 +6,8 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
 export function formatKappa(value: number | null | undefined): string {
   return value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(2);
 }
+
+/** "1 label", "2 labels", "1,200 labels": a count with its noun (plural by adding an s). */
+export function formatCount(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Cache } from '../../core/cache/cache';
+import { formatCount } from '../../core/format';
 import { getPath, type ColumnMapping } from '../../core/sources/files/columnMapping';
 import { IMPORTABLE_EXTENSIONS } from '../../core/sources/files/fileFormat';
 import { ImportCancelledError } from '../../core/sources/files/fileImportErrors';
@@ -72,7 +73,7 @@ export async function importFileCommand(deps: ImportFileDependencies, uri?: vsco
     );
     const message =
       `Imported ${result.rows.toLocaleString()} rows from ${name} into dataset "${result.datasetName}" ` +
-      `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${result.annotations} human labels added or changed).`;
+      `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${formatCount(result.annotations, 'human label')} added or changed).`;
     deps.log.info(message);
     void vscode.window.showInformationMessage(`Judge Align: ${message}`);
   } catch (err) {

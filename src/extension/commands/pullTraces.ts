@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatCount } from '../../core/format';
 import { connectSource, type SourceKeys } from '../../core/sources/connect';
 import { PullCancelledError, SourceAuthError } from '../../core/sources/http';
 import { listSourceProjects, type ProjectChoice } from '../../core/sources/projects';
@@ -71,8 +72,9 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
   if (!keys) return;
   try {
     const cache = await deps.cacheHost.get();
+    const full = picked.full === true;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Judge Align: pulling "${chosen.name}"`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Judge Align: pulling ${full ? 'everything of ' : ''}"${chosen.name}"`, cancellable: true },
       async (progress, token): Promise<PullResult> => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
@@ -82,6 +84,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
             config: chosen,
             source: connectSource(chosen, keys, { workspaceRoot: root }),
             save: saveSourceBatch,
+            full,
             signal: controller.signal,
             onProgress: (p) => progress.report({ message: `${p.examples.toLocaleString()} rows, ${p.pages} pages (${p.inserted} new, ${p.updated} changed)` }),
           });
@@ -93,7 +96,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
     deps.labelsChanged();
     const message =
       `Pulled "${result.source}" into dataset "${result.dataset}": ${result.examples.toLocaleString()} rows ` +
-      `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${result.annotations} labels added or changed).`;
+      `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${formatCount(result.annotations, 'label')} added or changed).`;
     deps.log.info(message);
     const prompt = 'New Judge Prompt';
     void vscode.window.showInformationMessage(`Judge Align: ${message} A judge prompt uses it with "dataset: ${result.dataset}".`, prompt).then((choice) => {
@@ -125,22 +128,53 @@ interface SourceItem extends vscode.QuickPickItem {
   readonly source?: SourceConfig;
 }
 
-/** The source to pull, and its keys when the wizard already asked for them. */
+/** The source to pull, its keys when the wizard already asked for them, and whether to read it all again. */
 interface PickedSource {
   readonly config: SourceConfig;
   readonly keys?: SourceKeys;
+  readonly full?: boolean;
 }
+
+/** On a saved source's row: a re-pull reads only rows newer than the last, so labels added later to those need this. */
+const PULL_EVERYTHING: vscode.QuickInputButton = {
+  iconPath: new vscode.ThemeIcon('history'),
+  tooltip: 'Pull everything again (also labels added or changed on rows pulled before)',
+};
 
 async function pickSource(deps: PullTracesDependencies, sources: readonly SourceConfig[]): Promise<PickedSource | undefined> {
   if (sources.length === 0) return addSource(deps, sources);
   const items: SourceItem[] = [
-    ...sources.map((s) => ({ label: `$(sync) ${s.name}`, description: `${s.kind} · ${s.endpoint}`, detail: `Pull again into dataset "${s.dataset ?? s.name}" (only new or changed rows)`, source: s })),
+    ...sources.map((s) => ({
+      label: `$(sync) ${s.name}`,
+      description: `${s.kind} · ${s.endpoint}`,
+      detail: `Pull what is new into dataset "${s.dataset ?? s.name}"; $(history) pulls everything again`,
+      buttons: [PULL_EVERYTHING],
+      source: s,
+    })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(add) Add a source...', detail: 'Phoenix, LangSmith, Langfuse or Arize AX' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Judge Align: Pull Annotated Traces', placeHolder: `A source from ${SOURCES_FILE}, or a new one`, matchOnDescription: true });
+  const picked = await new Promise<{ item: SourceItem; full: boolean } | undefined>((resolve) => {
+    const pick = vscode.window.createQuickPick<SourceItem>();
+    pick.title = 'Judge Align: Pull Annotated Traces';
+    pick.placeholder = `A source from ${SOURCES_FILE}, or a new one`;
+    pick.matchOnDescription = true;
+    pick.items = items;
+    let result: { item: SourceItem; full: boolean } | undefined;
+    const finish = (chosen: { item: SourceItem; full: boolean } | undefined) => {
+      result = chosen;
+      pick.hide();
+    };
+    pick.onDidAccept(() => finish(pick.selectedItems[0] ? { item: pick.selectedItems[0], full: false } : undefined));
+    pick.onDidTriggerItemButton((event) => finish({ item: event.item, full: true }));
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(result);
+    });
+    pick.show();
+  });
   if (!picked) return undefined;
-  return picked.source ? { config: picked.source } : addSource(deps, sources);
+  return picked.item.source ? { config: picked.item.source, full: picked.full } : addSource(deps, sources);
 }
 
 async function addSource(deps: PullTracesDependencies, existing: readonly SourceConfig[]): Promise<PickedSource | undefined> {

@@ -1,15 +1,16 @@
 // "Judge Align: Pull Annotated Traces..." as a person uses it, in a real VS Code (code-server) and Chromium:
 // add a LangSmith source through the quick-pick wizard (platform, endpoint, the key once (Secret Storage), a project
 // from those the key can read, annotation names, filters, name), pull from a local LangSmith server, then pull again from the saved
-// source without being asked anything and find nothing new; label a run in the Annotate view and push the label
-// back as LangSmith feedback, after the preview and the confirmation.
+// source without being asked anything and find nothing new, not even a label a reviewer added since to a run pulled
+// before; pull everything again (the row's button) and get that label; label a run in the Annotate view and push the
+// label back as LangSmith feedback, after the preview and the confirmation.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl, REPO_ROOT } from '../../support/codeServer';
-import { LANGSMITH_KEY, LANGSMITH_PROJECT, startLangSmithServer, type LangSmithServer } from '../../support/platforms/langsmithServer';
+import { fixtureUuid, LANGSMITH_KEY, LANGSMITH_PROJECT, startLangSmithServer, type LangSmithServer } from '../../support/platforms/langsmithServer';
 import { startUiSession, type UiSession } from '../../support/uiSession';
 
 let ui: UiSession;
@@ -38,7 +39,7 @@ async function answer(wb: Workbench, title: string | RegExp, text: string): Prom
   await wb.page.keyboard.press('Enter');
 }
 
-test('add a LangSmith source with the wizard, pull it, and pull again from the saved source', { timeout: 240_000 }, async () => {
+test('add a LangSmith source with the wizard, pull it, pull again from the saved source, then everything again', { timeout: 240_000 }, async () => {
   const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'pull-traces');
   await wb.openFile('hallucination.judge.md');
 
@@ -78,15 +79,36 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   for (const file of [sourcesFile, fs.readFileSync(path.join(ui.workspace, '.vscode', 'settings.json'), 'utf8')]) assert.ok(!file.includes(LANGSMITH_KEY), 'no key in workspace files');
   await wb.clearNotifications();
 
+  // Meanwhile a reviewer labels, in LangSmith, a run pulled before: a re-pull reads only runs newer than the last.
+  const reviewed = new Set(langsmith.feedback.filter((f) => (f.feedback_source as { type: string }).type === 'app').map((f) => f.run_id));
+  const late = langsmith.runs.find((r) => r.is_root === true && !reviewed.has(r.id))!;
+  langsmith.feedback.push({
+    id: fixtureUuid('late-review'), run_id: late.id, trace_id: late.id, key: 'hallucination', score: 1, value: 'no', comment: 'looked again', correction: null,
+    created_at: '2026-06-03T10:00:00.000Z', modified_at: '2026-06-03T10:00:00.000Z',
+    feedback_source: { type: 'app', metadata: null, user_id: fixtureUuid('reviewer'), user_name: 'reviewer@example.com' },
+  });
+
   // Again, from the saved source: the key comes from Secret Storage, and nothing is new.
   const queriesBefore = langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length;
   await wb.runCommand('Judge Align: Pull Annotated Traces');
-  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa-bot' }).first().waitFor({ timeout: 30_000 });
+  const savedRow = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa-bot' }).first();
+  await savedRow.waitFor({ timeout: 30_000 });
   await wb.screenshot('wizard-saved-source');
   await wb.page.keyboard.press('Enter');
-  const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows \(0 new, 0 changed/);
+  const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows \(0 new, 0 changed, \d+ unchanged; 0 labels added or changed\)/);
   await again.waitFor({ timeout: 60_000 });
   assert.ok(langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length > queriesBefore);
+  await wb.clearNotifications();
+
+  // Everything again, from the button on the saved source's row: the late label comes in, nothing else changes.
+  await wb.runCommand('Judge Align: Pull Annotated Traces');
+  await savedRow.waitFor({ timeout: 30_000 });
+  await savedRow.hover();
+  await savedRow.locator('.action-label.codicon-history').click();
+  const everything = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": 30 rows \(0 new, 0 changed, 30 unchanged; 1 label added or changed\)/);
+  await everything.waitFor({ timeout: 60_000 });
+  await wb.screenshot('pulled-everything');
+  assert.deepEqual(langsmith.violations, []);
   await wb.clearNotifications();
 
   // A prompt on the pulled dataset; label one unlabelled run in the Annotate view, then push it back as feedback.
@@ -97,10 +119,10 @@ test('add a LangSmith source with the wizard, pull it, and pull again from the s
   await wb.openFile('qa-bot.judge.md');
   await wb.runCommand('Judge Align: Annotate Examples');
   const view = wb.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  await view.locator('[data-testid=progress]', { hasText: '20 of 30 labelled' }).waitFor({ timeout: 60_000 });
+  await view.locator('[data-testid=progress]', { hasText: '21 of 30 labelled' }).waitFor({ timeout: 60_000 });
   await view.locator('.help').click();
   await wb.page.keyboard.press('1');
-  await view.locator('[data-testid=progress]', { hasText: '21 of 30 labelled' }).waitFor({ timeout: 15_000 });
+  await view.locator('[data-testid=progress]', { hasText: '22 of 30 labelled' }).waitFor({ timeout: 15_000 });
   await view.locator('[data-testid=push-labels]').click();
 
   const dialog = wb.page.locator('.monaco-dialog-box');
