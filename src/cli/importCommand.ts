@@ -149,7 +149,7 @@ export async function importCommand(args: ImportArgs, out: NodeJS.WritableStream
 
 function summary(file: string, r: ImportResult, cacheFile: string): string {
   const lines = [
-    `Imported ${file} into dataset "${r.datasetName}": ${r.rows} rows (${r.inserted} new, ${r.updated} changed, ${r.unchanged} unchanged), ` +
+    `Imported ${file} into dataset "${r.datasetName}": ${formatCount(r.rows, 'row')} (${r.inserted} new, ${r.updated} changed, ${r.unchanged} unchanged), ` +
       `${formatCount(r.annotations, 'human label')} added or changed.`,
     `  ids from ${r.idColumn === undefined ? 'line/row numbers' : `column "${r.idColumn}"`}; cache ${cacheFile}`,
   ];

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Cache } from '../core/cache/cache';
+import { formatCount } from '../core/format';
 import { PullCancelledError, SourceAuthError } from '../core/sources/http';
 import { connectSource } from '../core/sources/connect';
 import { pullSource } from '../core/sources/pull';
@@ -48,7 +49,7 @@ export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, er
         signal: cancel.signal,
         full: args.full,
         onProgress: (p) => {
-          if (!args.json) err.write(`\r${config.name}: ${p.pages} pages, ${p.examples} rows (${p.inserted} new, ${p.updated} changed)`);
+          if (!args.json) err.write(`\r${config.name}: ${formatCount(p.pages, 'page')}, ${formatCount(p.examples, 'row')} (${p.inserted} new, ${p.updated} changed)`);
         },
       });
       if (!args.json) err.write('\n');

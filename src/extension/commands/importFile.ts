@@ -62,7 +62,7 @@ export async function importFileCommand(deps: ImportFileDependencies, uri?: vsco
             signal: controller.signal,
             onProgress: (p) => {
               const percent = Math.floor(p.fraction * 100);
-              progress.report({ increment: Math.max(0, percent - reported), message: `${p.rows.toLocaleString()} rows` });
+              progress.report({ increment: Math.max(0, percent - reported), message: formatCount(p.rows, 'row') });
               reported = Math.max(reported, percent);
             },
           });
@@ -72,7 +72,7 @@ export async function importFileCommand(deps: ImportFileDependencies, uri?: vsco
       },
     );
     const message =
-      `Imported ${result.rows.toLocaleString()} rows from ${name} into dataset "${result.datasetName}" ` +
+      `Imported ${formatCount(result.rows, 'row')} from ${name} into dataset "${result.datasetName}" ` +
       `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${formatCount(result.annotations, 'human label')} added or changed).`;
     deps.log.info(message);
     void vscode.window.showInformationMessage(`Judge Align: ${message}`);

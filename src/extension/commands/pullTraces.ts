@@ -86,7 +86,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
             save: saveSourceBatch,
             full,
             signal: controller.signal,
-            onProgress: (p) => progress.report({ message: `${p.examples.toLocaleString()} rows, ${p.pages} pages (${p.inserted} new, ${p.updated} changed)` }),
+            onProgress: (p) => progress.report({ message: `${formatCount(p.examples, 'row')}, ${formatCount(p.pages, 'page')} (${p.inserted} new, ${p.updated} changed)` }),
           });
         } finally {
           subscription.dispose();
@@ -95,7 +95,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
     );
     deps.labelsChanged();
     const message =
-      `Pulled "${result.source}" into dataset "${result.dataset}": ${result.examples.toLocaleString()} rows ` +
+      `Pulled "${result.source}" into dataset "${result.dataset}": ${formatCount(result.examples, 'row')} ` +
       `(${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged; ${formatCount(result.annotations, 'label')} added or changed).`;
     deps.log.info(message);
     const prompt = 'New Judge Prompt';

@@ -95,7 +95,7 @@ test('add a LangSmith source with the wizard, pull it, pull again from the saved
   await savedRow.waitFor({ timeout: 30_000 });
   await wb.screenshot('wizard-saved-source');
   await wb.page.keyboard.press('Enter');
-  const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows \(0 new, 0 changed, \d+ unchanged; 0 labels added or changed\)/);
+  const again = wb.notification(/Pulled "qa-bot" into dataset "qa-bot": \d+ rows? \(0 new, 0 changed, \d+ unchanged; 0 labels added or changed\)/);
   await again.waitFor({ timeout: 60_000 });
   assert.ok(langsmith.requests.filter((r) => r.route === 'POST /api/v2/runs/query').length > queriesBefore);
   await wb.clearNotifications();
