@@ -55,20 +55,11 @@ const INSERT_HEAD =
   'INSERT INTO annotations(example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref, created_at, updated_at)';
 const INSERT_COLUMNS = ['?', '?', '?', '?', '?', 'CAST(? AS TEXT)', '?', 'CAST(? AS TEXT)', '?', '?', '?', '?'];
 
-/** The values an update may change, in the order both statements take them. */
-const valuesOf = (a: AnnotationInput): SqlValue[] => [
-  a.label,
-  a.score ?? null,
-  textParam(a.explanation ?? null),
-  a.annotatorKind,
-  textParam(a.note ?? null),
-  a.needsReview ? 1 : 0,
-  a.sourceRef ?? null,
-];
+const UPDATE_CHANGED = 'UPDATE annotations SET label = ?, score = ?, explanation = ?, annotator_kind = ?, note = ?, needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?';
 
 const keyOf = (exampleId: number, name: string, author: string): string => `${exampleId}\u0000${name}\u0000${author}`;
 
-/** What an upsert may change, as stored (the order of STORED_COLUMNS after id and the key). */
+/** A stored annotation's id and what an upsert may change, in the order `storedFor` reads and UPDATE_CHANGED writes them. */
 type StoredValues = [id: number, label: SqlValue, score: SqlValue, explanation: SqlValue, kind: SqlValue, note: SqlValue, needsReview: SqlValue, sourceRef: SqlValue];
 
 /**
@@ -140,16 +131,15 @@ export function annotationsRepository(db: Database) {
       if (changed === items.length) return changed;
       // Compared in order with what is stored: an item repeated in the batch meets what its earlier occurrence left.
       const stored = storedFor(db, items);
-      const update = db.prepare(
-        'UPDATE annotations SET label = ?, score = ?, explanation = CAST(? AS TEXT), annotator_kind = ?, note = CAST(? AS TEXT), needs_review = ?, source_ref = ?, updated_at = ? WHERE id = ?',
-      );
+      const update = db.prepare(UPDATE_CHANGED);
       try {
         for (const a of items) {
           const key = keyOf(a.exampleId, a.name, a.author);
           const before = stored.get(key)!;
           const after = asStored(before[0], a);
           if (sameValues(before, after)) continue;
-          update.run([...valuesOf(a), a.updatedAt ?? stamp, before[0]]);
+          const [id, ...values] = after;
+          update.run([...values, a.updatedAt ?? stamp, id]);
           stored.set(key, after);
           changed++;
         }
