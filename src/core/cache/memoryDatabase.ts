@@ -1,26 +1,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { scalar } from './sql';
-import { sqlJsMemory } from './sqljs';
+import { connectionOf, sqliteNative, SQLITE_DONE, SQLITE_OK, withPointerOut, type SqliteNative } from './sqliteC';
 
-/** The C functions sql.js exports but does not declare (it uses them itself). */
-interface SqlJsC {
-  stringToNewUTF8(text: string): number;
-  _malloc(bytes: number): number;
-  _free(pointer: number): void;
-  _sqlite3_open(name: number, out: number): number;
-  _sqlite3_close_v2(db: number): number;
-  _sqlite3_backup_init(dest: number, destName: number, source: number, sourceName: number): number;
-  _sqlite3_backup_step(backup: number, pages: number): number;
-  _sqlite3_backup_finish(backup: number): number;
-}
-
-/** sql.js keeps its connection's C pointer here and passes it to every call it makes for the database. */
-interface Connection {
-  db: number | null;
-}
-
-const SQLITE_OK = 0;
-const SQLITE_DONE = 101;
 const CODES: Record<number, string> = { 11: 'database disk image is malformed', 26: 'file is not a database' };
 
 /**
@@ -32,11 +13,12 @@ const CODES: Record<number, string> = { 11: 'database disk image is malformed', 
  * 2 GB, and the whole cache now lives in it (sql.js's emulated file lived outside it, in JS memory).
  */
 export function openDatabase(sql: SqlJsStatic, bytes?: Uint8Array): Database {
-  const db = memoryDatabase(sql);
-  if (db === undefined) return bytes === undefined ? new sql.Database() : new sql.Database(bytes);
+  const native = sqliteNative(sql);
+  const db = native && memoryDatabase(sql, native);
+  if (native === undefined || db === undefined) return bytes === undefined ? new sql.Database() : new sql.Database(bytes);
   if (bytes !== undefined) {
     try {
-      restore(sql, db, bytes);
+      restore(sql, native, db, bytes);
     } catch (err) {
       db.close();
       throw err;
@@ -51,27 +33,22 @@ export function isMemoryDatabase(db: Database): boolean {
   return main !== undefined && main[2] === '';
 }
 
-function memoryDatabase(sql: SqlJsStatic): Database | undefined {
-  const c = sql as unknown as Partial<SqlJsC>;
-  const memory = sqlJsMemory();
-  if (memory === undefined || typeof c._sqlite3_open !== 'function' || typeof c._sqlite3_backup_init !== 'function') return undefined;
-  const handle = openMemoryConnection(c as SqlJsC, memory);
+function memoryDatabase(sql: SqlJsStatic, native: SqliteNative): Database | undefined {
+  const handle = openMemoryConnection(native);
   if (handle === undefined) return undefined;
-  return swapConnection(sql, c as SqlJsC, handle);
+  return swapConnection(sql, native, handle);
 }
 
-function openMemoryConnection(c: SqlJsC, memory: WebAssembly.Memory): number | undefined {
+function openMemoryConnection(native: SqliteNative): number | undefined {
+  const { c } = native;
   const name = c.stringToNewUTF8(':memory:');
-  const out = c._malloc(4);
   try {
-    const rc = c._sqlite3_open(name, out);
-    const handle = new DataView(memory.buffer).getUint32(out, true);
+    const { rc, pointer: handle } = withPointerOut(native, (out) => c._sqlite3_open(name, out));
     if (rc === SQLITE_OK) return handle;
     if (handle !== 0) c._sqlite3_close_v2(handle);
     return undefined;
   } finally {
     c._free(name);
-    c._free(out);
   }
 }
 
@@ -79,9 +56,9 @@ function openMemoryConnection(c: SqlJsC, memory: WebAssembly.Memory): number | u
  * A new sql.js Database pointed at `handle` instead of the file connection it opened (closed here). `db` is sql.js's
  * own field, not API: if this build names it otherwise, the swap is checked, undone, and the file-backed database kept.
  */
-function swapConnection(sql: SqlJsStatic, c: SqlJsC, handle: number): Database {
+function swapConnection(sql: SqlJsStatic, { c }: SqliteNative, handle: number): Database {
   const db = new sql.Database();
-  const connection = db as unknown as Connection;
+  const connection = connectionOf(db);
   const own = connection.db;
   if (typeof own !== 'number') {
     c._sqlite3_close_v2(handle);
@@ -98,15 +75,14 @@ function swapConnection(sql: SqlJsStatic, c: SqlJsC, handle: number): Database {
 }
 
 /** Copies a file image into the (empty) in-memory `db` with SQLite's backup API. */
-function restore(sql: SqlJsStatic, db: Database, bytes: Uint8Array): void {
-  const c = sql as unknown as SqlJsC;
+function restore(sql: SqlJsStatic, { c }: SqliteNative, db: Database, bytes: Uint8Array): void {
   const file = new sql.Database(bytes);
   try {
     // A backup into an in-memory database needs the source's page size.
     db.run(`PRAGMA page_size = ${Number(scalar(file, 'PRAGMA page_size'))}`);
     const main = c.stringToNewUTF8('main');
     try {
-      const backup = c._sqlite3_backup_init((db as unknown as Connection).db!, main, (file as unknown as Connection).db!, main);
+      const backup = c._sqlite3_backup_init(connectionOf(db).db!, main, connectionOf(file).db!, main);
       if (backup === 0) throw new Error('cannot copy the database into memory');
       const step = c._sqlite3_backup_step(backup, -1);
       const finish = c._sqlite3_backup_finish(backup);

@@ -1,46 +1,7 @@
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { sqlJsInstance, sqlJsMemory } from './sqljs';
+import type { Database, SqlValue } from 'sql.js';
+import { connectionOf, sqliteNative, SQLITE_DONE, SQLITE_OK, SQLITE_ROW, withPointerOut, type SqliteNative } from './sqliteC';
+import { sqlJsInstance } from './sqljs';
 
-/** The C functions of SQLite that sql.js exports beside its JavaScript API (it calls them itself). */
-interface SqliteC {
-  _malloc(bytes: number): number;
-  _free(pointer: number): void;
-  stringToNewUTF8(text: string): number;
-  UTF8ToString(pointer: number): string;
-  _sqlite3_prepare_v2(db: number, sql: number, bytes: number, statementOut: number, tailOut: number): number;
-  _sqlite3_bind_int(statement: number, index: number, value: number): number;
-  _sqlite3_bind_double(statement: number, index: number, value: number): number;
-  _sqlite3_bind_text(statement: number, index: number, text: number, bytes: number, destructor: number): number;
-  _sqlite3_bind_blob(statement: number, index: number, blob: number, bytes: number, destructor: number): number;
-  _sqlite3_clear_bindings(statement: number): number;
-  _sqlite3_step(statement: number): number;
-  _sqlite3_reset(statement: number): number;
-  _sqlite3_finalize(statement: number): number;
-  _sqlite3_changes(db: number): number;
-  _sqlite3_errmsg(db: number): number;
-}
-
-const FUNCTIONS: readonly (keyof SqliteC)[] = [
-  '_malloc',
-  '_free',
-  'stringToNewUTF8',
-  'UTF8ToString',
-  '_sqlite3_prepare_v2',
-  '_sqlite3_bind_int',
-  '_sqlite3_bind_double',
-  '_sqlite3_bind_text',
-  '_sqlite3_bind_blob',
-  '_sqlite3_clear_bindings',
-  '_sqlite3_step',
-  '_sqlite3_reset',
-  '_sqlite3_finalize',
-  '_sqlite3_changes',
-  '_sqlite3_errmsg',
-];
-
-const SQLITE_OK = 0;
-const SQLITE_ROW = 100;
-const SQLITE_DONE = 101;
 /** The bound memory stays valid until the statement is reset, which is before it is freed. */
 const SQLITE_STATIC = 0;
 
@@ -60,15 +21,11 @@ export interface WriteStatement {
  */
 class NativeConnection {
   private readonly statements = new Map<string, number>();
-  private readonly pointerOut: number;
 
   constructor(
-    private readonly c: SqliteC,
-    private readonly memory: WebAssembly.Memory,
+    private readonly native: SqliteNative,
     private readonly db: number,
-  ) {
-    this.pointerOut = c._malloc(4);
-  }
+  ) {}
 
   statement(sql: string): WriteStatement {
     const statement = this.statements.get(sql) ?? this.prepare(sql);
@@ -76,29 +33,27 @@ class NativeConnection {
   }
 
   finalizeAll(): void {
-    for (const statement of this.statements.values()) this.c._sqlite3_finalize(statement);
+    for (const statement of this.statements.values()) this.native.c._sqlite3_finalize(statement);
     this.statements.clear();
-    this.c._free(this.pointerOut);
   }
 
   private prepare(sql: string): number {
-    const text = this.c.stringToNewUTF8(sql);
+    const text = this.native.c.stringToNewUTF8(sql);
     try {
-      const rc = this.c._sqlite3_prepare_v2(this.db, text, -1, this.pointerOut, 0);
-      const statement = new DataView(this.memory.buffer).getUint32(this.pointerOut, true);
+      const { rc, pointer: statement } = withPointerOut(this.native, (out) => this.native.c._sqlite3_prepare_v2(this.db, text, -1, out, 0));
       if (rc !== SQLITE_OK) {
-        if (statement !== 0) this.c._sqlite3_finalize(statement);
+        if (statement !== 0) this.native.c._sqlite3_finalize(statement);
         throw this.error();
       }
       this.statements.set(sql, statement);
       return statement;
     } finally {
-      this.c._free(text);
+      this.native.c._free(text);
     }
   }
 
   private run(statement: number, values: readonly SqlValue[]): number {
-    const c = this.c;
+    const { c } = this.native;
     let bytes = 1;
     for (const value of values) {
       if (typeof value === 'string') bytes += 3 * value.length;
@@ -108,7 +63,7 @@ class NativeConnection {
     if (block === 0) throw new Error(`out of memory: could not allocate ${bytes} bytes for a statement's values`);
     try {
       c._sqlite3_clear_bindings(statement);
-      const heap = new Uint8Array(this.memory.buffer); // after the malloc, which may have grown the memory
+      const heap = new Uint8Array(this.native.memory.buffer); // after the malloc, which may have grown the memory
       let at = block;
       for (let i = 0; i < values.length; i++) {
         const value = values[i]!;
@@ -139,7 +94,7 @@ class NativeConnection {
   }
 
   private error(): Error {
-    return new Error(this.c.UTF8ToString(this.c._sqlite3_errmsg(this.db)));
+    return new Error(this.native.c.UTF8ToString(this.native.c._sqlite3_errmsg(this.db)));
   }
 }
 
@@ -152,12 +107,10 @@ const connections = new WeakMap<Database, NativeConnection>();
 export function nativeWriteStatement(db: Database, sql: string): WriteStatement | undefined {
   let connection = connections.get(db);
   if (connection === undefined) {
-    const c = sqlJsInstance() as (SqlJsStatic & Partial<SqliteC>) | undefined;
-    const memory = sqlJsMemory();
-    const pointer = (db as unknown as { db?: unknown }).db;
-    if (c === undefined || memory === undefined || typeof pointer !== 'number' || pointer === 0) return undefined;
-    if (FUNCTIONS.some((name) => typeof c[name] !== 'function')) return undefined;
-    connection = new NativeConnection(c as SqliteC, memory, pointer);
+    const native = sqliteNative(sqlJsInstance());
+    const pointer: unknown = connectionOf(db).db;
+    if (native === undefined || typeof pointer !== 'number' || pointer === 0) return undefined;
+    connection = new NativeConnection(native, pointer);
     connections.set(db, connection);
   }
   return connection.statement(sql);
