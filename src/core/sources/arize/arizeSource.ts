@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { createClient, listSpans, type Span } from '@arizeai/ax-client';
+import { jsonlReader } from '../files/jsonlReader';
 import { PullCancelledError, retryingFetch, SourcePayloadError, type RetryPolicy } from '../http';
 import { checkPayload, throughClient } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
@@ -93,12 +93,7 @@ async function* filePages(config: ArizeSourceConfig, file: string, connection: A
   for await (const { value, where } of exportRecords(full)) {
     if (signal?.aborted) throw new PullCancelledError();
     if (index++ < skip) continue;
-    const parsed = arizeSpanSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SourcePayloadError('arize', `span in ${full} (${where})`, `${issue?.message ?? 'unexpected shape'}${issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''}`);
-    }
-    chunk.push(parsed.data);
+    chunk.push(checkPayload('arize', arizeSpanSchema, value, `span in ${full} (${where})`));
     if (chunk.length === size) yield flush(false);
   }
   yield flush(true);
@@ -117,17 +112,12 @@ async function* exportRecords(file: string): AsyncGenerator<{ value: unknown; wh
     for (let i = 0; i < list.length; i++) yield { value: list[i], where: `item ${i + 1}` };
     return;
   }
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const raw of lines) {
-    n++;
-    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim() === '') continue;
-    try {
-      yield { value: JSON.parse(line), where: `line ${n}` };
-    } catch (e) {
-      if (e instanceof SyntaxError) throw new SourcePayloadError('arize', `line in ${file}`, `line ${n} is not JSON (${e.message})`);
-      throw e;
+  // JSON Lines as file imports read them: a BOM, CRLF, blank lines and a broken line named by number alike. No
+  // signal here: the caller checks it before each span and throws, where a reader stopped early would look finished.
+  for await (const records of jsonlReader(file).chunks()) {
+    for (const r of records) {
+      if (r.problem !== undefined) throw new SourcePayloadError('arize', `line in ${file}`, `line ${r.position}: ${r.problem}`);
+      yield { value: r.data, where: `line ${r.position}` };
     }
   }
 }
