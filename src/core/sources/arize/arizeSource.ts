@@ -116,7 +116,7 @@ async function* exportRecords(file: string): AsyncGenerator<{ value: unknown; wh
   // signal here: the caller checks it before each span and throws, where a reader stopped early would look finished.
   for await (const records of jsonlReader(file).chunks()) {
     for (const r of records) {
-      if (r.problem !== undefined) throw new SourcePayloadError('arize', `line in ${file}`, `line ${r.position}: ${r.problem}`);
+      if (r.problem !== undefined) throw new SourcePayloadError('arize', `line in ${file}`, `line ${r.position}: ${r.problem.replace(/\.$/, '')}`);
       yield { value: r.data, where: `line ${r.position}` };
     }
   }
