@@ -123,7 +123,7 @@ export async function importCommand(args: ImportArgs, out: NodeJS.WritableStream
         const now = Date.now();
         if (!tty || now - lastDraw < 100) return;
         lastDraw = now;
-        err.write(`\r  ${Math.round(p.fraction * 100)}%  ${p.rows.toLocaleString('en-US')} rows read, ${p.saved.toLocaleString('en-US')} saved`);
+        err.write(`\r  ${Math.round(p.fraction * 100)}%  ${formatCount(p.rows, 'row')} read, ${p.saved.toLocaleString('en-US')} saved`);
       },
     });
     if (tty) err.write('\r\x1b[K');

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnnotationSession, type AnnotationTarget } from '../../core/annotate/annotationSession';
 import type { QueueOrder } from '../../core/annotate/queue';
+import { formatCount } from '../../core/format';
 import type { RunTotals } from '../../core/judge/session';
 import { parseAnnotateViewMessage, type AnnotateHostMessage, type AnnotateState, type AnnotateViewMessage } from '../../protocol/annotate';
 import { annotator } from '../annotator';
@@ -176,7 +177,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const cache = await this.cacheHost.get();
     const count = countLabel(cache, current.datasetKey, current.name, from);
     const verb = current.labels.includes(to) ? `Merge "${from}" into "${to}"` : `Rename "${from}" to "${to}"`;
-    const ok = await vscode.window.showWarningMessage(`${verb}? ${count} existing annotation${count === 1 ? '' : 's'} will change.`, { modal: true }, verb.split(' ')[0]!);
+    const ok = await vscode.window.showWarningMessage(`${verb}? ${formatCount(count, 'existing annotation')} will change.`, { modal: true }, verb.split(' ')[0]!);
     if (!ok) return;
     const changed = await renameLabel(cache, current.datasetKey, current.name, from, to);
     this.log.info(`${verb} in ${current.name}: ${changed} annotations updated.`);

@@ -280,7 +280,7 @@ async function pickProject(deps: PullTracesDependencies, kind: Exclude<Kind, 'la
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(edit) Enter a project id or name...' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `${projects.length} project${projects.length === 1 ? '' : 's'} this key can read`, matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `${formatCount(projects.length, 'project')} this key can read`, matchOnDescription: true, ignoreFocusOut: true });
   if (!picked) return undefined;
   return picked.project ?? byHand();
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveDatasetPath } from '../../core/datasets/localDataset';
+import { formatCount } from '../../core/format';
 import { parsePromptFile } from '../../core/judge/promptFile';
 import { collectEditorLabels, sourceForDataset } from '../../core/sources/editorLabels';
 import { pushToSource, pushUnavailable } from '../../core/sources/connect';
@@ -41,14 +42,13 @@ export async function pushLabelsCommand(deps: PushLabelsDependencies, uri?: vsco
     const cache = await deps.cacheHost.get();
     const plan = planPush(source.kind, source.endpoint, collectEditorLabels(cache, config.dataset, config.label));
     const platform = platformName(source.kind);
-    const labels = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
     if (plan.items.length === 0) return void vscode.window.showInformationMessage(`No label made in the editor for "${config.label}" on "${config.dataset}": nothing to push.`);
     await deps.preview.show(
       `Push to ${platform} - ${config.dataset}`,
-      [`# Push to ${platform} (${source.endpoint})`, '', `${plan.items.length} human label${plan.items.length === 1 ? '' : 's'} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
+      [`# Push to ${platform} (${source.endpoint})`, '', `${formatCount(plan.items.length, 'human label')} of "${config.label}":`, '', ...describePlan(plan).map((l) => `- ${l}`), ''].join('\n'),
     );
     const send = `Send ${plan.items.length}`;
-    const choice = await vscode.window.showWarningMessage(`Send ${labels(plan.items.length)} to ${platform} at ${source.endpoint}, as shown in the preview?`, { modal: true }, send);
+    const choice = await vscode.window.showWarningMessage(`Send ${formatCount(plan.items.length, 'label')} to ${platform} at ${source.endpoint}, as shown in the preview?`, { modal: true }, send);
     if (choice !== send) return;
     const keys = await sourceKeys(deps.secrets, source);
     if (!keys) return;
@@ -64,8 +64,8 @@ export async function pushLabelsCommand(deps: PushLabelsDependencies, uri?: vsco
         subscription.dispose();
       }
     });
-    deps.log.info(`Pushed ${labels(result.sent)} of "${config.label}" to ${platform} at ${source.endpoint}.`);
-    void vscode.window.showInformationMessage(`Judge Align: sent ${labels(result.sent)} to ${platform}.`);
+    deps.log.info(`Pushed ${formatCount(result.sent, 'label')} of "${config.label}" to ${platform} at ${source.endpoint}.`);
+    void vscode.window.showInformationMessage(`Judge Align: sent ${formatCount(result.sent, 'label')} to ${platform}.`);
   } catch (err) {
     showError(deps.log, 'Pushing labels failed', err);
   }

@@ -1,3 +1,4 @@
+import { formatCount } from '../../format';
 /** Where in a file a problem is: a 1-based line (JSONL, CSV) or a 1-based row (Parquet, which has no lines). */
 export interface FilePosition {
   readonly unit: 'line' | 'row';
@@ -53,7 +54,7 @@ export class BadRowError extends Error {
   ) {
     super(
       `${at(file, position)}${problem} The import stopped there: ` +
-        (savedRows === 0 ? 'nothing was saved. ' : `the ${savedRows} row${savedRows === 1 ? '' : 's'} before it ${savedRows === 1 ? 'is' : 'are'} saved in dataset "${datasetName}". `) +
+        (savedRows === 0 ? 'nothing was saved. ' : `the ${formatCount(savedRows, 'row')} before it ${savedRows === 1 ? 'is' : 'are'} saved in dataset "${datasetName}". `) +
         'Fix that ' + position.unit + ' and import again (rows already saved are not duplicated), or skip bad rows to import the rest and list them.',
     );
   }
