@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import { keysFor, type KeyTarget, type SourceKeys } from '../core/sources/connect';
 
-/**
- * Platform keys for one source: the environment first (so terminals, CI and the editor agree), then Secret
- * Storage, else asked for once and kept in Secret Storage. Never in settings, the sources file, the cache or logs.
- */
+/** Where Secret Storage keeps one key: per platform and instance, so two Phoenix servers keep two keys. */
 function secretId(config: KeyTarget, env: string): string {
   return `judgeAlign.sourceKey.${config.kind}:${config.endpoint}:${env}`;
 }
 
-/** Undefined when the person dismissed a question for a key the source cannot do without. */
+/**
+ * Platform keys for one source: the environment first (so terminals, CI and the editor agree), then Secret
+ * Storage, else asked for once and kept in Secret Storage. Never in settings, the sources file, the cache or logs.
+ * Undefined when the person dismissed a question for a key the source cannot do without.
+ */
 export async function sourceKeys(secrets: vscode.SecretStorage, config: KeyTarget): Promise<SourceKeys | undefined> {
   const keys: Record<string, string | undefined> = {};
   for (const spec of keysFor(config)) {
