@@ -94,15 +94,11 @@ async function generateRows(file: string, rows: number): Promise<number> {
  */
 async function buildPhases(dir: string): Promise<string> {
   const esbuild = await import('esbuild');
+  const { nodeOptions } = await import('../scripts/bundleOptions.mjs');
   await esbuild.build({
+    ...nodeOptions({ production: true }),
     entryPoints: { importPhase: path.join(__dirname, 'importPhase.ts'), importWorker: path.join(ROOT, 'src', 'core', 'sources', 'files', 'importWorker.ts') },
     outdir: dir,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
     logLevel: 'warning',
   });
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));

@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commonOptions, nodeOptions } from './bundleOptions.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -11,22 +12,8 @@ const watch = args.has('--watch');
 const withTests = args.has('--tests');
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-const common = {
-  bundle: true,
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  logLevel: 'info',
-  legalComments: 'none',
-};
-
-const nodeCommon = {
-  ...common,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // sql.js finds its wasm next to the bundle (see src/core/cache/sqljs.ts), never inlined.
-  external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
-};
+const common = commonOptions({ production });
+const nodeCommon = nodeOptions({ production });
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
