@@ -114,7 +114,9 @@ async function feedbackFor(client: Client, runs: readonly LangSmithRun[], names:
     for await (const item of feedback) {
       const f = checkPayload('langsmith', langsmithFeedbackSchema, item, 'feedback item');
       if (!f.run_id) continue;
-      byRun.set(f.run_id, [...(byRun.get(f.run_id) ?? []), f]);
+      const list = byRun.get(f.run_id);
+      if (list) list.push(f);
+      else byRun.set(f.run_id, [f]);
     }
   });
   return byRun;
