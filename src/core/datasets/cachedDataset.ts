@@ -1,4 +1,6 @@
 import type { Cache } from '../cache/cache';
+import { fieldPathsOf } from '../fieldPath';
+import { exampleRow } from './exampleRow';
 import type { DatasetRow, LocalDataset } from './localDataset';
 
 /** A prompt names a dataset the cache does not hold; the message lists the ones it does and how to add one. */
@@ -25,7 +27,8 @@ export interface CachedDatasetOptions {
 
 /**
  * A cached dataset in the shape of a local one, so the judge runner takes either. Each row's `data` is
- * `{input, output, ...fields}`; `id` is the source's id; `line` is 0 (the row is not from a file).
+ * {@link exampleRow} (what `{{input}}`, `{{output}}` and every other path mean); `id` is the source's id; `line` is
+ * 0 (the row is not from a file).
  *
  * `humanLabel` comes from HUMAN annotations only (never an LLM's or code's). When several people labelled the same
  * example under `labelName`, the one updated last wins: the newest decision is taken as the current truth, the same
@@ -46,25 +49,8 @@ export function loadCachedDataset(cache: Cache, name: string, options: CachedDat
         labelled++;
         counts.set(humanLabel, (counts.get(humanLabel) ?? 0) + 1);
       }
-      rows.push({ id: example.externalId, line: 0, data: { input: example.input, output: example.output, ...example.fields }, humanLabel });
+      rows.push({ id: example.externalId, line: 0, data: exampleRow(example), humanLabel });
     }
-    return { file: `${cache.path}#${name}`, rows, fieldPaths: fieldPathsOf(rows), labelled, unlabelled: rows.length - labelled, labels: counts };
+    return { file: `${cache.path}#${name}`, rows, fieldPaths: fieldPathsOf(rows.map((r) => r.data)), labelled, unlabelled: rows.length - labelled, labels: counts };
   });
-}
-
-/** Same walk as a local dataset's: the first rows show the shape, nested paths dotted up to four levels. */
-function fieldPathsOf(rows: readonly DatasetRow[]): string[] {
-  const paths: string[] = [];
-  const seen = new Set<string>();
-  const add = (value: unknown, prefix: string, depth: number) => {
-    if (!seen.has(prefix)) {
-      seen.add(prefix);
-      paths.push(prefix);
-    }
-    if (depth < 4 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) add(v, `${prefix}.${k}`, depth + 1);
-    }
-  };
-  for (const row of rows.slice(0, 200)) for (const [k, v] of Object.entries(row.data)) add(v, k, 0);
-  return paths;
 }

@@ -1,3 +1,5 @@
+import { lookupPath } from '../fieldPath';
+
 /** A `{{path}}` in the template, with its offsets in the whole file. */
 export interface TemplateVariable {
   readonly path: string;
@@ -16,16 +18,7 @@ export function extractVariables(body: string, offset = 0): TemplateVariable[] {
   return out;
 }
 
-/** Looks up `a.b.0.c` in nested objects and arrays; undefined when any step is missing. */
-export function lookupPath(data: unknown, path: string): unknown {
-  if (data && typeof data === 'object' && path in (data as Record<string, unknown>)) return (data as Record<string, unknown>)[path];
-  let current: unknown = data;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
+export { lookupPath };
 
 export interface Rendered {
   readonly text: string;

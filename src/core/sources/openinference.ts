@@ -4,6 +4,8 @@
  * exports nest them; both are accepted.
  */
 
+import { jsonValue, readableText, renderTranscript, type ChatMessage } from './readableText';
+
 const INPUT = 'input.value';
 const OUTPUT = 'output.value';
 const INPUT_MESSAGES = 'llm.input_messages';
@@ -57,61 +59,70 @@ function arraysFromIndexes(node: unknown): unknown {
   return Object.fromEntries(entries);
 }
 
-interface Message {
-  role?: string;
-  content?: string;
-  toolCalls: string[];
-}
-
-/** `llm.input_messages.N.message.*` as a list, in index order. */
-export function messagesFrom(flat: Record<string, unknown>, prefix: string): Message[] {
-  const byIndex = new Map<number, Message>();
+/** `llm.input_messages.N.message.*` as a list, in index order, tool calls with their arguments. */
+export function messagesFrom(flat: Record<string, unknown>, prefix: string): ChatMessage[] {
+  interface Partial {
+    role?: string;
+    content?: string;
+    calls: Map<number, { name?: string; arguments?: string }>;
+  }
+  const byIndex = new Map<number, Partial>();
   const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.message\\.(.+)$`);
   for (const [key, value] of Object.entries(flat)) {
     const m = pattern.exec(key);
     if (!m) continue;
     const index = Number(m[1]);
-    const msg = byIndex.get(index) ?? { toolCalls: [] };
+    const msg: Partial = byIndex.get(index) ?? { calls: new Map() };
     byIndex.set(index, msg);
     const rest = m[2]!;
+    const call = /^tool_calls\.(\d+)\.tool_call\.function\.(name|arguments)$/.exec(rest);
     if (rest === 'role') msg.role = String(value);
     else if (rest === 'content') msg.content = String(value);
     else if (/^contents\.\d+\.message_content\.text$/.test(rest)) msg.content = (msg.content ? `${msg.content}\n` : '') + String(value);
-    else if (/^tool_calls\.\d+\.tool_call\.function\.name$/.test(rest)) msg.toolCalls.push(String(value));
+    else if (call) {
+      const i = Number(call[1]);
+      const entry = msg.calls.get(i) ?? {};
+      entry[call[2] as 'name' | 'arguments'] = typeof value === 'string' ? value : JSON.stringify(value);
+      msg.calls.set(i, entry);
+    }
   }
-  return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, m]) => m);
-}
-
-/** Messages as readable text: one `role: content` block per message, tool calls named. */
-export function renderMessages(messages: readonly Message[]): string | null {
-  if (messages.length === 0) return null;
-  return messages
-    .map((m) => {
-      const calls = m.toolCalls.length > 0 ? `[tool calls: ${m.toolCalls.join(', ')}]` : '';
-      const body = [m.content ?? '', calls].filter((s) => s !== '').join('\n');
-      return `${m.role ?? 'message'}: ${body}`;
-    })
-    .join('\n\n');
-}
-
-function text(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return [...byIndex.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, m]) => ({
+      role: m.role ?? 'message',
+      content: m.content ?? '',
+      toolCalls: [...m.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ name: c.name ?? 'tool', arguments: c.arguments ?? '' })),
+    }));
 }
 
 export interface OpenInferenceMapped {
+  /** What a person reads as the span's input and output (see {@link mapOpenInference}). */
   readonly input: string | null;
   readonly output: string | null;
-  /** Every other attribute as a tree (`llm.model_name` is `fields.llm.model_name`). */
+  /** Every attribute, `input.value` and `input.mime_type` among them, as a tree (`llm.model_name` is `attributes.llm.model_name`). */
   readonly attributes: Record<string, unknown>;
 }
 
-/** Input and output from `input.value`/`output.value`, else from the LLM messages; the rest kept. */
+/**
+ * Input and output as a person reads them: a plain-text `input.value` as it is; else the LLM messages as a
+ * transcript (an LLM span's `input.value` is usually the raw request, the messages are the conversation); else
+ * the JSON `input.value` made readable. Every attribute is kept, so nothing the span said is lost.
+ */
 export function mapOpenInference(attributes: unknown): OpenInferenceMapped {
   const flat = flattenAttributes(attributes ?? {});
-  const input = text(flat[INPUT]) ?? renderMessages(messagesFrom(flat, INPUT_MESSAGES));
-  const output = text(flat[OUTPUT]) ?? renderMessages(messagesFrom(flat, OUTPUT_MESSAGES));
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(flat)) if (k !== INPUT && k !== OUTPUT) rest[k] = v;
-  return { input, output, attributes: unflattenAttributes(rest) };
+  return {
+    input: side(flat, INPUT, INPUT_MESSAGES),
+    output: side(flat, OUTPUT, OUTPUT_MESSAGES),
+    attributes: unflattenAttributes(flat),
+  };
+}
+
+function side(flat: Record<string, unknown>, valueKey: string, messagesKey: string): string | null {
+  const value = flat[valueKey];
+  const mime = flat[valueKey.replace(/value$/, 'mime_type')];
+  const json = mime === 'application/json';
+  if (typeof value === 'string' && !json && (mime === 'text/plain' || jsonValue(value) === undefined)) return value;
+  const messages = renderTranscript(messagesFrom(flat, messagesKey));
+  if (messages !== null) return messages;
+  return readableText(value);
 }

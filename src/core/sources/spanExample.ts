@@ -15,8 +15,9 @@ export interface SpanSummary {
 }
 
 /**
- * An OpenInference span to one example: input and output from its attributes, every other attribute kept as a
- * field, and `span.*` for what prompts and write-back need (the trace id among them).
+ * An OpenInference span to one example: input and output read from its attributes, every attribute kept under
+ * `attributes` by its full dotted name (`attributes.input.mime_type`), and `span.*` for what prompts and
+ * write-back need (the trace id among them). How prompts reach them: `exampleRow.ts`.
  */
 export function spanExample(span: SpanSummary, attributes: unknown, annotations: readonly SourceAnnotation[], link?: string): SourceExample {
   const mapped = mapOpenInference(attributes ?? {});
@@ -25,7 +26,7 @@ export function spanExample(span: SpanSummary, attributes: unknown, annotations:
     input: mapped.input,
     output: mapped.output,
     fields: {
-      ...mapped.attributes,
+      attributes: mapped.attributes,
       span: {
         name: span.name,
         kind: span.kind,

@@ -27,14 +27,40 @@ const LOOKBACK_MS = 730 * 24 * 3600 * 1000;
  * The official AX client with our fetch underneath, plugged in as middleware that answers each request itself:
  * retries with Retry-After, and a 401 that names ARIZE_API_KEY, behave as for every other source.
  */
-export function arizeClient(connection: ArizeConnection, signal?: AbortSignal): ReturnType<typeof createClient> {
+export function arizeClient(connection: ArizeConnection, signal?: AbortSignal, onResponse?: (request: Request, response: Response) => Promise<void>): ReturnType<typeof createClient> {
   // The client prints a "beta API" notice on first use of each call, into the CLI's progress lines and the host
   // console; its documented switch turns that off unless the user set it.
   process.env.DISABLE_PRERELEASE_WARNING ??= 'true';
   const client = createClient({ baseUrl: connection.endpoint, apiKey: connection.apiKey ?? '', getEnvironmentOptions: () => ({}) });
   const fetcher = retryingFetch({ kind: 'arize', endpoint: connection.endpoint, ...(connection.retry ? { retry: connection.retry } : {}), ...(signal ? { signal } : {}) });
-  client.use({ onRequest: async ({ request }) => fetcher(request) });
+  client.use({
+    onRequest: async ({ request }) => {
+      const response = await fetcher(request);
+      if (onResponse && response.ok) await onResponse(request, response.clone());
+      return response;
+    },
+  });
   return client;
+}
+
+/**
+ * People's labels given on the whole trace, by span id, from the raw `POST /v2/spans` answer: the client's span
+ * type has no `trace_annotations` and drops them, so without this a span labelled on its trace came in unlabelled.
+ */
+function traceAnnotationsRecorder(): { record: (request: Request, response: Response) => Promise<void>; take: (spanId: string) => unknown[] | undefined } {
+  let bySpan = new Map<string, unknown[]>();
+  return {
+    record: async (request, response) => {
+      if (request.method !== 'POST' || !new URL(request.url).pathname.endsWith('/v2/spans')) return;
+      const body = (await response.json().catch(() => null)) as { spans?: unknown } | null;
+      bySpan = new Map();
+      if (!body || !Array.isArray(body.spans)) return; // the client's own check reports a malformed page
+      for (const span of body.spans as Array<{ context?: { span_id?: unknown }; trace_annotations?: unknown }>) {
+        if (typeof span?.context?.span_id === 'string' && Array.isArray(span.trace_annotations)) bySpan.set(span.context.span_id, span.trace_annotations);
+      }
+    },
+    take: (spanId) => bySpan.get(spanId),
+  };
 }
 
 /** Spans of an AX project (with their human annotations and evaluations), or of a spans export file. */
@@ -46,7 +72,8 @@ export function arizeSource(config: ArizeSourceConfig, connection: ArizeConnecti
 }
 
 async function* apiPages(config: ArizeSourceConfig, connection: ArizeConnection, state: PullState, signal?: AbortSignal): AsyncGenerator<SourcePage, void, void> {
-  const client = arizeClient(connection, signal);
+  const traceAnnotations = traceAnnotationsRecorder();
+  const client = arizeClient(connection, signal, traceAnnotations.record);
   const filters = config.filters ?? {};
   const now = connection.now?.() ?? new Date();
   const from = later(state.since, filters.startTime ?? null) ?? new Date(now.getTime() - LOOKBACK_MS).toISOString();
@@ -64,7 +91,7 @@ async function* apiPages(config: ArizeSourceConfig, connection: ArizeConnection,
         ...(cursor ? { cursor } : {}),
       }),
     );
-    const spans = page.data.map((s, i) => checkPayload('arize', arizeSpanSchema, fromClientSpan(s), `span ${i + 1} of a spans page`));
+    const spans = page.data.map((s, i) => checkPayload('arize', arizeSpanSchema, fromClientSpan(s, traceAnnotations.take(s.context?.spanId ?? '')), `span ${i + 1} of a spans page`));
     const next = page.pagination.hasMore && page.pagination.nextCursor ? page.pagination.nextCursor : null;
     yield { examples: spans.map((s) => arizeSpanToExample(s, config.annotationNames)), nextPageCursor: spans.length === 0 ? null : next, maxTime: maxTime(spans.map((s) => s.start_time)) };
     if (!next || spans.length === 0) return;
@@ -133,7 +160,7 @@ async function firstChar(file: string): Promise<string> {
 }
 
 /** The client hands back camelCase spans with Date objects; the mapping reads the API's own shape. */
-function fromClientSpan(s: Span): unknown {
+function fromClientSpan(s: Span, traceAnnotations: unknown[] | undefined): unknown {
   const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
   return {
     name: s.name,
@@ -146,6 +173,7 @@ function fromClientSpan(s: Span): unknown {
     status_message: s.statusMessage ?? null,
     attributes: s.attributes ?? {},
     annotations: (s.annotations ?? []).map((a) => ({ name: a.name, score: a.score ?? null, label: a.label ?? null, text: a.text ?? null, updated_at: iso(a.updatedAt) ?? null, annotator: a.annotator ?? null })),
+    ...(traceAnnotations ? { trace_annotations: traceAnnotations } : {}),
     evaluations: s.evaluations ?? [],
   };
 }

@@ -1,3 +1,4 @@
+import { lookupPath } from '../../fieldPath';
 import type { SourceAnnotation, SourceExample } from '../types';
 
 /**
@@ -31,19 +32,9 @@ export type MappedRole = (typeof MAPPED_ROLES)[number];
 const ROLE_NAMES: Record<MappedRole, string> = { id: 'id', input: 'input', output: 'output', label: 'human label', explanation: 'label explanation' };
 export const roleName = (role: MappedRole): string => ROLE_NAMES[role];
 
-/** The value at `path`: an own key of that exact name first, else the dotted path through objects and arrays. */
+/** The value at a mapped column's path: the one field-path walk, without reading into JSON strings (see PathOptions). */
 export function getPath(data: unknown, path: string): unknown {
-  if (data === null || typeof data !== 'object') return undefined;
-  const record = data as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(record, path)) return record[path];
-  if (!path.includes('.')) return undefined;
-  let current: unknown = data;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+  return lookupPath(data, path, { throughJson: false });
 }
 
 /**

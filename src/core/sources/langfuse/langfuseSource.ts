@@ -6,7 +6,7 @@ import type { AnnotatorKind, SourceAnnotation, SourceExample } from '../types';
 import { langfuseObservationsPageSchema, langfuseScoresPageSchema, type LangfuseObservation, type LangfuseScore } from './langfusePayload';
 import { checkPayload } from '../payload';
 import { later, maxTime } from '../times';
-import { valueText } from '../valueText';
+import { jsonValue, readableText } from '../readableText';
 
 export interface LangfuseConnection {
   readonly endpoint: string;
@@ -105,9 +105,10 @@ function toExample(o: LangfuseObservation, scores: Map<string, LangfuseScore[]>,
   const { id, traceId, input, output, metadata, projectId, ...rest } = o;
   return {
     externalId: id,
-    input: valueText(input),
-    output: valueText(output),
-    fields: { observation: { id, traceId: traceId ?? null, projectId, ...rest }, metadata: parseMaybeJson(metadata) ?? {} },
+    input: readableText(input),
+    output: readableText(output),
+    // The v2 API sends input and output as JSON strings; their structure is what `{{input.prompt}}` reaches.
+    fields: { observation: { id, traceId: traceId ?? null, projectId, ...rest }, input: structured(input), output: structured(output), metadata: parseMaybeJson(metadata) ?? {} },
     ...(traceId ? { link: `${endpoint}/project/${encodeURIComponent(projectId)}/traces/${encodeURIComponent(traceId)}?observation=${encodeURIComponent(id)}` } : {}),
     annotations: (scores.get(id) ?? []).map(toAnnotation),
   };
@@ -145,6 +146,10 @@ function statusOf(e: unknown): { status: number | undefined; retryAfter?: string
   }
   if (err.name === 'LangfuseAPITimeoutError' || /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(err.message)) return { status: undefined, detail: err.message };
   return undefined;
+}
+
+function structured(value: unknown): unknown {
+  return typeof value === 'string' ? (jsonValue(value) ?? null) : (value ?? null);
 }
 
 function parseMaybeJson(value: unknown): unknown {

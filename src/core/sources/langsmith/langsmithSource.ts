@@ -5,7 +5,7 @@ import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { LangSmithSourceConfig } from '../sourcesFile';
 import { later, maxTime } from '../times';
 import type { AnnotatorKind, SourceAnnotation, SourceExample } from '../types';
-import { objectText } from '../valueText';
+import { readableText } from '../readableText';
 import {
   langsmithExampleSchema,
   langsmithFeedbackSchema,
@@ -156,12 +156,12 @@ export function runToExample(run: LangSmithRun, feedback: readonly LangSmithFeed
   const { inputs, outputs, metadata, extra, app_path, ...rest } = run;
   return {
     externalId: run.id,
-    input: objectText(inputs),
-    output: objectText(outputs),
+    input: readableText(inputs),
+    output: readableText(outputs),
     fields: {
       run: { ...rest, trace_id: run.trace_id ?? null, project_id: run.project_id ?? null },
-      inputs: inputs ?? {},
-      outputs: outputs ?? {},
+      input: inputs ?? {},
+      output: outputs ?? {},
       metadata: metadata ?? (extra?.metadata as Record<string, unknown> | undefined) ?? {},
     },
     ...(app_path ? { link: `${host}${app_path}` } : {}),
@@ -171,11 +171,13 @@ export function runToExample(run: LangSmithRun, feedback: readonly LangSmithFeed
 
 function datasetExampleToExample(e: LangSmithExample, names: readonly string[], link: string): SourceExample {
   const outputs = e.outputs ?? {};
+  // A reference output keyed like a wanted annotation is the label: it leaves what the judge reads.
+  const answer = Object.fromEntries(Object.entries(outputs).filter(([k]) => !names.includes(k)));
   return {
     externalId: e.id,
-    input: objectText(e.inputs),
-    output: objectText(outputs),
-    fields: { inputs: e.inputs, outputs, metadata: e.metadata ?? {} },
+    input: readableText(e.inputs),
+    output: readableText(answer),
+    fields: { input: e.inputs, output: answer, metadata: e.metadata ?? {} },
     link,
     annotations: names
       .filter((n) => typeof outputs[n] === 'string' || typeof outputs[n] === 'number' || typeof outputs[n] === 'boolean')

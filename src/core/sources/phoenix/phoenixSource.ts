@@ -9,7 +9,7 @@ import { phoenixSpanToExample } from './phoenixMapping';
 import { phoenixAnnotationsPageSchema, phoenixSpansPageSchema, type PhoenixAnnotation } from './phoenixPayload';
 import { checkPayload, throughClient } from '../payload';
 import { later, maxTime } from '../times';
-import { objectText } from '../valueText';
+import { readableText } from '../readableText';
 
 export interface PhoenixConnection {
   readonly endpoint: string;
@@ -119,6 +119,9 @@ async function* datasetPages(config: PhoenixSourceConfig, datasetId: string, con
     const examples: SourceExample[] = chunk.map((e) => {
       if (typeof e.id !== 'string' || e.input === null || typeof e.input !== 'object') throw new SourcePayloadError('phoenix', 'dataset example', `example ${i} has no id or input object`);
       const output = (e.output ?? {}) as Record<string, unknown>;
+      // The label's own key leaves the output the judge reads, else `{{output}}` would hand it the answer.
+      const names = new Set(config.annotationNames ?? []);
+      const answer = Object.fromEntries(Object.entries(output).filter(([k]) => !names.has(k)));
       const annotations: SourceAnnotation[] = (config.annotationNames ?? [])
         .filter((n) => typeof output[n] === 'string' || typeof output[n] === 'number')
         .map((n) => ({
@@ -131,9 +134,9 @@ async function* datasetPages(config: PhoenixSourceConfig, datasetId: string, con
         }));
       return {
         externalId: e.id,
-        input: objectText(e.input),
-        output: objectText(output),
-        fields: { input: e.input, output, metadata: e.metadata ?? {}, version_id: result.versionId },
+        input: readableText(e.input),
+        output: readableText(answer),
+        fields: { input: e.input, output: answer, metadata: e.metadata ?? {}, version_id: result.versionId },
         link: `${connection.endpoint}/datasets/${encodeURIComponent(datasetId)}/examples`,
         annotations,
       };

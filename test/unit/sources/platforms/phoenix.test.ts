@@ -49,9 +49,12 @@ describe('Phoenix pull', () => {
     const root = rows.examples.find((e) => e.externalId === 's01')!;
     assert.equal(root.input, 'can you save this trace to a dataset?');
     assert.match(root.link ?? '', /\/projects\/UHJvamVjdDox\/traces\/fixture-trace-1\?selectedSpanNodeId=fixture-id-01$/);
-    assert.equal((root.fields as { session?: { id?: string } }).session?.id, 'fixture-session');
+    assert.equal((root.fields as { attributes: { session: { id: string } } }).attributes.session.id, 'fixture-session', 'every attribute under its full name');
+    assert.equal((root.fields as { attributes: { input: { mime_type: string } } }).attributes.input.mime_type, 'text/plain');
     const llm = rows.examples.find((e) => e.externalId === 's02')!;
-    assert.equal(llm.input, '{"messages": "[sanitized conversation history]"}');
+    // The LLM span's input.value is the raw request (sanitised here); its messages are the conversation.
+    assert.match(llm.input ?? '', /^system: \[system prompt\]\n\nuser: what happened in this trace\?\n\nassistant: \[tool call: load_skill\(\{"skill_name": "example-skill"\}\)\]\n\ntool: <skill>/);
+    assert.equal(llm.output, '[tool call: list_datasets()]');
     const humanCount = server.annotations.filter((a) => a.annotator_kind === 'HUMAN').length;
     assert.equal(rows.human.size, humanCount);
     assert.ok(rows.all.some((a) => a.annotatorKind === 'LLM' && a.author === 'judge-v1'));
