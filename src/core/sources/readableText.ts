@@ -49,7 +49,7 @@ export function readableText(value: unknown): string | null {
     if (parts !== null) return parts;
     return JSON.stringify(value, null, 2);
   }
-  return objectReading(value as Json);
+  return objectReading(value as Json, true);
 }
 
 /** A JSON object or list in a string (a bare number or quoted string stays text). */
@@ -63,14 +63,21 @@ export function jsonValue(text: string): unknown {
   }
 }
 
-function objectReading(value: Json): string | null {
+/**
+ * `{question: "..."}` at the top is the question; `{output: {...}}` and `{input: [...messages]}` are their one
+ * value. Below the top a lone key is kept (`{input: {city: "Berlin"}}` reads `city: Berlin`).
+ */
+function objectReading(value: Json, top: boolean): string | null {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return null;
   if (entries.length === 1) {
     const only = entries[0]![1];
-    if (typeof only === 'string') return only;
-    // `{output: {...}}`, `{input: [...messages]}`: the one value is what was said.
-    if (only !== null && typeof only === 'object') return readableText(only);
+    if (typeof only === 'string' && top) return only;
+    if (only !== null && typeof only === 'object') {
+      const messages = chatMessagesOf(only);
+      if (messages) return renderTranscript(messages);
+      return Array.isArray(only) ? readableText(only) : objectReading(only as Json, false);
+    }
   }
   if (entries.every(([, v]) => v === null || typeof v !== 'object')) return entries.map(([k, v]) => `${k}: ${v === null ? 'null' : String(v)}`).join('\n');
   return JSON.stringify(value, null, 2);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { phoenixSpans } from './phoenixServer';
+import { phoenixSpans, type PhoenixSpanFixture } from './phoenixServer';
+import { shapedLabel, shapedSpans } from './realShapes';
 import { startSpecServer, type SpecServer } from './specServer';
 
 /**
@@ -9,12 +10,15 @@ import { startSpecServer, type SpecServer } from './specServer';
  * as the `components.schemas` that `@arizeai/ax-client` is generated from).
  *
  * The spans are Phoenix's own test export (`pxi_turn_trace.json`): the same OpenInference attributes an AX project
- * stores. The human annotations and evaluations on them are added by this fixture.
+ * stores. The human annotations and evaluations on them are added by this fixture. A second project serves the spans
+ * of `realShapes.ts`; people labelled the first on the span and the others on their trace (`trace_annotations`,
+ * which `@arizeai/ax-client`'s span type does not carry).
  */
 
 export const ARIZE_KEY = 'ak-test';
 /** An AX resource id: base64 of "Model:1234". */
 export const ARIZE_PROJECT = Buffer.from('Model:1234').toString('base64');
+export const ARIZE_SHAPES_PROJECT = Buffer.from('Model:5678').toString('base64');
 
 type Json = Record<string, unknown>;
 
@@ -40,21 +44,36 @@ const span = z
   .strict();
 const listSpansResponse = z.object({ spans: z.array(span), pagination: z.object({ next_cursor: z.string().optional(), has_more: z.boolean() }).strict() }).strict();
 
+function axShape(s: PhoenixSpanFixture): Json {
+  return {
+    name: s.name,
+    context: { trace_id: s.context.trace_id, span_id: s.context.span_id },
+    kind: s.span_kind,
+    ...(s.parent_id ? { parent_id: s.parent_id } : {}),
+    start_time: s.start_time,
+    end_time: s.end_time,
+    status_code: s.status_code,
+    status_message: s.status_message,
+    attributes: s.attributes,
+  };
+}
+
+/** The shaped spans in AX's shape: the first labelled on the span, the others on their trace. */
+export function arizeShapedSpans(): Json[] {
+  return shapedSpans().map((shaped, i) => {
+    const out = axShape(shaped.span as unknown as PhoenixSpanFixture);
+    const label = { name: 'correctness', label: shapedLabel(i), updated_at: '2026-08-02T09:00:00Z', annotator: { id: 'VXNlcjo3', email: 'reviewer@example.com' } };
+    if (i === 0) out.annotations = [label];
+    else out.trace_annotations = [label];
+    return out;
+  });
+}
+
 /** The Phoenix export's spans in AX's shape, with a reviewer's "correctness" label on LLM spans and an evaluator's on some. */
 export function arizeSpans(): Json[] {
   return phoenixSpans().map((s, i) => {
     const human = s.span_kind === 'LLM' || s.span_kind === 'AGENT';
-    const out: Json = {
-      name: s.name,
-      context: { trace_id: s.context.trace_id, span_id: s.context.span_id },
-      kind: s.span_kind,
-      ...(s.parent_id ? { parent_id: s.parent_id } : {}),
-      start_time: s.start_time,
-      end_time: s.end_time,
-      status_code: s.status_code,
-      status_message: s.status_message,
-      attributes: s.attributes,
-    };
+    const out = axShape(s);
     if (human) out.annotations = [{ name: 'correctness', label: i % 3 === 0 ? 'incorrect' : 'correct', text: `reviewed ${s.context.span_id}`, updated_at: '2026-07-10T09:00:00Z', annotator: { id: 'VXNlcjo3', email: 'reviewer@example.com' } }];
     if (human && i % 2 === 0) out.evaluations = [{ name: 'correctness', label: 'correct', score: 1, explanation: 'the answer follows from the context' }];
     return out;
@@ -63,10 +82,12 @@ export function arizeSpans(): Json[] {
 
 export interface ArizeServer extends SpecServer {
   readonly spans: Json[];
+  readonly shapedSpans: Json[];
 }
 
 export async function startArizeServer(): Promise<ArizeServer> {
   const spans = arizeSpans();
+  const shaped = arizeShapedSpans();
   const strict = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new Error(`${what} does not match the AX reference: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -95,8 +116,9 @@ export async function startArizeServer(): Promise<ArizeServer> {
         unspecified: true,
         handle: (req) => {
           const body = strict(listSpansRequest, req.body, 'list spans request');
-          if (body.project_id !== ARIZE_PROJECT) return { status: 404, body: { title: 'Not Found', status: 404, detail: `project ${body.project_id} not found` } };
-          const rows = spans
+          const projectSpans = body.project_id === ARIZE_PROJECT ? spans : body.project_id === ARIZE_SHAPES_PROJECT ? shaped : null;
+          if (!projectSpans) return { status: 404, body: { title: 'Not Found', status: 404, detail: `project ${body.project_id} not found` } };
+          const rows = projectSpans
             .filter((s) => (body.start_time ? Date.parse(String(s.start_time)) >= Date.parse(body.start_time) : true))
             .filter((s) => (body.end_time ? Date.parse(String(s.start_time)) < Date.parse(body.end_time) : true))
             .sort((a, b) => Date.parse(String(b.start_time)) - Date.parse(String(a.start_time)));
@@ -110,5 +132,5 @@ export async function startArizeServer(): Promise<ArizeServer> {
       },
     ],
   });
-  return Object.assign(server, { spans });
+  return Object.assign(server, { spans, shapedSpans: shaped });
 }

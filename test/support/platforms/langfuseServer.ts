@@ -52,6 +52,15 @@ export function langfuseScores(observations: readonly Json[]): Json[] {
       createdAt: '2026-01-05T10:00:00.000Z', updatedAt: '2026-01-05T10:00:00.000Z', timestamp: '2026-01-05T10:00:00.000Z', traceId: root.traceId, observationId: null,
     }));
   });
+  // Added by the fixture: a reviewer's "quality" label on every observation with an input or an output, so a
+  // judge run reads each of the exports' shapes (ChatML lists, Responses objects, Anthropic content parts).
+  observations.filter((o) => o.input != null || o.output != null).forEach((o, i) => {
+    out.push(scoreV3({
+      id: `human-quality-${i}`, projectId: o.projectId, environment: 'default', name: 'quality', value: i % 2 === 0 ? 'good' : 'bad', dataType: 'CATEGORICAL',
+      source: 'ANNOTATION', authorUserId: 'user-reviewer', comment: null, createdAt: '2026-01-06T10:00:00.000Z', updatedAt: '2026-01-06T10:00:00.000Z',
+      timestamp: '2026-01-06T10:00:00.000Z', traceId: o.traceId, observationId: o.id,
+    }));
+  });
   const generation = observations.find((o) => o.type === 'GENERATION');
   if (generation) {
     out.push(scoreV3({

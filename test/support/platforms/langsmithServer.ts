@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { shapedLabel, shapedRuns } from './realShapes';
 import { startSpecServer, type RouteRequest, type SpecServer } from './specServer';
 
 /**
@@ -19,6 +20,8 @@ const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 export const LANGSMITH_KEY = 'lsv2_pt_test';
 export const LANGSMITH_PROJECT = '0b4c6a52-7a1e-4b8e-9f3e-2d1c8a7b6e01';
 export const LANGSMITH_DATASET = '5f0e2d7c-3b1a-4c9d-8e6f-7a2b1c0d9e02';
+/** A second tracing project: the chat-model runs of `realShapes.ts`, each with a reviewer's "correctness" feedback. */
+export const LANGSMITH_CHAT_PROJECT = '7d3c2b1a-9e8f-4a7b-8c6d-5e4f3a2b1c03';
 
 type Json = Record<string, unknown>;
 
@@ -113,6 +116,32 @@ export function langsmithRuns(): Json[] {
   return runs;
 }
 
+/** The chat-model runs, as LangChain and the OpenAI wrapper log them (the v2 query returns `metadata` when selected, `extra` when asked for). */
+export function langsmithChatRuns(): Json[] {
+  return shapedRuns().map((r, i) => {
+    const id = fixtureUuid(`chat-run-${i}`);
+    const start = new Date(Date.UTC(2026, 6, 1, 9, i)).toISOString();
+    return {
+      id, name: r.name, run_type: r.runType, status: 'success', start_time: start, end_time: new Date(Date.UTC(2026, 6, 1, 9, i, 3)).toISOString(), trace_id: id,
+      project_id: LANGSMITH_CHAT_PROJECT, is_root: true, parent_run_ids: [], tags: ['chat'], inputs: r.inputs, outputs: r.outputs,
+      metadata: { ls_provider: 'openai', ls_model_name: 'gpt-4o-mini', customer: 'Bäckerei Müller' },
+      extra: { invocation_params: { model: 'gpt-4o-mini', temperature: 0 }, metadata: { ls_provider: 'openai', ls_model_name: 'gpt-4o-mini', customer: 'Bäckerei Müller' } },
+      app_path: `/o/tenant-1/projects/p/${LANGSMITH_CHAT_PROJECT}/r/${id}?trace_id=${id}`,
+    };
+  });
+}
+
+export function langsmithChatFeedback(): Json[] {
+  return shapedRuns().map((_, i) => {
+    const runId = fixtureUuid(`chat-run-${i}`);
+    return {
+      id: fixtureUuid(`chat-human-${i}`), run_id: runId, trace_id: runId, key: 'correctness', score: null, value: shapedLabel(i), comment: null, correction: null,
+      created_at: '2026-07-02T10:00:00.000Z', modified_at: '2026-07-02T10:00:00.000Z',
+      feedback_source: { type: 'app', metadata: null, user_id: fixtureUuid('reviewer'), user_name: 'reviewer@example.com' },
+    };
+  });
+}
+
 /** A reviewer's "hallucination" feedback (from the LangSmith UI) on 20 runs, and an LLM evaluator's on 10. */
 export function langsmithFeedback(): Json[] {
   const out: Json[] = [];
@@ -143,7 +172,9 @@ export function langsmithExamples(): Json[] {
 }
 
 export interface LangSmithServer extends SpecServer {
+  /** The runs of LANGSMITH_PROJECT (the chat runs of LANGSMITH_CHAT_PROJECT are `chatRuns`). */
   readonly runs: Json[];
+  readonly chatRuns: Json[];
   readonly feedback: Json[];
   readonly examples: Json[];
   /** Feedback created or updated through the API, by id. */
@@ -153,7 +184,8 @@ export interface LangSmithServer extends SpecServer {
 export async function startLangSmithServer(): Promise<LangSmithServer> {
   const spec = parse(fs.readFileSync(path.join(FIXTURES, 'platforms', 'langsmith', 'openapi.yaml'), 'utf8')) as Json;
   const runs = langsmithRuns();
-  const feedback = langsmithFeedback();
+  const chatRuns = langsmithChatRuns();
+  const feedback = [...langsmithFeedback(), ...langsmithChatFeedback()];
   const examples = langsmithExamples();
   const written = new Map<string, Json>();
   const strict = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
@@ -189,7 +221,7 @@ export async function startLangSmithServer(): Promise<LangSmithServer> {
         unspecified: true,
         handle: (req) => {
           const q = strict(runQuery, req.body, 'runs query body');
-          const rows = runs
+          const rows = [...runs, ...chatRuns]
             .filter((r) => q.project_ids?.includes(String(r.project_id)) ?? false)
             .filter((r) => (q.min_start_time ? Date.parse(String(r.start_time)) >= Date.parse(q.min_start_time) : true))
             .filter((r) => (q.max_start_time ? Date.parse(String(r.start_time)) < Date.parse(q.max_start_time) : true))
@@ -252,5 +284,5 @@ export async function startLangSmithServer(): Promise<LangSmithServer> {
       },
     ],
   });
-  return Object.assign(server, { runs, feedback, examples, written });
+  return Object.assign(server, { runs, chatRuns, feedback, examples, written });
 }

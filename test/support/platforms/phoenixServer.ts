@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { shapedLabel, shapedSpans } from './realShapes';
 import { startSpecServer, type SpecServer } from './specServer';
 
 /**
  * A Phoenix stand-in: serves the spans of Phoenix's own test export (`pxi_turn_trace.json`, copied from
  * Arize-ai/phoenix, ELv2) under the project "pxi", checked against Phoenix's OpenAPI document.
- * The export carries no annotations: the HUMAN and LLM span annotations below are added by this fixture.
+ * The export carries no annotations: the HUMAN and LLM span annotations below are added by this fixture. A second
+ * project, "support-bot", serves the spans of `realShapes.ts` (JSON inputs, JSON-string metadata, message lists,
+ * unicode, a very long value), each with a reviewer's "correctness" label.
  */
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'platforms', 'phoenix');
 export const PHOENIX_PROJECT = { name: 'pxi', id: 'UHJvamVjdDox' };
+export const PHOENIX_SHAPES_PROJECT = { name: 'support-bot', id: 'UHJvamVjdDoz' };
 export const PHOENIX_KEY = 'phoenix-test-key';
 
 export interface PhoenixSpanFixture {
@@ -81,16 +85,42 @@ export function phoenixAnnotations(spans: readonly PhoenixSpanFixture[]): Phoeni
   return out;
 }
 
+/** The reviewer's label on each span of the "support-bot" project. */
+export function shapedSpanAnnotations(spans: readonly PhoenixSpanFixture[]): PhoenixAnnotationFixture[] {
+  return spans.map((s, i) => ({
+    id: `QW5ub3RhdGlvbjpzaGFwZS${i}`,
+    created_at: '2026-08-02T09:00:00+00:00',
+    updated_at: '2026-08-02T09:00:00+00:00',
+    source: 'APP',
+    user_id: 'reviewer@example.com',
+    name: 'correctness',
+    annotator_kind: 'HUMAN',
+    result: { label: shapedLabel(i), score: null, explanation: null },
+    metadata: {},
+    identifier: '',
+    span_id: s.context.span_id,
+  }));
+}
+
 export interface PhoenixServer extends SpecServer {
   readonly spans: PhoenixSpanFixture[];
   readonly annotations: PhoenixAnnotationFixture[];
+  /** The "support-bot" project's spans. */
+  readonly shapedSpans: PhoenixSpanFixture[];
 }
 
 export async function startPhoenixServer(): Promise<PhoenixServer> {
   const spec = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'openapi.json'), 'utf8')) as Record<string, unknown>;
-  const spans = phoenixSpans();
-  const annotations = phoenixAnnotations(spans);
-  const project = (id: string) => id === PHOENIX_PROJECT.name || id === PHOENIX_PROJECT.id;
+  const pxiSpans = phoenixSpans();
+  const shaped = shapedSpans().map((s) => s.span as unknown as PhoenixSpanFixture);
+  const annotations = [...phoenixAnnotations(pxiSpans), ...shapedSpanAnnotations(shaped)];
+  const projects = [
+    { ...PHOENIX_PROJECT, spans: pxiSpans },
+    { ...PHOENIX_SHAPES_PROJECT, spans: shaped },
+  ];
+  const projectOf = (id: string) => projects.find((p) => id === p.name || id === p.id);
+  const project = (id: string) => projectOf(id) !== undefined;
+  const spans = pxiSpans;
   const notFound = { status: 404, raw: '"project not found"', headers: { 'content-type': 'text/plain' } };
   const server = await startSpecServer({
     spec,
@@ -101,25 +131,29 @@ export async function startPhoenixServer(): Promise<PhoenixServer> {
       {
         method: 'GET',
         path: '/v1/projects',
-        handle: () => ({ status: 200, body: { data: [{ ...PHOENIX_PROJECT, description: 'PXI turns' }, { id: 'UHJvamVjdDoy', name: 'default', description: null }], next_cursor: null } }),
+        handle: () => ({ status: 200, body: { data: [{ ...PHOENIX_PROJECT, description: 'PXI turns' }, { id: 'UHJvamVjdDoy', name: 'default', description: null }, { ...PHOENIX_SHAPES_PROJECT, description: null }], next_cursor: null } }),
       },
       {
         method: 'GET',
         path: '/v1/projects/{project_identifier}',
-        handle: (req) => (project(req.params.project_identifier!) ? { status: 200, body: { data: { ...PHOENIX_PROJECT, description: null } } } : notFound),
+        handle: (req) => {
+          const p = projectOf(req.params.project_identifier!);
+          return p ? { status: 200, body: { data: { id: p.id, name: p.name, description: null } } } : notFound;
+        },
       },
       {
         method: 'GET',
         path: '/v1/projects/{project_identifier}/spans',
         handle: (req) => {
-          if (!project(req.params.project_identifier!)) return notFound;
+          const p = projectOf(req.params.project_identifier!);
+          if (!p) return notFound;
           const q = req.query;
           const start = q.get('start_time');
           const end = q.get('end_time');
           const kinds = q.getAll('span_kind');
           const parent = q.get('parent_id');
           // Newest first, like Phoenix; the cursor is the global id of the first span of the next page.
-          const matching = spans
+          const matching = p.spans
             .filter((s) => (start ? Date.parse(s.start_time) >= Date.parse(start) : true))
             .filter((s) => (end ? Date.parse(s.start_time) < Date.parse(end) : true))
             .filter((s) => (kinds.length > 0 ? kinds.includes(s.span_kind) : true))
@@ -179,5 +213,5 @@ export async function startPhoenixServer(): Promise<PhoenixServer> {
       },
     ],
   });
-  return Object.assign(server, { spans, annotations });
+  return Object.assign(server, { spans, annotations, shapedSpans: shaped });
 }

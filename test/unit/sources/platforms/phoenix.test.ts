@@ -55,7 +55,8 @@ describe('Phoenix pull', () => {
     // The LLM span's input.value is the raw request (sanitised here); its messages are the conversation.
     assert.match(llm.input ?? '', /^system: \[system prompt\]\n\nuser: what happened in this trace\?\n\nassistant: \[tool call: load_skill\(\{"skill_name": "example-skill"\}\)\]\n\ntool: <skill>/);
     assert.equal(llm.output, '[tool call: list_datasets()]');
-    const humanCount = server.annotations.filter((a) => a.annotator_kind === 'HUMAN').length;
+    const pulled = new Set(server.spans.map((s) => s.context.span_id));
+    const humanCount = server.annotations.filter((a) => a.annotator_kind === 'HUMAN' && pulled.has(a.span_id)).length;
     assert.equal(rows.human.size, humanCount);
     assert.ok(rows.all.some((a) => a.annotatorKind === 'LLM' && a.author === 'judge-v1'));
     assert.ok(rows.all.filter((a) => a.annotatorKind === 'HUMAN').every((a) => a.author === 'reviewer@example.com' && a.sourceRef !== null));

@@ -17,7 +17,7 @@ describe('projects to pick in the pull wizard', () => {
 
   it('lists Phoenix projects by name (what the sources file stores), validated against the spec', async () => {
     const projects = await listSourceProjects('phoenix', phoenix.url, { PHOENIX_API_KEY: PHOENIX_KEY });
-    assert.deepEqual(projects.map((p) => [p.value, p.name]), [['default', 'default'], ['pxi', 'pxi']]);
+    assert.deepEqual(projects.map((p) => [p.value, p.name]), [['default', 'default'], ['pxi', 'pxi'], ['support-bot', 'support-bot']]);
     assert.deepEqual(phoenix.violations, []);
   });
 
