@@ -50,7 +50,7 @@ export function compilePath(path: string, options: PathOptions = {}): Step {
   const keys = parts.map((_, i) => parts.map((__, j) => (j >= i ? parts.slice(i, j + 1).join('.') : '')));
   const walk = (node: unknown, i: number): unknown => {
     if (i === parts.length) return node;
-    const container = typeof node === 'string' && throughJson ? parsedJson(node) : node;
+    const container = typeof node === 'string' && throughJson ? jsonValue(node) : node;
     if (container === null || typeof container !== 'object') return undefined;
     const record = container as Record<string | symbol, unknown>;
     for (let j = parts.length - 1; j >= i; j--) {
@@ -70,7 +70,7 @@ export function compilePath(path: string, options: PathOptions = {}): Step {
 }
 
 /** JSON text as a value, only for objects and lists (a bare `"x"` or `12` is text, not structure). */
-function parsedJson(text: string): unknown {
+export function jsonValue(text: string): unknown {
   const head = text.trimStart().charAt(0);
   if (head !== '{' && head !== '[') return undefined;
   try {

@@ -1,5 +1,4 @@
-import { STRUCTURED } from '../fieldPath';
-import { jsonValue } from '../sources/readableText';
+import { jsonValue, STRUCTURED } from '../fieldPath';
 
 /** What the cache holds of an example: its readable text and the fields its source kept. */
 export interface StoredExample {

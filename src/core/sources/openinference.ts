@@ -4,7 +4,8 @@
  * exports nest them; both are accepted.
  */
 
-import { jsonValue, readableText, renderTranscript, type ChatMessage } from './readableText';
+import { jsonValue } from '../fieldPath';
+import { readableText, renderTranscript, type ChatMessage } from './readableText';
 
 const INPUT = 'input.value';
 const OUTPUT = 'output.value';

@@ -19,6 +19,8 @@
  * parsed first, so a Langfuse string input and a span's JSON `input.value` read the same as their objects.
  */
 
+import { jsonValue } from '../fieldPath';
+
 export interface ToolCall {
   readonly name: string;
   readonly arguments: string;
@@ -50,17 +52,6 @@ export function readableText(value: unknown): string | null {
     return JSON.stringify(value, null, 2);
   }
   return objectReading(value as Json, true);
-}
-
-/** A JSON object or list in a string (a bare number or quoted string stays text). */
-export function jsonValue(text: string): unknown {
-  const head = text.trimStart().charAt(0);
-  if (head !== '{' && head !== '[') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -6,7 +6,8 @@ import type { AnnotatorKind, SourceAnnotation, SourceExample } from '../types';
 import { langfuseObservationsPageSchema, langfuseScoresPageSchema, type LangfuseObservation, type LangfuseScore } from './langfusePayload';
 import { checkPayload } from '../payload';
 import { later, maxTime } from '../times';
-import { jsonValue, readableText } from '../readableText';
+import { jsonValue } from '../../fieldPath';
+import { readableText } from '../readableText';
 
 export interface LangfuseConnection {
   readonly endpoint: string;
