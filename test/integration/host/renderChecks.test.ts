@@ -102,9 +102,14 @@ suite('render checks: what a pulled dataset would send, before any request', () 
     assert.deepEqual(cache.read((r) => r.runs.listForPrompt(uri.fsPath)), [], 'no run was started');
   });
 
-  test('a re-pull that makes the field text clears the diagnostic, without touching the prompt', async () => {
+  test('a re-pull that makes the field text clears the diagnostic, without touching the prompt, and the run goes', async () => {
     await saveSourceBatch(cache, { datasetName: 'support-bot', sourceId: null }, spans((i) => `question ${i} as text`));
     await waitFor(() => (vscode.languages.getDiagnostics(uri).some((x) => x.code === 'structured-variable') ? undefined : true), 'the diagnostic to clear');
     assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Error), []);
+    // The same command that sent nothing above now sends: the refusal was the render check's, nothing else's.
+    const before = server.requests.length;
+    await vscode.commands.executeCommand('judgeAlign.runJudge', uri);
+    assert.equal(server.requests.length - before, 3);
+    assert.equal(server.requests.at(-1)!.userText.startsWith('Question: question '), true);
   });
 });
