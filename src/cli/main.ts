@@ -5,6 +5,7 @@ import { parsePullArgs, pullCommand } from './pullCommand';
 import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import type { Split } from '../core/judge/runTypes';
+import { PromptRenderError } from '../core/judge/session';
 
 const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
 
@@ -28,6 +29,8 @@ Options for run:
   --timeout SECONDS           per request (default 60)
   --max-retries N             for 429, 5xx, timeouts (default 4)
   --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
+  --force                     send even when a variable renders an object or list, or every row would get
+                              the same prompt (without it such a run stops before any request, exit 2)
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
                               metrics.confusion, metrics.errors, mismatches, failed, ...)
 
@@ -66,6 +69,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     err.write(`judge-align: ${message}\n`);
+    if (e instanceof PromptRenderError) err.write('To send these prompts anyway, run again with --force.\n');
     return isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
   }
 }
@@ -76,7 +80,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
+  return ['PromptInvalidError', 'PromptRenderError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {
@@ -92,6 +96,7 @@ function parseRunArgs(args: string[]) {
     'max-retries': { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('run takes one prompt file: judge-align run <file.judge.md>');
   const split = values.split as string | undefined;
@@ -109,6 +114,7 @@ function parseRunArgs(args: string[]) {
     maxRetries: int(values['max-retries'], '--max-retries', 0, 10),
     cache: values.cache as string | undefined,
     json: values.json === true,
+    force: values.force === true,
   };
 }
 

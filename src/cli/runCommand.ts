@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Cache } from '../core/cache/cache';
 import { CacheRunStore } from '../core/judge/cacheRunStore';
-import { runJudgeSession, type SessionResult } from '../core/judge/session';
+import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatPercent } from '../core/format';
 import { findCachePath } from './cachePath';
@@ -22,6 +22,8 @@ export interface RunArgs {
   readonly cache?: string;
   readonly timeoutSeconds?: number;
   readonly maxRetries?: number;
+  /** Send even when a render check fails (see renderChecks). */
+  readonly force?: boolean;
 }
 
 export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -46,6 +48,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       },
       overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency },
       signal: cancel.signal,
+      force: args.force,
+      onRenderProblems: (problems) => err.write(renderWarnings(problems)),
       onPlan: (plan, runId, resumed) => {
         if (!args.json) {
           err.write(
@@ -85,6 +89,13 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
     return ExitCode.RunFailed;
   }
   return ExitCode.Ok;
+}
+
+/** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
+function renderWarnings(problems: readonly RenderProblem[]): string {
+  return problems
+    .map((p) => `judge-align: warning: ${p.severity === 'error' ? 'sending anyway (--force) although ' : ''}line ${p.line}: ${p.message}\n`)
+    .join('');
 }
 
 export function jsonReport(result: SessionResult): unknown {

@@ -9,11 +9,49 @@ export class CacheHost implements vscode.Disposable {
   private opening: Promise<Cache> | undefined;
   private openedPath: string | undefined;
   private opened: Cache | undefined;
+  private readonly saved = new vscode.EventEmitter<void>();
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private watched: string | undefined;
+  private savedTimer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  /**
+   * The cache file was saved, by this window or another process (a `judge-align pull` in a terminal): what a
+   * prompt naming a cached dataset renders may have changed. Debounced: a run saves often.
+   */
+  readonly onDidSave = this.saved.event;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly wasmPath: string,
-  ) {}
+  ) {
+    this.watch();
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('judgeAlign.cachePath')) this.watch();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.watch()),
+    );
+  }
+
+  /** Watches the file the cache setting names (it may lie outside the workspace). */
+  private watch(): void {
+    const file = this.cacheFile();
+    if (file === this.watched) return;
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    this.watched = file;
+    if (!file) return;
+    // Saves write a temporary file and rename it over the cache: a create or a change of the cache's name.
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const fire = () => {
+      clearTimeout(this.savedTimer);
+      this.savedTimer = setTimeout(() => this.saved.fire(), 500);
+    };
+    this.watcher.onDidChange(fire);
+    this.watcher.onDidCreate(fire);
+    this.watcher.onDidDelete(fire);
+  }
 
   cacheFile(): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -65,6 +103,10 @@ export class CacheHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.savedTimer);
+    this.watcher?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.saved.dispose();
     this.close();
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptDocuments } from './promptDocuments';
 import { lookupPath } from '../core/judge/template';
+import { escapeMarkdownInline, markdownCodeBlock } from '../core/report/markdownText';
 
 const OPEN = /\{\{\s*([\w.\-]*)$/;
 
@@ -25,7 +26,7 @@ export class VariableCompletionProvider implements vscode.CompletionItemProvider
       item.insertText = field + closing;
       item.sortText = String(i).padStart(5, '0');
       item.detail = 'dataset field';
-      item.documentation = new vscode.MarkdownString().appendText('First row: ').appendCodeblock(preview(lookupPath(sample, field)), 'text');
+      item.documentation = new vscode.MarkdownString().appendText('First row: ').appendMarkdown(`\n\n${markdownCodeBlock(preview(lookupPath(sample, field)))}\n`);
       return item;
     });
   }
@@ -43,8 +44,9 @@ export class VariableHoverProvider implements vscode.HoverProvider {
     const row = state.dataset?.rows.find((r) => r.humanLabel !== null) ?? state.dataset?.rows[0];
     if (!row) return undefined;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**\`${name}\`** in row \`${row.id}\`:`);
-    md.appendCodeblock(preview(lookupPath(row.data, name)), 'text');
+    // The name matched [\w.-]+; the id and the value are data, and must not become markup in a trusted hover.
+    md.appendMarkdown(`**\`${name}\`** in row ${escapeMarkdownInline(row.id)}:\n\n`);
+    md.appendMarkdown(`${markdownCodeBlock(preview(lookupPath(row.data, name)))}\n\n`);
     md.appendMarkdown('[Preview the whole prompt](command:judgeAlign.previewPrompt)');
     md.isTrusted = { enabledCommands: ['judgeAlign.previewPrompt'] };
     return new vscode.Hover(md, range);

@@ -45,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   const cacheHost = push(new CacheHost(log, path.join(context.extensionPath, 'dist', 'sql-wasm.wasm')));
   const documents = push(new PromptDocuments(log));
   documents.setNamedDatasetSource(async (name, labelName) => loadCachedDataset(await cacheHost.get(), name, { labelName }));
+  // A pull or an import from a terminal changes cached datasets: diagnostics, lenses and previews recompute.
+  push(cacheHost.onDidSave(() => documents.labelsChanged()));
   documents.setLabelSource((datasetPath, labelName) => cacheHost.peek()?.read((repos) => humanLabelOverrides(repos, datasetPath, labelName)) ?? new Map());
   const activeRuns = push(new ActiveRuns());
   const summaries = new RunSummaries(context.workspaceState);

@@ -28,6 +28,8 @@ export interface Plan {
   readonly unlabelled: number;
   /** Labelled rows left out because they belong to the other split. */
   readonly otherSplit: number;
+  /** The rows the requests are for (each once, whatever `repeat`), for checks of what they render. */
+  readonly judged: readonly DatasetRow[];
 }
 
 /**
@@ -55,6 +57,7 @@ export function planRequests(
   options: PlanOptions,
 ): Plan {
   const requests: PlannedRequest[] = [];
+  const judged: DatasetRow[] = [];
   let unlabelled = 0;
   let otherSplit = 0;
   let inSplit = 0;
@@ -70,6 +73,7 @@ export function planRequests(
       continue;
     }
     inSplit++;
+    judged.push(row);
     const { messages, missing } = buildJudgeMessages(config, template, row.data, system);
     for (let repetition = 0; repetition < options.repeat; repetition++) {
       requests.push({
@@ -83,7 +87,7 @@ export function planRequests(
       });
     }
   }
-  return { requests, rows: inSplit, unlabelled, otherSplit };
+  return { requests, rows: inSplit, unlabelled, otherSplit, judged };
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {

@@ -1,7 +1,11 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import type { LocalDataset } from '../datasets/localDataset';
+import { renderChecks } from './renderChecks';
 
-/** Everything wrong with a prompt file, before any run: front matter, variables, the dataset. */
+/**
+ * Everything wrong with a prompt file, before any run: front matter, variables, the dataset, and what the rows
+ * would render (over the labelled rows, the ones a run judges; a dataset with none yet is checked whole).
+ */
 export function promptDiagnostics(
   text: string,
   parsed: ParsedPromptFile,
@@ -17,7 +21,13 @@ export function promptDiagnostics(
     return out;
   }
   if (!dataset) return out;
-  out.push(...checkVariables(parsed, new Set(dataset.fieldPaths)));
+  const unknownVariables = checkVariables(parsed, new Set(dataset.fieldPaths));
+  out.push(...unknownVariables);
+  // What the rows would render is worth checking once every variable names a field: a typo is the first fix.
+  if (unknownVariables.length === 0) {
+    const labelled = dataset.rows.filter((r) => r.humanLabel !== null);
+    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, labelled.length > 0 ? labelled : dataset.rows));
+  }
   const allowed = new Set(config.labels);
   const outside = [...dataset.labels.keys()].filter((l) => !allowed.has(l));
   if (outside.length > 0) {

@@ -8,9 +8,10 @@ import { createJudgeClient } from './llmClient';
 import { planRequests, type Endpoint, type Plan } from './plan';
 import { promptHash } from './promptHash';
 import { checkVariables, parsePromptFile, type PromptDiagnostic } from './promptFile';
+import { renderChecks } from './renderChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
-import { compileTemplate } from './template';
+import { compileTemplate, type TemplateVariable } from './template';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -44,6 +45,13 @@ export interface SessionOptions {
   /** Replaces the OpenAI-compatible client (tests). */
   readonly client?: JudgeCaller;
   readonly signal?: AbortSignal;
+  /**
+   * Send even when what the rows render fails an error-level check (an object where text belongs, the same prompt
+   * for every row). Without it such a run is refused with a {@link PromptRenderError} before anything is sent.
+   */
+  readonly force?: boolean;
+  /** Render problems that do not stop the run: warnings, and errors overridden by `force`. */
+  readonly onRenderProblems?: (problems: readonly RenderProblem[]) => void;
   readonly onPlan?: (plan: Plan, runId: number, resumed: boolean) => void;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
 }
@@ -91,6 +99,29 @@ export class PromptInvalidError extends Error {
   }
 }
 
+/** A render check's finding, with the line of the prompt file it is on. */
+export interface RenderProblem extends PromptDiagnostic {
+  readonly line: number;
+}
+
+/**
+ * What the rows would render cannot be judged (a variable renders an object, every row gets the same prompt): the
+ * run is refused before any request. The message names the variables, rows and values.
+ */
+export class PromptRenderError extends Error {
+  constructor(
+    readonly promptPath: string,
+    readonly problems: readonly RenderProblem[],
+  ) {
+    super(
+      `${promptPath} was not run: it would send prompts the judge cannot use.\n` +
+        problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n') +
+        '\nFix these in the prompt file and run again. Nothing was sent.',
+    );
+    this.name = 'PromptRenderError';
+  }
+}
+
 /** A dataset named by something other than a file path, which only a pulled cache can answer. */
 export class DatasetNotFoundError extends Error {
   constructor(readonly reference: string) {
@@ -104,6 +135,7 @@ export class DatasetNotFoundError extends Error {
 export interface LoadedPrompt {
   readonly config: JudgeConfig;
   readonly body: string;
+  readonly variables: readonly TemplateVariable[];
   readonly dataset: LocalDataset;
   readonly datasetPath: string;
 }
@@ -127,7 +159,7 @@ export async function loadPromptForRun(
   const datasetPath = file ?? dataset.file;
   const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
-  return { config, body: parsed.body, dataset, datasetPath };
+  return { config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
 
 export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint {
@@ -159,6 +191,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   const repeat = overrides.repeat ?? config.repeat ?? 1;
   const devRatio = config.dev_ratio ?? defaults.devRatio ?? DEFAULT_DEV_RATIO;
   const plan = planRequests(config, compileTemplate(loaded.body), loaded.dataset.rows, { split, devRatio, repeat, endpoint });
+  checkRendered(options, loaded, plan);
 
   const { runId, resumed, done } = await options.store.startRun({
     promptPath: options.promptPath,
@@ -211,6 +244,14 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
     await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     throw err;
   }
+}
+
+/** The gate before a run: refuses on error-level render problems (unless forced) and reports the rest. */
+function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan): void {
+  const problems = renderChecks(prompt, plan.judged).map((p) => ({ ...p, line: lineOf(options.promptText, p.start) }));
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 && !options.force) throw new PromptRenderError(options.promptPath, errors);
+  if (problems.length > 0) options.onRenderProblems?.(problems);
 }
 
 export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {

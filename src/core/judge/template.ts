@@ -26,6 +26,15 @@ export interface Rendered {
   readonly missing: string[];
 }
 
+/**
+ * What one variable puts into the prompt: strings as they are, other values as JSON, nothing for a missing value
+ * (undefined). The template and the checks of what a prompt renders share it, so they cannot disagree.
+ */
+export function renderValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export type CompiledTemplate = (row: Record<string, unknown>) => Rendered;
 
 /**
@@ -54,9 +63,9 @@ export function compileTemplate(body: string): CompiledTemplate {
     const missing: string[] = [];
     let text = literals[0]!;
     for (let i = 0; i < paths.length; i++) {
-      const value = lookupPath(row, paths[i]!);
-      if (value === undefined || value === null) missing.push(paths[i]!);
-      else text += typeof value === 'string' ? value : JSON.stringify(value);
+      const value = renderValue(lookupPath(row, paths[i]!));
+      if (value === undefined) missing.push(paths[i]!);
+      else text += value;
       text += literals[i + 1]!;
     }
     return { text, missing };

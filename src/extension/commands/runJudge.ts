@@ -12,6 +12,8 @@ import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
 import { promptForApiKey, type ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
+import { PromptRenderError } from '../../core/judge/session';
+import { showRunRefused } from '../errors';
 
 /** What the workbench adds to a run: overrides, and a view of it as it goes. */
 export interface RunHooks {
@@ -115,6 +117,7 @@ export class JudgeRunCommands implements vscode.Disposable {
       this.announce(result);
       return result;
     } catch (err) {
+      if (err instanceof PromptRenderError) return void showRunRefused(log, document, err);
       showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
       return undefined;
     } finally {
