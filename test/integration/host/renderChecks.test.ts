@@ -2,22 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from './waitFor';
 import { Cache } from '../../../src/core/cache/cache';
 import { saveSourceBatch } from '../../../src/core/sources/store';
 import type { SourceExample } from '../../../src/core/sources/types';
 import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
 
 const ID = 'judge-align.judge-align';
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * Spans as a pull stores them. The first id carries Markdown and HTML, which the preview and the hover must show
