@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every layer, in order, each with its own summary line, then the totals as
 //   N passed, N failed
-// Layers: unit (core in plain node), host (mocha inside a real VS Code extension host), ui (Chromium driving a
+// Layers: lint (eslint: the import rules that keep the layers apart, counted as one test), unit (core in plain node), host (mocha inside a real VS Code extension host), ui (Chromium driving a
 // real VS Code with the packaged extension). `node scripts/test.mjs unit` runs one layer.
 // A layer that crashes or reports nothing counts as one failure, never as zero tests.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const root = new URL('..', import.meta.url).pathname;
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 const wanted = new Set(process.argv.slice(2));
-const layers = ['unit', 'host', 'ui', 'webview'];
+const layers = ['lint', 'unit', 'host', 'ui', 'webview'];
 for (const w of wanted) if (!layers.includes(w)) {
   console.error(`Unknown layer "${w}". Layers: ${layers.join(', ')}.`);
   process.exit(2);
@@ -78,6 +78,12 @@ function layer(name, fn) {
   }
   summary.push({ name, ...r });
 }
+
+layer('lint', () => {
+  // One check, so one test: passed when eslint is clean, failed otherwise (its report is above).
+  const code = run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, note: `eslint exited ${code}` };
+});
 
 layer('unit', () => {
   // The CLI bundle is tested too.

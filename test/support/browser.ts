@@ -79,7 +79,7 @@ export class Workbench {
         await this.page.keyboard.press('Escape');
         if (attempt === 3) {
           await this.screenshot('command-not-found');
-          throw new Error(`The command palette did not offer "${title}" after 3 tries: ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`The command palette did not offer "${title}" after 3 tries: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       }
     }
