@@ -1,4 +1,5 @@
 import type { VerdictRecord } from '../judge/runTypes';
+import { verdictStatus } from '../judge/verdictStatus';
 
 const HEADER = ['id', 'split', 'repetition', 'human_label', 'judge_label', 'status', 'explanation', 'error', 'latency_ms', 'cached'];
 
@@ -8,11 +9,6 @@ export function csvCell(value: unknown): string {
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function verdictStatus(v: Pick<VerdictRecord, 'error' | 'label' | 'humanLabel'>): 'match' | 'mismatch' | 'failed' {
-  if (v.error !== null || v.label === null) return 'failed';
-  return v.label === v.humanLabel ? 'match' : 'mismatch';
 }
 
 /** One line per verdict, for a spreadsheet or a notebook. */

@@ -1,5 +1,5 @@
-import type { ReportInput } from './markdownReport';
-import { verdictStatus } from './csvReport';
+import type { ReportInput } from '../judge/runReport';
+import { verdictStatus } from '../judge/verdictStatus';
 
 /** The whole run as one JSON document: what was run, the figures, and every verdict. */
 export function jsonReport(input: ReportInput): string {

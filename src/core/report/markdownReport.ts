@@ -1,21 +1,8 @@
 import type { AlignmentMetrics } from '../metrics/computeMetrics';
-import type { RunTotals } from '../judge/session';
-import type { VerdictRecord } from '../judge/runTypes';
+import type { ReportInput } from '../judge/runReport';
+import { verdictStatus } from '../judge/verdictStatus';
 import { formatKappa, formatPercent } from '../format';
 import { escapeMarkdownInline } from './markdownText';
-
-export interface ReportInput {
-  readonly runId: number;
-  readonly promptPath: string;
-  readonly model: string;
-  readonly dataset: string;
-  readonly split: string;
-  readonly status: string;
-  readonly startedAt?: string;
-  readonly labels: readonly string[];
-  readonly totals: RunTotals;
-  readonly verdicts: readonly VerdictRecord[];
-}
 
 /** A run as Markdown: figures per split, confusion, per-label scores, then every mismatch and failure. */
 export function markdownReport(input: ReportInput, options: { maxRows?: number } = {}): string {
@@ -65,8 +52,8 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
     out.push('', `**Repetitions**: ${totals.flips.flipped} of ${totals.flips.examples} examples changed label between repetitions (${formatPercent(totals.flips.flipRate)}).`);
   }
   const first = input.verdicts.filter((v) => v.repetition === 0);
-  const mismatches = first.filter((v) => v.error === null && v.label !== v.humanLabel);
-  const failed = first.filter((v) => v.error !== null);
+  const mismatches = first.filter((v) => verdictStatus(v) === 'mismatch');
+  const failed = first.filter((v) => verdictStatus(v) === 'failed');
   out.push('', `## Mismatches (${mismatches.length})`, '');
   if (mismatches.length === 0) out.push('None.');
   else {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
-import { toRowView } from '../../core/judge/rowViews';
+import { toRowView } from './rowViews';
 import { saveHumanLabel } from '../../core/datasets/labelOverrides';
 import { loadRunReport } from '../../core/judge/runReport';
 import type { RunTotals } from '../../core/judge/session';

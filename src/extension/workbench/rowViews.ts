@@ -1,8 +1,8 @@
-import type { DatasetRow } from '../datasets/localDataset';
-import { verdictStatus } from '../report/csvReport';
+import type { DatasetRow } from '../../core/datasets/localDataset';
+import type { VerdictRecord } from '../../core/judge/runTypes';
+import { lookupPath } from '../../core/judge/template';
+import { verdictStatus } from '../../core/judge/verdictStatus';
 import type { RowView } from '../../protocol/workbench';
-import type { VerdictRecord } from './runTypes';
-import { lookupPath } from './template';
 
 const CLIP = 1500;
 
