@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { parseAnswer, verdictJsonSchema } from './answer';
 import type { ChatMessage } from './messages';
-import { backoffMs, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from '../retry';
+import { backoffMs, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, sleep, type RetryHooks, type RetryPolicy } from '../retry';
 
 export interface JudgeRequest {
   readonly model: string;
@@ -65,15 +65,14 @@ export interface JudgeClientOptions {
   /** Per attempt, not per judge call. */
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  /** Backoff shape, and the longest Retry-After honoured (default 60 s: one bad header must not stall a run). */
+  /** Backoff shape, and the longest Retry-After honoured (default: the policy's maxDelayMs, see DEFAULT_RETRY). */
   readonly retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> & { readonly retryAfterCapMs?: number };
   readonly fetch?: typeof fetch;
-  /** Injected in tests so retry paths need not really wait. Must reject when the signal aborts. */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injected in tests so retry paths need not really wait (`sleep`) and back off predictably (`random`). */
+  readonly sleep?: RetryHooks['sleep'];
   /** Wall clock (ms since epoch), for Retry-After given as an HTTP date. */
   readonly now?: () => number;
-  /** Source of the backoff jitter, in [0, 1). */
-  readonly random?: () => number;
+  readonly random?: RetryHooks['random'];
   /** Told before each wait, e.g. to log "rate limited, retrying in 2 s". */
   readonly onRetry?: (event: RetryEvent) => void;
 }
@@ -103,11 +102,17 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
     maxRetries: 0,
     fetch: options.fetch,
   });
-  const { retryAfterCapMs = DEFAULT_RETRY_AFTER_CAP_MS, ...backoff } = options.retry ?? {};
+  const { retryAfterCapMs, ...backoff } = options.retry ?? {};
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...backoff, maxRetries: options.maxRetries };
   const wait = options.sleep ?? sleep;
   const now = options.now ?? Date.now;
-  const context: ClassifyContext = { baseUrl: options.baseUrl, hasKey: Boolean(options.apiKey), timeoutMs: options.timeoutMs, retryAfterCapMs, now };
+  const context: ClassifyContext = {
+    baseUrl: options.baseUrl,
+    hasKey: Boolean(options.apiKey),
+    timeoutMs: options.timeoutMs,
+    retryAfterCapMs: retryAfterCapMs ?? policy.maxDelayMs,
+    now,
+  };
 
   return {
     async judge(request, signal) {
@@ -184,13 +189,6 @@ function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | 
   const abort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', abort, { once: true });
   return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
-}
-
-const DEFAULT_RETRY_AFTER_CAP_MS = 60_000;
-
-/** HTTP statuses worth another try: rate limits, request timeouts and server errors; never 400/401/403/404. */
-export function isRetryableStatus(status: number | undefined): boolean {
-  return status === 408 || status === 429 || (status !== undefined && status >= 500 && status <= 599);
 }
 
 interface ClassifyContext {

@@ -1,7 +1,7 @@
-import { retryAfterMs as headerRetryAfterMs, sleep as abortableSleep } from '../retry';
+import { backoffMs, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, sleep as abortableSleep, type RetryHooks, type RetryPolicy } from '../retry';
 /**
- * Shared failure handling for every platform source: which HTTP failures are worth retrying, how long to wait
- * (Retry-After first), and the errors a person can act on (which key is wrong, where to set it).
+ * Shared failure handling for every platform source: the retry policy of src/core/retry.ts applied to their
+ * requests, and the errors a person can act on (which key is wrong, where to set it).
  */
 
 export type SourceKind = 'phoenix' | 'langsmith' | 'langfuse' | 'arize';
@@ -65,29 +65,12 @@ export class PullCancelledError extends Error {
   }
 }
 
-export interface RetryPolicy {
-  /** Retries after the first attempt, for 429, 5xx and dropped connections. */
-  readonly maxRetries: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Injected by tests so they check the waits asked for without waiting. */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
+/** The shared retry policy (retries for 429, 5xx and dropped connections), with the waits tests may inject. */
+export type SourceRetryPolicy = RetryPolicy & RetryHooks;
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
-
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || (status >= 500 && status <= 599);
-}
-
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable (no cap here: the policy caps). */
-export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  return headerRetryAfterMs({ get: (name) => (name === 'retry-after' ? (value ?? null) : null) }, now, Infinity);
-}
-
-export function backoffMs(attempt: number, policy: RetryPolicy, retryAfter: number | undefined): number {
-  if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs);
-  return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+/** The server's wait when it named one (capped by the policy), else the policy's jittered backoff. */
+function waitBeforeRetry(attempt: number, policy: SourceRetryPolicy, headers: { get(name: string): string | null } | undefined): number {
+  return retryAfterMs(headers, Date.now(), policy.maxDelayMs) ?? backoffMs(attempt, policy, policy.random);
 }
 
 /** Waits, or rejects with PullCancelledError as soon as the pull is cancelled. */
@@ -100,7 +83,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export interface RetryingFetchOptions {
   readonly kind: SourceKind;
   readonly endpoint: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: SourceRetryPolicy;
   readonly signal?: AbortSignal;
   /** Headers added to every request (auth); never logged. */
   readonly headers?: Record<string, string>;
@@ -113,7 +96,7 @@ export interface RetryingFetchOptions {
  * fails the same way.
  */
 export function retryingFetch(options: RetryingFetchOptions): typeof fetch {
-  const policy = options.retry ?? DEFAULT_RETRY;
+  const policy: SourceRetryPolicy = options.retry ?? DEFAULT_RETRY;
   const wait = policy.sleep ?? sleep;
   const base = options.fetch ?? globalThis.fetch;
   const wrapped = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -131,7 +114,7 @@ export function retryingFetch(options: RetryingFetchOptions): typeof fetch {
       } catch (e) {
         if (signal?.aborted) throw new PullCancelledError();
         if (attempt >= policy.maxRetries) throw new SourceHttpError(options.kind, undefined, request.url, errorText(e), attempt + 1);
-        await wait(backoffMs(attempt, policy, undefined), signal);
+        await wait(waitBeforeRetry(attempt, policy, undefined), signal);
         continue;
       }
       if (response.ok) return response;
@@ -140,9 +123,9 @@ export function retryingFetch(options: RetryingFetchOptions): typeof fetch {
         throw new SourceAuthError(options.kind, response.status, options.endpoint);
       }
       if (isRetryableStatus(response.status) && attempt < policy.maxRetries) {
-        const after = retryAfterMs(response.headers.get('retry-after'));
+        const after = waitBeforeRetry(attempt, policy, response.headers);
         await response.body?.cancel();
-        await wait(backoffMs(attempt, policy, after), signal);
+        await wait(after, signal);
         continue;
       }
       const text = await response.text().catch(() => '');
@@ -152,16 +135,23 @@ export function retryingFetch(options: RetryingFetchOptions): typeof fetch {
   return wrapped as typeof fetch;
 }
 
+/** What `withRetry` needs to know about a failed client call; status undefined: a network failure, retried. */
+export interface ClientFailure {
+  readonly status: number | undefined;
+  readonly headers?: { get(name: string): string | null };
+  readonly detail: string;
+}
+
 /**
  * The same policy for clients that bring their own HTTP stack (Langfuse): `call` runs once per attempt and
- * `statusOf` reads the status and Retry-After from whatever the client threw.
+ * `statusOf` reads the status and the response headers (for Retry-After) from whatever the client threw.
  */
 export async function withRetry<T>(
-  options: { kind: SourceKind; endpoint: string; what: string; retry?: RetryPolicy; signal?: AbortSignal },
+  options: { kind: SourceKind; endpoint: string; what: string; retry?: SourceRetryPolicy; signal?: AbortSignal },
   call: () => Promise<T>,
-  statusOf: (e: unknown) => { status: number | undefined; retryAfter?: string | null; detail: string } | undefined,
+  statusOf: (e: unknown) => ClientFailure | undefined,
 ): Promise<T> {
-  const policy = options.retry ?? DEFAULT_RETRY;
+  const policy: SourceRetryPolicy = options.retry ?? DEFAULT_RETRY;
   const wait = policy.sleep ?? sleep;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new PullCancelledError();
@@ -175,7 +165,7 @@ export async function withRetry<T>(
       if (info.status === 401 || info.status === 403) throw new SourceAuthError(options.kind, info.status, options.endpoint);
       const retryable = info.status === undefined || isRetryableStatus(info.status);
       if (!retryable || attempt >= policy.maxRetries) throw new SourceHttpError(options.kind, info.status, options.what, info.detail, attempt + 1);
-      await wait(backoffMs(attempt, policy, retryAfterMs(info.retryAfter ?? undefined)), options.signal);
+      await wait(waitBeforeRetry(attempt, policy, info.headers), options.signal);
     }
   }
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { logSpanAnnotations } from '@arizeai/phoenix-client/spans';
 import type { AnnotationRow } from '../cache/repositories/annotations';
-import { SourceHttpError, withRetry, type RetryPolicy } from './http';
-import { langfuseApi, type LangfuseConnection } from './langfuse/langfuseSource';
+import { SourceHttpError, withRetry } from './http';
+import { langfuseApi, langfuseFailure, type LangfuseConnection } from './langfuse/langfuseSource';
 import { langsmithClient, type LangSmithConnection } from './langsmith/langsmithSource';
 import { throughClient } from './payload';
 import { phoenixClient, type PhoenixConnection } from './phoenix/phoenixSource';
@@ -80,7 +80,7 @@ export async function pushToPhoenix(plan: PushPlan, connection: PhoenixConnectio
 }
 
 /** One `POST /api/public/scores` per item; a stable id makes a re-push update the score rather than duplicate it. */
-export async function pushToLangfuse(plan: PushPlan, connection: LangfuseConnection & { retry?: RetryPolicy }, signal?: AbortSignal): Promise<PushResult> {
+export async function pushToLangfuse(plan: PushPlan, connection: LangfuseConnection, signal?: AbortSignal): Promise<PushResult> {
   const api = langfuseApi(connection);
   const ids: string[] = [];
   for (const i of plan.items) {
@@ -96,10 +96,7 @@ export async function pushToLangfuse(plan: PushPlan, connection: LangfuseConnect
     const res = await withRetry(
       { kind: 'langfuse', endpoint: connection.endpoint, what: `${connection.endpoint}/api/public/scores`, retry: connection.retry, signal },
       () => api.scores.create(body, { maxRetries: 0, ...(signal ? { abortSignal: signal } : {}) }),
-      (e) => {
-        const err = e as { statusCode?: number; body?: unknown; rawResponse?: { headers?: Headers } };
-        return typeof err.statusCode === 'number' ? { status: err.statusCode, retryAfter: err.rawResponse?.headers?.get?.('retry-after') ?? null, detail: JSON.stringify(err.body ?? '') } : undefined;
-      },
+      langfuseFailure,
     );
     ids.push(res.id);
   }

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import * as net from 'node:net';
 import { after, describe, test } from 'node:test';
-import { createJudgeClient, isRetryableStatus, type JudgeClientOptions, type JudgeRequest, type RetryEvent } from '../../../src/core/judge/llmClient';
-import { backoffMs, retryAfterMs, sleep } from '../../../src/core/retry';
+import { createJudgeClient, type JudgeClientOptions, type JudgeRequest, type RetryEvent } from '../../../src/core/judge/llmClient';
 import { countTokens, sequenceResponder, startOpenAIServer, type Reply } from '../../support/openaiServer';
 
 const SYSTEM = 'You are an evaluator. Answer in JSON.';
@@ -282,43 +281,5 @@ describe('judge client against the local OpenAI-compatible server, through the r
     const judge = client();
     for (let i = 0; i < 20; i++) assert.ok((await judge.judge(request(`listener ${i}`), controller.signal)).ok);
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
-  });
-});
-
-describe('retry policy (the shared helpers in src/core/retry.ts, as the judge uses them)', () => {
-  const headers = (values: Record<string, string>) => ({ get: (k: string) => values[k] ?? null });
-
-  test('Retry-After: seconds, fractions, HTTP date, past date, milliseconds, capped, absent or unreadable', () => {
-    assert.equal(retryAfterMs(headers({ 'retry-after': '2' })), 2000);
-    assert.equal(retryAfterMs(headers({ 'retry-after': '0.5' })), 500);
-    assert.equal(retryAfterMs(headers({ 'retry-after': new Date(10_000).toUTCString() }), 5_000), 5000);
-    assert.equal(retryAfterMs(headers({ 'retry-after': new Date(1_000).toUTCString() }), 5_000), 0);
-    assert.equal(retryAfterMs(headers({ 'retry-after-ms': '150', 'retry-after': '9' })), 150);
-    assert.equal(retryAfterMs(headers({ 'retry-after': '9999' })), 60_000);
-    assert.equal(retryAfterMs(headers({ 'retry-after': '9999' }), 0, 2000), 2000);
-    assert.equal(retryAfterMs(headers({ 'retry-after': '-3' })), 0);
-    assert.equal(retryAfterMs(headers({})), undefined);
-    assert.equal(retryAfterMs(headers({ 'retry-after': 'soon' })), undefined);
-    assert.equal(retryAfterMs(undefined), undefined);
-  });
-
-  test('backoff doubles, stays within [ceiling/2, ceiling], and is capped', () => {
-    const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.deepEqual([0, 1, 2, 3, 4, 5].map((r) => backoffMs(r, policy, () => 0)), [50, 100, 200, 400, 500, 500]);
-    assert.deepEqual([0, 1, 2, 3, 4, 5].map((r) => backoffMs(r, policy, () => 0.999999)), [100, 200, 400, 800, 1000, 1000]);
-  });
-
-  test('retryable statuses: 408, 429, 5xx; never 400, 401, 403, 404', () => {
-    assert.deepEqual([408, 429, 500, 502, 503, 504].map(isRetryableStatus), [true, true, true, true, true, true]);
-    assert.deepEqual([400, 401, 403, 404, 422, undefined].map(isRetryableStatus), [false, false, false, false, false, false]);
-  });
-
-  test('sleep rejects with the abort reason, before or during the wait', async () => {
-    await assert.rejects(sleep(10, AbortSignal.abort(new Error('stop'))), /stop/);
-    const controller = new AbortController();
-    const waiting = sleep(60_000, controller.signal);
-    controller.abort(new Error('stopped while waiting'));
-    await assert.rejects(waiting, /stopped while waiting/);
-    await sleep(1);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createClient, listSpans, type Span } from '@arizeai/ax-client';
 import { jsonlReader } from '../files/jsonlReader';
-import { PullCancelledError, retryingFetch, SourcePayloadError, type RetryPolicy } from '../http';
+import { PullCancelledError, retryingFetch, SourcePayloadError, type SourceRetryPolicy } from '../http';
 import { checkPayload, throughClient } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { ArizeSourceConfig } from '../sourcesFile';
@@ -14,7 +14,7 @@ import { arizeSpanSchema, type ArizeAnnotation, type ArizeEvaluation, type Arize
 export interface ArizeConnection {
   readonly endpoint: string;
   readonly apiKey?: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: SourceRetryPolicy;
   /** Where a relative export `file` is found (the workspace folder). */
   readonly workspaceRoot?: string;
   readonly now?: () => Date;

@@ -1,5 +1,5 @@
 import { LangfuseClient } from '@langfuse/client';
-import { withRetry, type RetryPolicy } from '../http';
+import { withRetry, type ClientFailure, type SourceRetryPolicy } from '../http';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { LangfuseSourceConfig } from '../sourcesFile';
 import type { AnnotatorKind, SourceAnnotation, SourceExample } from '../types';
@@ -13,7 +13,7 @@ export interface LangfuseConnection {
   readonly endpoint: string;
   readonly publicKey?: string;
   readonly secretKey?: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: SourceRetryPolicy;
   /** Per request; the client's own default (5 s) is short for big pages. */
   readonly timeoutSeconds?: number;
 }
@@ -135,15 +135,16 @@ export function toAnnotation(s: LangfuseScore): SourceAnnotation {
 }
 
 async function call<T>(connection: LangfuseConnection, what: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-  return withRetry({ kind: 'langfuse', endpoint: connection.endpoint, what: `${connection.endpoint}${what.replace(/^\w+ /, '')}`, retry: connection.retry, signal }, fn, statusOf);
+  return withRetry({ kind: 'langfuse', endpoint: connection.endpoint, what: `${connection.endpoint}${what.replace(/^\w+ /, '')}`, retry: connection.retry, signal }, fn, langfuseFailure);
 }
 
-/** The Fern client throws LangfuseAPIError (statusCode, rawResponse.headers) or a timeout/network error. */
-function statusOf(e: unknown): { status: number | undefined; retryAfter?: string | null; detail: string } | undefined {
+/** The Fern client throws LangfuseAPIError (statusCode, rawResponse.headers) or a timeout/network error; pulls and pushes read it here. */
+export function langfuseFailure(e: unknown): ClientFailure | undefined {
   if (!(e instanceof Error)) return undefined;
   const err = e as Error & { statusCode?: number; body?: unknown; rawResponse?: { headers?: Headers } };
   if (typeof err.statusCode === 'number') {
-    return { status: err.statusCode, retryAfter: err.rawResponse?.headers?.get?.('retry-after') ?? null, detail: typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? err.message) };
+    const headers = err.rawResponse?.headers;
+    return { status: err.statusCode, headers: typeof headers?.get === 'function' ? headers : undefined, detail: typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? err.message) };
   }
   if (err.name === 'LangfuseAPITimeoutError' || /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(err.message)) return { status: undefined, detail: err.message };
   return undefined;

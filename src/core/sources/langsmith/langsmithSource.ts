@@ -1,5 +1,5 @@
 import { Client } from 'langsmith';
-import { PullCancelledError, retryingFetch, type RetryPolicy } from '../http';
+import { PullCancelledError, retryingFetch, type SourceRetryPolicy } from '../http';
 import { checkPayload, throughClient } from '../payload';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { LangSmithSourceConfig } from '../sourcesFile';
@@ -19,7 +19,7 @@ export interface LangSmithConnection {
   /** The API URL (`https://api.smith.langchain.com`, or a self-hosted `.../api/v1`). */
   readonly endpoint: string;
   readonly apiKey?: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: SourceRetryPolicy;
   readonly timeoutSeconds?: number;
 }
 

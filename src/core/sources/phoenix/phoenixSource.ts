@@ -1,7 +1,7 @@
 import { createClient } from '@arizeai/phoenix-client';
 import { getDatasetExamples } from '@arizeai/phoenix-client/datasets';
 import { getSpanAnnotations, getSpans } from '@arizeai/phoenix-client/spans';
-import { retryingFetch, SourcePayloadError, type RetryPolicy } from '../http';
+import { retryingFetch, SourcePayloadError, type SourceRetryPolicy } from '../http';
 import type { PlatformSource, PullState, SourcePage } from '../pull';
 import type { PhoenixSourceConfig } from '../sourcesFile';
 import type { SourceAnnotation, SourceExample } from '../types';
@@ -14,7 +14,7 @@ import { readableText } from '../readableText';
 export interface PhoenixConnection {
   readonly endpoint: string;
   readonly apiKey?: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: SourceRetryPolicy;
   readonly fetch?: typeof fetch;
 }
 

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cache } from '../../../../src/core/cache/cache';
-import { SourceAuthError, SourcePayloadError, type RetryPolicy } from '../../../../src/core/sources/http';
+import { SourceAuthError, SourcePayloadError, type SourceRetryPolicy } from '../../../../src/core/sources/http';
 import { langfuseSource } from '../../../../src/core/sources/langfuse/langfuseSource';
 import { pullSource } from '../../../../src/core/sources/pull';
 import type { LangfuseSourceConfig } from '../../../../src/core/sources/sourcesFile';
 import { LANGFUSE_KEYS, startLangfuseServer, type LangfuseServer } from '../../../support/platforms/langfuseServer';
+import { recordingRetry } from '../../../support/platforms/recordingRetry';
 import { saveBatchForTests } from '../../../support/platforms/saveBatch';
 import { tempDir } from '../../../support/tempDir';
 
@@ -19,7 +20,7 @@ describe('Langfuse pull', () => {
   after(() => server.close());
 
   const config = (extra: Partial<LangfuseSourceConfig> = {}): LangfuseSourceConfig => ({ kind: 'langfuse', name: 'agents', endpoint: server.url, pageSize: 4, ...extra });
-  const connection = (retry?: RetryPolicy) => ({ endpoint: server.url, ...LANGFUSE_KEYS, ...(retry ? { retry } : {}) });
+  const connection = (retry?: SourceRetryPolicy) => ({ endpoint: server.url, ...LANGFUSE_KEYS, ...(retry ? { retry } : {}) });
 
   it('pages observations with v2 and joins v3 scores, human apart from evals; a second pull adds nothing', async () => {
     const cache = await Cache.open(path.join(tempDir(), 'cache.sqlite'));
@@ -61,14 +62,13 @@ describe('Langfuse pull', () => {
 
   it('retries 429 (Retry-After) and 500 on both endpoints', async () => {
     const cache = await Cache.open(path.join(tempDir(), 'cache.sqlite'));
-    const waits: number[] = [];
-    const retry: RetryPolicy = { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 60_000, sleep: async (ms) => void waits.push(ms) };
+    const retry = recordingRetry();
     server.inject('GET /api/public/v2/observations', [{ status: 429, headers: { 'retry-after': '3' }, body: { message: 'slow down' } }]);
     server.inject('GET /api/public/v3/scores', [{ status: 500, body: { message: 'boom' } }]);
     const c = config({ name: 'flaky' });
     const result = await pullSource({ cache, config: c, source: langfuseSource(c, connection(retry)), save: saveBatchForTests });
     assert.equal(result.inserted, server.observations.length);
-    assert.deepEqual(waits, [3000, 10]);
+    assert.deepEqual(retry.waits, [3000, 10]);
     cache.close();
   });
 
