@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PromptDocuments } from './promptDocuments';
-import { lookupPath } from '../core/judge/template';
+import { lookupPath } from '../core/fieldPath';
 import { escapeMarkdownInline, markdownCodeBlock } from '../core/report/markdownText';
 
 const OPEN = /\{\{\s*([\w.\-]*)$/;

@@ -1,3 +1,4 @@
+import { countLabels } from '../datasets/labelCounts';
 import { cohensKappa } from '../metrics/kappa';
 import { seededRandom } from '../metrics/rng';
 
@@ -63,13 +64,10 @@ export interface LabelProgress {
 }
 
 export function labelProgress(labels: readonly string[], current: readonly (string | null)[]): LabelProgress {
-  const perLabel: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
-  let labelled = 0;
-  for (const l of current) {
-    if (l === null) continue;
-    labelled++;
-    perLabel[l] = (perLabel[l] ?? 0) + 1;
-  }
+  const counted = countLabels(current);
+  const labelled = counted.labelled;
+  // The configured labels first (zero when unused), then any other label found, in first-seen order.
+  const perLabel: Record<string, number> = Object.fromEntries([...labels.map((l): [string, number] => [l, 0]), ...counted.labels]);
   const counts = labels.map((l) => perLabel[l] ?? 0);
   const max = Math.max(0, ...counts);
   const minIndex = counts.indexOf(Math.min(...counts));

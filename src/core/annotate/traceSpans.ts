@@ -1,5 +1,5 @@
 import type { DatasetRow } from '../datasets/localDataset';
-import { lookupPath } from '../judge/template';
+import { lookupPath } from '../fieldPath';
 
 export interface TraceSpan {
   readonly id: string;

@@ -1,6 +1,7 @@
 import type { Cache } from '../cache/cache';
 import { fieldPathsOf } from '../fieldPath';
 import { exampleRow } from './exampleRow';
+import { countLabels } from './labelCounts';
 import type { DatasetRow, LocalDataset } from './localDataset';
 
 /** A prompt names a dataset the cache does not hold; the message lists the ones it does and how to add one. */
@@ -40,17 +41,10 @@ export function loadCachedDataset(cache: Cache, name: string, options: CachedDat
     if (!dataset) throw new CachedDatasetNotFoundError(name, repos.datasets.list().map((d) => d.name), cache.path);
     const labels = repos.annotations.latestHumanLabels(dataset.id, options.labelName);
     const rows: DatasetRow[] = [];
-    const counts = new Map<string, number>();
-    let labelled = 0;
     for (const example of repos.examples.list(dataset.id)) {
       const label = labels.get(example.externalId)?.trim() ?? '';
-      const humanLabel = label === '' ? null : label;
-      if (humanLabel !== null) {
-        labelled++;
-        counts.set(humanLabel, (counts.get(humanLabel) ?? 0) + 1);
-      }
-      rows.push({ id: example.externalId, line: 0, data: exampleRow(example), humanLabel });
+      rows.push({ id: example.externalId, line: 0, data: exampleRow(example), humanLabel: label === '' ? null : label });
     }
-    return { file: `${cache.path}#${name}`, rows, fieldPaths: fieldPathsOf(rows.map((r) => r.data)), labelled, unlabelled: rows.length - labelled, labels: counts };
+    return { file: `${cache.path}#${name}`, rows, fieldPaths: fieldPathsOf(rows.map((r) => r.data)), ...countLabels(rows.map((r) => r.humanLabel)) };
   });
 }

@@ -1,5 +1,6 @@
 import type { Cache } from '../cache/cache';
 import type { Repositories } from '../cache/repos';
+import { countLabels } from './labelCounts';
 import type { DatasetRow, LocalDataset } from './localDataset';
 
 /**
@@ -35,15 +36,9 @@ export function humanLabelOverrides(repos: Repositories, datasetPath: string, la
 /** The dataset with the labels set in the editor taking the place of the file's. */
 export function applyLabelOverrides(dataset: LocalDataset, overrides: ReadonlyMap<string, string>): LocalDataset {
   if (overrides.size === 0) return dataset;
-  const labels = new Map<string, number>();
-  let labelled = 0;
   const rows = dataset.rows.map((r) => {
     const humanLabel = overrides.get(r.id) ?? r.humanLabel;
-    if (humanLabel !== null) {
-      labelled++;
-      labels.set(humanLabel, (labels.get(humanLabel) ?? 0) + 1);
-    }
     return humanLabel === r.humanLabel ? r : { ...r, humanLabel };
   });
-  return { ...dataset, rows, labelled, unlabelled: rows.length - labelled, labels };
+  return { ...dataset, rows, ...countLabels(rows.map((r) => r.humanLabel)) };
 }

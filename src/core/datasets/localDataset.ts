@@ -1,7 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { fieldPathsOf } from '../fieldPath';
 import { DatasetFileError } from './datasetError';
+import { countLabels } from './labelCounts';
 
 export interface DatasetRow {
   readonly id: string;
@@ -103,19 +105,7 @@ function readCsv(file: string, text: string): RawRecord[] {
 }
 
 function toDataset(file: string, records: RawRecord[], options: { idField?: string; labelField: string }): LocalDataset {
-  const fieldPaths: string[] = [];
-  const seen = new Set<string>();
-  const addPaths = (value: unknown, prefix: string, depth: number) => {
-    if (!seen.has(prefix)) {
-      seen.add(prefix);
-      fieldPaths.push(prefix);
-    }
-    if (depth < 4 && value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) addPaths(v, `${prefix}.${k}`, depth + 1);
-    }
-  };
-  // Field names from every row would cost a walk of 100k objects; the first rows show the shape.
-  for (const r of records.slice(0, 200)) for (const [k, v] of Object.entries(r.data)) addPaths(v, k, 0);
+  const fieldPaths = fieldPathsOf(records.map((r) => r.data));
 
   const hasLabelField = records.some((r) => r.data[options.labelField] !== undefined);
   if (records.length > 0 && !hasLabelField) {
@@ -123,9 +113,7 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
   }
   const idField = options.idField ?? (records.length > 0 && records.every((r) => r.data.id !== undefined && r.data.id !== null) ? 'id' : undefined);
   const rows: DatasetRow[] = [];
-  const labels = new Map<string, number>();
   const lineOfId = new Map<string, number>();
-  let labelled = 0;
   for (const r of records) {
     let id: string;
     if (idField) {
@@ -144,12 +132,7 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
     lineOfId.set(id, r.line);
     const raw = r.data[options.labelField];
     const label = raw === undefined || raw === null ? '' : (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
-    const humanLabel = label.length > 0 ? label : null;
-    if (humanLabel !== null) {
-      labelled++;
-      labels.set(humanLabel, (labels.get(humanLabel) ?? 0) + 1);
-    }
-    rows.push({ id, line: r.line, data: r.data, humanLabel });
+    rows.push({ id, line: r.line, data: r.data, humanLabel: label.length > 0 ? label : null });
   }
-  return { file, rows, fieldPaths, labelled, unlabelled: rows.length - labelled, labels };
+  return { file, rows, fieldPaths, ...countLabels(rows.map((r) => r.humanLabel)) };
 }

@@ -18,8 +18,6 @@ export function extractVariables(body: string, offset = 0): TemplateVariable[] {
   return out;
 }
 
-export { lookupPath };
-
 export interface Rendered {
   readonly text: string;
   /** Variables with no value in this row (rendered as empty). */

@@ -1,6 +1,6 @@
 import type { Cache } from '../cache/cache';
 import type { AnnotationRow } from '../cache/repositories/annotations';
-import { lookupPath } from '../judge/template';
+import { lookupPath } from '../fieldPath';
 import { datasetOf, type SourceConfig, type SourcesFile } from './sourcesFile';
 
 /** The source a dataset was pulled from, by the dataset name a prompt uses. */

@@ -1,6 +1,6 @@
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import type { VerdictRecord } from '../../core/judge/runTypes';
-import { lookupPath } from '../../core/judge/template';
+import { lookupPath } from '../../core/fieldPath';
 import { verdictStatus } from '../../core/judge/verdictStatus';
 import type { RowView } from '../../protocol/workbench';
 

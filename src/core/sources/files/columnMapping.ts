@@ -1,4 +1,4 @@
-import { lookupPath } from '../../fieldPath';
+import { fieldPathsOf, lookupPath, pathKeys } from '../../fieldPath';
 import type { SourceAnnotation, SourceExample } from '../types';
 
 /**
@@ -39,18 +39,15 @@ export function getPath(data: unknown, path: string): unknown {
 
 /**
  * A copy of `data` without the values at `paths` (only the objects on the way are copied). The mapped columns leave
- * `fields` so the human label can never reach the judge's prompt as a variable.
+ * `fields` so the human label can never reach the judge's prompt as a variable. What is removed is exactly what
+ * {@link getPath} reads (the same walk picks the keys), so a label found under a dotted key is removed too.
  */
 export function omitPaths(data: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
-  const top = new Set<string>();
-  const nested: string[] = [];
+  const out: Record<string, unknown> = { ...data };
   for (const p of paths) {
-    if (Object.prototype.hasOwnProperty.call(data, p) || !p.includes('.')) top.add(p);
-    else nested.push(p);
+    const keys = pathKeys(data, p, { throughJson: false });
+    if (keys) removeNested(out, keys);
   }
-  const out: Record<string, unknown> = {};
-  for (const key in data) if (!top.has(key)) out[key] = data[key];
-  for (const p of nested) removeNested(out, p.split('.'));
   return out;
 }
 
@@ -78,17 +75,9 @@ export function toText(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
-/** Every column path seen in `records` (top-level first-seen order, nested ones dotted, up to `maxDepth` levels). */
+/** Every column path seen in `records`, nested ones dotted, up to `maxDepth` parts (the field-path listing over all of them). */
 export function collectPaths(records: Iterable<Record<string, unknown>>, maxDepth = 3): string[] {
-  const seen = new Set<string>();
-  const walk = (value: unknown, prefix: string, depth: number) => {
-    seen.add(prefix);
-    if (depth < maxDepth && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(v, `${prefix}.${k}`, depth + 1);
-    }
-  };
-  for (const r of records) for (const [k, v] of Object.entries(r)) walk(v, k, 1);
-  return [...seen];
+  return fieldPathsOf(records, { rows: Infinity, parts: maxDepth });
 }
 
 /** The id column when none is mapped: `id` if the file has one (as a judge prompt's local dataset does). */
