@@ -80,7 +80,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'PromptRenderError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
+  return ['PromptInvalidError', 'PromptRenderError', 'DatasetNotFoundError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {

@@ -1,8 +1,9 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { fieldPathsOf } from '../fieldPath';
-import { DatasetFileError } from './datasetError';
+import { csvReader } from '../sources/files/csvReader';
+import { FileFormatError } from '../sources/files/fileImportErrors';
+import { jsonlReader } from '../sources/files/jsonlReader';
+import type { RecordReader } from '../sources/files/recordReader';
 import { countLabels } from './labelCounts';
 
 export interface DatasetRow {
@@ -37,18 +38,9 @@ export function resolveDatasetPath(promptFilePath: string, datasetRef: string): 
 export async function loadLocalDataset(file: string, options: { idField?: string; labelField: string }): Promise<LocalDataset> {
   const ext = path.extname(file).toLowerCase();
   if (!SUPPORTED.includes(ext)) {
-    throw new DatasetFileError(file, undefined, `unsupported file type "${ext || '(none)'}". Prompt datasets can be ${SUPPORTED.join(' or ')} files; import other formats into the cache first.`);
+    throw new FileFormatError(file, undefined, `unsupported file type "${ext || '(none)'}". Prompt datasets can be ${SUPPORTED.join(' or ')} files; import other formats into the cache first.`);
   }
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DatasetFileError(file, undefined, code === 'ENOENT' ? 'no such file. Check the dataset path in the front matter (it is relative to the prompt file).' : `cannot be read (${code ?? String(err)}).`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records = ext === '.jsonl' ? readJsonl(file, text) : readCsv(file, text);
-  return toDataset(file, records, options);
+  return toDataset(file, await readRecords(file, ext === '.jsonl' ? jsonlReader(file) : csvReader(file)), options);
 }
 
 interface RawRecord {
@@ -56,52 +48,26 @@ interface RawRecord {
   readonly data: Record<string, unknown>;
 }
 
-function readJsonl(file: string, text: string): RawRecord[] {
+/**
+ * Every record, through the same streaming readers a file import uses (so a line means the same in both); the
+ * first line a reader could not read stops the load, since a run over part of a dataset would mislead.
+ */
+async function readRecords(file: string, reader: RecordReader): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
-  let line = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    line++;
-    const raw = text.slice(start, end);
-    const content = raw.trim();
-    start = end + 1;
-    if (content.length === 0) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(content);
-    } catch (err) {
-      const leading = raw.length - raw.trimStart().length;
-      throw new DatasetFileError(file, line, `not valid JSON (${jsonProblem(err, leading)}). Fix or remove that line.`);
+  try {
+    for await (const chunk of reader.chunks()) {
+      for (const r of chunk) {
+        if (r.data === undefined) throw new FileFormatError(file, { unit: 'line', n: r.position }, `${r.problem} Fix or remove that line.`);
+        out.push({ line: r.position, data: r.data });
+      }
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new DatasetFileError(file, line, 'each line must be one JSON object ({"field": value, ...}). Fix or remove that line.');
-    }
-    out.push({ line, data: value as Record<string, unknown> });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof FileFormatError || typeof code !== 'string') throw err;
+    if (code === 'ENOENT') throw new FileFormatError(file, undefined, 'no such file. Check the dataset path in the front matter (it is relative to the prompt file).');
+    throw new FileFormatError(file, undefined, `cannot be read (${code}). Check that the file is there and readable, then run again.`);
   }
   return out;
-}
-
-/** V8 counts from the start of the trimmed line; people count columns from 1 in the editor. */
-function jsonProblem(err: unknown, leading: number): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_m, pos: string) => ` at column ${Number(pos) + leading + 1}`);
-}
-
-function readCsv(file: string, text: string): RawRecord[] {
-  try {
-    const records = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true }) as { record: Record<string, string>; info: { lines: number } }[];
-    // csv-parse reports the line a record ENDS on; count back the newlines inside its quoted values.
-    return records.map(({ record, info }) => {
-      let inner = 0;
-      for (const v of Object.values(record)) for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) === 10) inner++;
-      return { line: info.lines - inner, data: record };
-    });
-  } catch (err) {
-    const e = err as { lines?: number; message?: string };
-    throw new DatasetFileError(file, e.lines, `not valid CSV (${e.message ?? String(err)}). Check the quotes and the number of columns on that line.`);
-  }
 }
 
 function toDataset(file: string, records: RawRecord[], options: { idField?: string; labelField: string }): LocalDataset {
@@ -109,7 +75,12 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
 
   const hasLabelField = records.some((r) => r.data[options.labelField] !== undefined);
   if (records.length > 0 && !hasLabelField) {
-    throw new DatasetFileError(file, undefined, `no row has the label field "${options.labelField}". Fields: ${fieldPaths.filter((f) => !f.includes('.')).join(', ')}. Set \`label:\` in the front matter to one of them.`);
+    throw new FileFormatError(
+      file,
+      undefined,
+      `no row has the label field "${options.labelField}". Fields: ${fieldPaths.filter((f) => !f.includes('.')).join(', ')}. Set \`label:\` in the front matter to one of them.`,
+      options.labelField,
+    );
   }
   const idField = options.idField ?? (records.length > 0 && records.every((r) => r.data.id !== undefined && r.data.id !== null) ? 'id' : undefined);
   const rows: DatasetRow[] = [];
@@ -119,7 +90,12 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
     if (idField) {
       const value = r.data[idField];
       if (value === undefined || value === null || String(value).trim() === '') {
-        throw new DatasetFileError(file, r.line, `this row has no id in "${idField}". Give every row an id, or remove \`id:\` from the front matter to use line numbers.`);
+        throw new FileFormatError(
+          file,
+          { unit: 'line', n: r.line },
+          `this row has no id in "${idField}". Give every row an id, or remove \`id:\` from the front matter to use line numbers.`,
+          idField,
+        );
       }
       id = String(value).trim();
     } else {
@@ -127,7 +103,7 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
     }
     const previous = lineOfId.get(id);
     if (previous !== undefined) {
-      throw new DatasetFileError(file, r.line, `id "${id}" is already used on line ${previous}. Ids must be unique.`);
+      throw new FileFormatError(file, { unit: 'line', n: r.line }, `id "${id}" is already used on line ${previous}. Ids must be unique.`, idField);
     }
     lineOfId.set(id, r.line);
     const raw = r.data[options.labelField];

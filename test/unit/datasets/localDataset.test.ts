@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadLocalDataset, resolveDatasetPath } from '../../../src/core/datasets/localDataset';
-import { DatasetFileError } from '../../../src/core/datasets/datasetError';
+import { FileFormatError } from '../../../src/core/sources/files/fileImportErrors';
 import { DEFAULT_DEV_RATIO, splitOf } from '../../../src/core/split';
 import { tempDir } from '../../support/tempDir';
 
@@ -23,7 +23,7 @@ describe('local datasets', () => {
   test('a broken JSONL line names the file and the line', async () => {
     const file = path.join(tempDir(), 'bad.jsonl');
     fs.writeFileSync(file, '{"id": 1, "l": "a"}\n\n{"id": 2, "l": "b"\n');
-    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && e.line === 3 && /bad\.jsonl:3: not valid JSON \(.* at column 19\)\. Fix or remove that line\./.test(e.message));
+    await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), (e: unknown) => e instanceof FileFormatError && e.position?.n === 3 && /bad\.jsonl:3: not valid JSON \(.* at column 19\)\. Fix or remove that line\./.test(e.message));
     fs.writeFileSync(file, '{"id": 1, "l": "a"}\n[1, 2]\n');
     await assert.rejects(loadLocalDataset(file, { labelField: 'l' }), /bad\.jsonl:2: each line must be one JSON object/);
   });
@@ -42,7 +42,7 @@ describe('local datasets', () => {
   test('an id field missing on a row names the file and line', async () => {
     const file = path.join(tempDir(), 'ids.jsonl');
     fs.writeFileSync(file, '{"ID": 1, "l": "a"}\n{"l": "b"}\n');
-    await assert.rejects(loadLocalDataset(file, { idField: 'ID', labelField: 'l' }), (e: unknown) => e instanceof DatasetFileError && /ids\.jsonl:2: this row has no id in "ID"/.test(e.message));
+    await assert.rejects(loadLocalDataset(file, { idField: 'ID', labelField: 'l' }), (e: unknown) => e instanceof FileFormatError && /ids\.jsonl:2: this row has no id in "ID"/.test(e.message));
   });
 
   test('CSV with quoted newlines keeps line numbers right; BOM stripped; unlabelled rows counted', async () => {
@@ -58,7 +58,23 @@ describe('local datasets', () => {
   test('a bad CSV line is named', async () => {
     const file = path.join(tempDir(), 'broken.csv');
     fs.writeFileSync(file, 'id,label\n1,a\n2,"b\n');
-    await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), (e: unknown) => e instanceof DatasetFileError && /broken\.csv/.test(e.message));
+    await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), (e: unknown) => e instanceof FileFormatError && /broken\.csv/.test(e.message));
+  });
+
+  test('errors are the file readers\' one error type: file, line, the field to blame, what to do', async () => {
+    const dir = tempDir();
+    const ids = path.join(dir, 'ids.jsonl');
+    fs.writeFileSync(ids, '{"ID": 1, "l": "a"}\n{"ID": " ", "l": "b"}\n');
+    await assert.rejects(loadLocalDataset(ids, { idField: 'ID', labelField: 'l' }), (e: unknown) => e instanceof FileFormatError && e.position?.n === 2 && e.field === 'ID');
+    await assert.rejects(loadLocalDataset(ids, { labelField: 'label' }), (e: unknown) => e instanceof FileFormatError && e.position === undefined && e.field === 'label');
+    // The CSV reader checks the header as an import does: a column named twice cannot be told apart.
+    const twice = path.join(dir, 'twice.csv');
+    fs.writeFileSync(twice, 'id,label,label\n1,a,b\n');
+    await assert.rejects(loadLocalDataset(twice, { labelField: 'label' }), (e: unknown) => e instanceof FileFormatError && e.position?.n === 1 && /twice\.csv:1: the header names column "label" twice/.test(e.message));
+    // An unclosed quote: the line it opens on is named, and the message says what to check.
+    const broken = path.join(dir, 'broken.csv');
+    fs.writeFileSync(broken, 'id,label\n1,a\n2,"b\n');
+    await assert.rejects(loadLocalDataset(broken, { labelField: 'label' }), (e: unknown) => e instanceof FileFormatError && /broken\.csv:\d+: not valid CSV \(.*\)\. Check the quotes/.test(e.message));
   });
 
   test('missing label field, duplicate ids, missing file, unsupported type', async () => {
@@ -69,7 +85,7 @@ describe('local datasets', () => {
     fs.writeFileSync(file, '{"id": "a", "label": "p"}\n{"id": "a", "label": "q"}\n');
     await assert.rejects(loadLocalDataset(file, { labelField: 'label' }), /d\.jsonl:2: id "a" is already used on line 1/);
     const nope = path.join(dir, 'nope.jsonl');
-    await assert.rejects(loadLocalDataset(nope, { labelField: 'label' }), (e: unknown) => e instanceof DatasetFileError && e.message.startsWith(nope) && /no such file/.test(e.message));
+    await assert.rejects(loadLocalDataset(nope, { labelField: 'label' }), (e: unknown) => e instanceof FileFormatError && e.message.startsWith(nope) && /no such file/.test(e.message));
     await assert.rejects(loadLocalDataset(path.join(dir, 'x.txt'), { labelField: 'label' }), /unsupported file type "\.txt"\. Prompt datasets can be \.jsonl or \.csv files/);
   });
 

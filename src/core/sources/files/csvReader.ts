@@ -65,7 +65,7 @@ export function csvReader(file: string, options: { delimiter?: string } = {}): R
         throw new FileFormatError(
           file,
           line === undefined ? undefined : { unit: 'line', n: line },
-          `not valid CSV (${(e.message ?? String(err)).replace(/ (at|on) line \d+/, '')}). Check the quotes and the number of cells on that line; nothing from there on was imported.`,
+          `not valid CSV (${(e.message ?? String(err)).replace(/ (at|on) line \d+/, '')}). Check the quotes and the number of cells on that line; nothing from there on was read.`,
         );
       } finally {
         stream.destroy();

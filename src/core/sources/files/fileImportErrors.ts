@@ -10,13 +10,19 @@ function at(file: string, position: FilePosition | undefined): string {
   return position.unit === 'line' ? `${file}:${position.n}: ` : `${file}: row ${position.n}: `;
 }
 
-/** The file cannot be read as the format it claims to be (or at all); nothing after `position` was imported. */
+/**
+ * A file that cannot be read as it is (or at all): the one error for it, from the streaming readers here and from a
+ * prompt's local dataset alike. It names the file, the line or row when there is one, the field when one is to
+ * blame, and `problem` ends with what to do. A reader stops there: nothing after `position` was read.
+ */
 export class FileFormatError extends Error {
   override readonly name = 'FileFormatError';
   constructor(
     readonly file: string,
     readonly position: FilePosition | undefined,
     readonly problem: string,
+    /** The column or field path the problem is about (a missing id, a label field no row has). */
+    readonly field?: string,
   ) {
     super(`${at(file, position)}${problem}`);
   }

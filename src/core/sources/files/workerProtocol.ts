@@ -21,12 +21,12 @@ export type WorkerMessage = { readonly type: 'batch'; readonly batch: PreparedBa
 /** An error as it crosses threads; the file errors keep their class, so callers still tell them apart. */
 export type SentError =
   | { readonly kind: 'unknownColumn'; readonly file: string; readonly role: string; readonly column: string; readonly available: readonly string[] }
-  | { readonly kind: 'fileFormat'; readonly file: string; readonly position: FilePosition | undefined; readonly problem: string }
+  | { readonly kind: 'fileFormat'; readonly file: string; readonly position: FilePosition | undefined; readonly problem: string; readonly field: string | undefined }
   | { readonly kind: 'other'; readonly name: string; readonly message: string; readonly stack: string | undefined };
 
 export function sendError(err: unknown): SentError {
   if (err instanceof UnknownColumnError) return { kind: 'unknownColumn', file: err.file, role: err.role, column: err.column, available: err.available };
-  if (err instanceof FileFormatError) return { kind: 'fileFormat', file: err.file, position: err.position, problem: err.problem };
+  if (err instanceof FileFormatError) return { kind: 'fileFormat', file: err.file, position: err.position, problem: err.problem, field: err.field };
   const e = err instanceof Error ? err : new Error(String(err));
   return { kind: 'other', name: e.name, message: e.message, stack: e.stack };
 }
@@ -36,7 +36,7 @@ export function receiveError(sent: SentError): Error {
     case 'unknownColumn':
       return new UnknownColumnError(sent.file, sent.role, sent.column, sent.available);
     case 'fileFormat':
-      return new FileFormatError(sent.file, sent.position, sent.problem);
+      return new FileFormatError(sent.file, sent.position, sent.problem, sent.field);
     case 'other': {
       const err = new Error(sent.message);
       err.name = sent.name;
