@@ -22,6 +22,9 @@ Options for run:
   --split all|dev|test        which rows (default: the prompt's split, else all)
   --concurrency N             requests in flight (default 8)
   --base-url URL              OpenAI-compatible endpoint (default: prompt, OPENAI_BASE_URL, OpenAI)
+  --allow-prompt-endpoint     let a base_url named only in the prompt file receive the rows and OPENAI_API_KEY
+                              (without it such a run stops before any request, exit 2; --base-url or
+                              OPENAI_BASE_URL naming the same origin allows it too)
   --model NAME                model (default: prompt, else gpt-4o-mini)
   --repeat N                  judge each row N times and report flips
   --fail-under-agreement X    exit 1 when agreement < X (a fraction, 0..1)
@@ -80,7 +83,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'PromptRenderError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
+  return ['PromptInvalidError', 'PromptRenderError', 'EndpointNotAllowedError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {
@@ -97,6 +100,7 @@ function parseRunArgs(args: string[]) {
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
+    'allow-prompt-endpoint': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('run takes one prompt file: judge-align run <file.judge.md>');
   const split = values.split as string | undefined;
@@ -115,6 +119,7 @@ function parseRunArgs(args: string[]) {
     cache: values.cache as string | undefined,
     json: values.json === true,
     force: values.force === true,
+    allowPromptEndpoint: values['allow-prompt-endpoint'] === true,
   };
 }
 

@@ -5,6 +5,7 @@ import { CacheRunStore } from '../core/judge/cacheRunStore';
 import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatPercent } from '../core/format';
+import { EndpointNotAllowedError, hostOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
@@ -24,6 +25,8 @@ export interface RunArgs {
   readonly maxRetries?: number;
   /** Send even when a render check fails (see renderChecks). */
   readonly force?: boolean;
+  /** Let a `base_url` named only by the prompt file receive the rows and OPENAI_API_KEY. */
+  readonly allowPromptEndpoint?: boolean;
 }
 
 export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -40,7 +43,10 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       promptPath,
       promptText,
       store,
-      apiKey: process.env.OPENAI_API_KEY,
+      credentials: async (endpoint) => {
+        if (endpoint.needsConsent && !args.allowPromptEndpoint) throw promptEndpointRefused(promptPath, endpoint);
+        return process.env.OPENAI_API_KEY;
+      },
       defaults: {
         baseUrl: process.env.OPENAI_BASE_URL,
         timeoutMs: (args.timeoutSeconds ?? 60) * 1000,
@@ -92,6 +98,19 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
 }
 
 /** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
+/** The CLI's answer to a prompt that names an endpoint nobody chose: refuse, say how to allow it. Nothing was sent. */
+function promptEndpointRefused(promptPath: string, endpoint: EndpointChoice): EndpointNotAllowedError {
+  const url = redactUrl(endpoint.baseUrl);
+  const what = process.env.OPENAI_API_KEY ? 'its rows and OPENAI_API_KEY' : 'its rows';
+  return new EndpointNotAllowedError(
+    promptPath,
+    endpoint,
+    `${path.relative(process.cwd(), promptPath) || promptPath} names base_url ${url} in its front matter, an endpoint you did not choose: ` +
+      `the run would send ${what} to ${hostOf(endpoint.baseUrl)}. Nothing was sent. ` +
+      `To use it, pass --base-url ${url}, set OPENAI_BASE_URL to it, or run again with --allow-prompt-endpoint.`,
+  );
+}
+
 function renderWarnings(problems: readonly RenderProblem[]): string {
   return problems
     .map((p) => `judge-align: warning: ${p.severity === 'error' ? 'sending anyway (--force) although ' : ''}line ${p.line}: ${p.message}\n`)
@@ -105,7 +124,7 @@ export function jsonReport(result: SessionResult): unknown {
     runId: result.runId,
     status: result.status,
     resumed: result.resumed,
-    prompt: result.config,
+    prompt: result.config.base_url ? { ...result.config, base_url: redactUrl(result.config.base_url) } : result.config,
     model: result.endpoint.model,
     baseUrl: result.endpoint.baseUrl,
     split: result.split,

@@ -15,7 +15,9 @@ import { PREVIEW_SCHEME, PromptPreviewProvider } from './preview';
 import { PromptDocuments } from './promptDocuments';
 import { PromptsTreeProvider } from './promptsView';
 import { RunSummaries } from './runSummaries';
-import { ApiKeyStore, promptForApiKey } from './secrets';
+import { ApiKeyStore, clearApiKey, promptForApiKey } from './secrets';
+import { readSettings } from './settings';
+import { EndpointDecisions, keyOrigins, type ConsentDependencies } from './endpointConsent';
 import { newJudgePrompt } from './commands/newJudgePrompt';
 import { showCacheStatus } from './commands/showCacheStatus';
 import { JudgeRunCommands } from './commands/runJudge';
@@ -53,7 +55,14 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   push({ dispose: () => summaries.dispose() });
   const apiKeys = new ApiKeyStore(context.secrets);
   const results = push(new ResultsDocumentProvider(cacheHost));
-  const runs = push(new JudgeRunCommands({ log, cacheHost, documents, activeRuns, summaries, apiKeys }));
+  const keyTargets = () => keyOrigins(readSettings(vscode.window.activeTextEditor?.document.uri).baseUrl, vscode.window.activeTextEditor);
+  const consent: ConsentDependencies = {
+    apiKeys,
+    decisions: new EndpointDecisions(context.workspaceState),
+    log,
+    askForKey: (origin) => promptForApiKey(apiKeys, log, [origin]),
+  };
+  const runs = push(new JudgeRunCommands({ log, cacheHost, documents, activeRuns, summaries, consent }));
 
   push(new PromptDiagnosticsController(documents));
   const lenses = push(new JudgeCodeLensProvider(documents, activeRuns, summaries));
@@ -75,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   push(vscode.window.registerWebviewViewProvider(ANNOTATE_VIEW_ID, annotate, { webviewOptions: { retainContextWhenHidden: true } }));
 
   const command = (id: string, fn: (...args: never[]) => unknown) => push(vscode.commands.registerCommand(id, fn));
-  command('judgeAlign.runJudge', (uri?: vscode.Uri) => runs.run(uri, 'all'));
+  // Undefined split: the prompt's own `split:` front matter decides, as it does for the CLI.
+  command('judgeAlign.runJudge', (uri?: vscode.Uri) => runs.run(uri, undefined));
   command('judgeAlign.runJudgeDev', (uri?: vscode.Uri) => runs.run(uri, 'dev'));
   command('judgeAlign.cancelRun', (uri?: vscode.Uri) => runs.cancel(uri));
   command('judgeAlign.showResults', (uri?: vscode.Uri, runId?: number) => runs.showResults(uri, runId));
@@ -98,10 +108,13 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   });
   command('judgeAlign.pullTraces', () => pullTracesCommand({ log, cacheHost, secrets: context.secrets, labelsChanged: () => documents.labelsChanged() }));
   command('judgeAlign.pushLabels', (uri?: vscode.Uri) => pushLabelsCommand({ log, cacheHost, secrets: context.secrets, preview: pushPreview }, uri));
-  command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log));
-  command('judgeAlign.clearApiKey', async () => {
-    await apiKeys.clear();
-    void vscode.window.showInformationMessage('Judge Align: API key removed from Secret Storage.');
+  command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log, keyTargets()));
+  command('judgeAlign.clearApiKey', () => clearApiKey(apiKeys, log, keyTargets()));
+  command('judgeAlign.forgetEndpointDecisions', async () => {
+    const count = await consent.decisions.forget();
+    void vscode.window.showInformationMessage(
+      count ? `Judge Align: forgot ${count} endpoint decision${count === 1 ? '' : 's'}; the next run that sends to such an endpoint asks again.` : 'Judge Align: this workspace has no endpoint decisions to forget.',
+    );
   });
   command('judgeAlign.showCacheStatus', () => showCacheStatus(cacheHost, log));
   command('judgeAlign.newJudgePrompt', () => newJudgePrompt());

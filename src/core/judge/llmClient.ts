@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { parseAnswer, verdictJsonSchema } from './answer';
 import type { ChatMessage } from './messages';
+import { redactUrl, redactUrlsIn } from './endpointTrust';
 import { backoffMs, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from '../retry';
 
 export interface JudgeRequest {
@@ -107,7 +108,8 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...backoff, maxRetries: options.maxRetries };
   const wait = options.sleep ?? sleep;
   const now = options.now ?? Date.now;
-  const context: ClassifyContext = { baseUrl: options.baseUrl, hasKey: Boolean(options.apiKey), timeoutMs: options.timeoutMs, retryAfterCapMs, now };
+  // Messages name the endpoint without the credentials a URL may carry: they reach logs, the cache and --json.
+  const context: ClassifyContext = { baseUrl: redactUrl(options.baseUrl), hasKey: Boolean(options.apiKey), apiKey: options.apiKey, timeoutMs: options.timeoutMs, retryAfterCapMs, now };
 
   return {
     async judge(request, signal) {
@@ -196,6 +198,8 @@ export function isRetryableStatus(status: number | undefined): boolean {
 interface ClassifyContext {
   readonly baseUrl: string;
   readonly hasKey: boolean;
+  /** Only to scrub it out of error text. */
+  readonly apiKey?: string;
   readonly timeoutMs: number;
   readonly retryAfterCapMs: number;
   readonly now: () => number;
@@ -218,7 +222,7 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
-    const detail = errorDetail(err);
+    const detail = errorDetail(err, ctx);
     const waitMs = retryAfterMs(err.headers as { get(name: string): string | null } | undefined, ctx.now(), ctx.retryAfterCapMs);
     if (status === 401 || status === 403) {
       const why = ctx.hasKey ? 'the endpoint refused the API key' : 'the endpoint wants an API key and none is set';
@@ -233,7 +237,7 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
     return { kind: 'http', status, retryable: false, message: `HTTP ${status ?? '?'}${detail}${hint}` };
   }
   // Not from the SDK's HTTP layer (a fetch polyfill, a proxy): treat it as a network failure, worth a retry.
-  return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${err instanceof Error ? err.message : String(err)}` };
+  return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${redactUrlsIn(err instanceof Error ? err.message : String(err))}` };
 }
 
 /** The system error code (ECONNREFUSED, ENOTFOUND…) buried in the SDK error's cause chain. */
@@ -247,7 +251,10 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function errorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
+/** The server's own words, minus anything secret: some servers echo the key they refused, or the URL they were called on. */
+function errorDetail(err: InstanceType<typeof OpenAI.APIError>, ctx: ClassifyContext): string {
   const message = (err.error as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' && message ? ` (${message})` : '';
+  if (typeof message !== 'string' || !message) return '';
+  const withoutKey = ctx.apiKey ? message.split(ctx.apiKey).join('[the API key]') : message;
+  return ` (${redactUrlsIn(withoutKey)})`;
 }

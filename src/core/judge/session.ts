@@ -12,8 +12,9 @@ import { renderChecks } from './renderChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
+import { chooseEndpoint, redactUrl, type EndpointChoice } from './endpointTrust';
 
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { DEFAULT_BASE_URL } from './endpointTrust';
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 /** Settings that apply when neither the prompt file nor the command line says otherwise. */
@@ -40,7 +41,12 @@ export interface SessionOptions {
   readonly promptText: string;
   readonly defaults?: SessionDefaults;
   readonly overrides?: SessionOverrides;
-  readonly apiKey?: string;
+  /**
+   * The key to send to the endpoint this run chose, asked once that endpoint is known and the render checks have
+   * passed, before anything is sent or recorded. It decides whether the endpoint may be used at all: it throws
+   * (an EndpointNotAllowedError, or the caller's own) to refuse, and then nothing is sent. Undefined: no key.
+   */
+  readonly credentials?: (endpoint: EndpointChoice) => Promise<string | undefined>;
   readonly store: RunStore;
   /** Replaces the OpenAI-compatible client (tests). */
   readonly client?: JudgeCaller;
@@ -162,14 +168,16 @@ export async function loadPromptForRun(
   return { config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
 
-export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint {
+export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint & { choice: EndpointChoice } {
+  const choice = chooseEndpoint({ overrideBaseUrl: overrides.baseUrl, promptBaseUrl: config.base_url, userBaseUrl: defaults.baseUrl });
   const params: Record<string, unknown> = {};
   if (config.temperature !== undefined) params.temperature = config.temperature;
   if (config.top_p !== undefined) params.top_p = config.top_p;
   if (config.seed !== undefined) params.seed = config.seed;
   if (config.max_tokens !== undefined) params.max_tokens = config.max_tokens;
   return {
-    baseUrl: overrides.baseUrl || config.base_url || defaults.baseUrl || DEFAULT_BASE_URL,
+    baseUrl: choice.baseUrl,
+    choice,
     model: overrides.model || config.model || defaults.model || DEFAULT_MODEL,
     params,
     structured: config.structured_output ?? true,
@@ -186,19 +194,22 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   const editorLabels = (isFile && (await options.store.humanLabels?.(prompt.datasetPath, prompt.config.label))) || new Map<string, string>();
   const loaded = { ...prompt, dataset: applyLabelOverrides(prompt.dataset, editorLabels) };
   const { config } = loaded;
-  const endpoint = resolveEndpoint(config, defaults, overrides);
+  const { choice, ...endpoint } = resolveEndpoint(config, defaults, overrides);
   const split = overrides.split ?? config.split ?? 'all';
   const repeat = overrides.repeat ?? config.repeat ?? 1;
   const devRatio = config.dev_ratio ?? defaults.devRatio ?? DEFAULT_DEV_RATIO;
   const plan = planRequests(config, compileTemplate(loaded.body), loaded.dataset.rows, { split, devRatio, repeat, endpoint });
   checkRendered(options, loaded, plan);
+  const apiKey = await options.credentials?.(choice);
+  // What is recorded and shown: the URL without credentials (the client alone gets the real one).
+  const shownEndpoint = { ...endpoint, baseUrl: redactUrl(endpoint.baseUrl) };
 
   const { runId, resumed, done } = await options.store.startRun({
     promptPath: options.promptPath,
     promptText: options.promptText,
     promptHash: promptHash(options.promptText),
     model: endpoint.model,
-    baseUrl: endpoint.baseUrl,
+    baseUrl: shownEndpoint.baseUrl,
     params: { ...endpoint.params, structured: endpoint.structured, devRatio },
     dataset: config.dataset,
     split,
@@ -210,7 +221,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
     options.client ??
     createJudgeClient({
       baseUrl: endpoint.baseUrl,
-      apiKey: options.apiKey,
+      apiKey,
       timeoutMs: defaults.timeoutMs ?? 60_000,
       maxRetries: defaults.maxRetries ?? 4,
     });
@@ -239,7 +250,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       repeat,
     });
     await options.store.finishRun(runId, status, totals);
-    return { runId, status, resumed, config, endpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
+    return { runId, status, resumed, config, endpoint: shownEndpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
   } catch (err) {
     await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     throw err;

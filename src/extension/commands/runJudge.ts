@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CacheRunStore } from '../../core/judge/cacheRunStore';
-import { DEFAULT_BASE_URL, runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
+import { runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
 import type { Split } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
 import { formatKappa, formatPercent } from '../../core/format';
@@ -10,7 +10,8 @@ import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
-import { promptForApiKey, type ApiKeyStore } from '../secrets';
+import { editorCredentials, RunNotStartedError, type ConsentDependencies } from '../endpointConsent';
+import { EndpointNotAllowedError } from '../../core/judge/endpointTrust';
 import { readSettings } from '../settings';
 import { PromptRenderError } from '../../core/judge/session';
 import { showRunRefused } from '../errors';
@@ -29,14 +30,15 @@ export interface RunDependencies {
   readonly documents: PromptDocuments;
   readonly activeRuns: ActiveRuns;
   readonly summaries: RunSummaries;
-  readonly apiKeys: ApiKeyStore;
+  readonly consent: ConsentDependencies;
 }
 
 /** Run, cancel and show judge runs for a prompt file; the long work runs under withProgress with cancel. */
 export class JudgeRunCommands implements vscode.Disposable {
   constructor(private readonly deps: RunDependencies) {}
 
-  async run(uri: vscode.Uri | undefined, split: Split, hooks: RunHooks = {}): Promise<SessionResult | undefined> {
+  /** `split` undefined: the prompt's own `split:` (else all rows). */
+  async run(uri: vscode.Uri | undefined, split: Split | undefined, hooks: RunHooks = {}): Promise<SessionResult | undefined> {
     const { log, activeRuns } = this.deps;
     const document = await this.promptDocument(uri);
     if (!document) return undefined;
@@ -53,26 +55,12 @@ export class JudgeRunCommands implements vscode.Disposable {
     }
     const settings = readSettings(document.uri);
     const baseUrl = settings.baseUrl || process.env.OPENAI_BASE_URL || undefined;
-    let { key } = await this.deps.apiKeys.get();
-    const needsKey = (baseUrl ?? DEFAULT_BASE_URL).startsWith(DEFAULT_BASE_URL);
-    if (!key && needsKey && !/base_url:/m.test(document.getText())) {
-      const set = 'Set API Key';
-      const choice = await vscode.window.showWarningMessage(
-        'Judge Align has no API key for the OpenAI API. Set one (kept in Secret Storage), set OPENAI_API_KEY, or point judgeAlign.baseUrl at another endpoint.',
-        set,
-        'Open Settings',
-      );
-      if (choice === set && (await promptForApiKey(this.deps.apiKeys, log))) key = (await this.deps.apiKeys.get()).key;
-      else {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'judgeAlign.baseUrl');
-        return undefined;
-      }
-    }
 
     const active = activeRuns.start(promptPath);
     const controller = new AbortController();
     active.cancellation.token.onCancellationRequested(() => controller.abort());
     const promptText = document.getText();
+    let refused: EndpointNotAllowedError | undefined;
     try {
       const cache = await this.deps.cacheHost.get();
       const result = await vscode.window.withProgress(
@@ -84,7 +72,7 @@ export class JudgeRunCommands implements vscode.Disposable {
             promptPath,
             promptText,
             store: new CacheRunStore(cache),
-            apiKey: key,
+            credentials: editorCredentials(this.deps.consent, document, settings.baseUrl),
             defaults: {
               baseUrl,
               model: settings.model,
@@ -96,7 +84,7 @@ export class JudgeRunCommands implements vscode.Disposable {
             overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
             signal: controller.signal,
             onPlan: (plan, runId, resumed) => {
-              log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split}).`);
+              log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split ?? 'the prompt\'s split'}).`);
               activeRuns.progress(active, 0, plan.requests.length);
               hooks.onPlan?.(plan, runId, resumed);
             },
@@ -118,11 +106,19 @@ export class JudgeRunCommands implements vscode.Disposable {
       return result;
     } catch (err) {
       if (err instanceof PromptRenderError) return void showRunRefused(log, document, err);
-      showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
-      return undefined;
+      if (err instanceof RunNotStartedError) return undefined;
+      if (err instanceof EndpointNotAllowedError) refused = err;
+      else showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
     } finally {
       activeRuns.end(active);
     }
+    if (!refused) return undefined;
+    // Declined earlier in this workspace: say so, and offer the question again rather than a settings hunt.
+    log.warn(refused.message);
+    const again = 'Ask Again';
+    if ((await vscode.window.showErrorMessage(refused.message, again)) !== again) return undefined;
+    await this.deps.consent.decisions.forget(refused.endpoint.origin);
+    return this.run(document.uri, split, hooks);
   }
 
   cancel(uri: vscode.Uri | undefined): void {
