@@ -74,7 +74,10 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     const previous = options.done.get(verdictKey(request.exampleId, request.repetition));
     if (previous && previous.error === null && previous.cacheKey === request.cacheKey) {
       resumedRows++;
-      emit(previous);
+      // The judge's answer is what is reused, never the human's: labels may have changed since the run stopped.
+      const rescored = { ...previous, humanLabel: request.humanLabel, split: request.split };
+      if (rescored.humanLabel !== previous.humanLabel || rescored.split !== previous.split) store.record(runId, rescored, undefined);
+      emit(rescored);
     } else {
       pending.push(request);
     }

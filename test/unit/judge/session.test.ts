@@ -124,6 +124,42 @@ describe('judge session: runner, cache, metrics', async () => {
     cache.close();
   });
 
+  test('a resumed run scores the answers it reuses against today\'s human labels, and saves those', async () => {
+    const ws = workspace(40);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache, { maxDelayMs: 20 });
+    server.setResponder(() => ({ answer: { label: 'yes', explanation: 'always yes' }, latencyMs: 20 }));
+    const controller = new AbortController();
+    const first = await runJudgeSession({
+      promptPath: ws.promptPath,
+      promptText: ws.text,
+      store,
+      defaults: { baseUrl: server.baseUrl, concurrency: 2 },
+      signal: controller.signal,
+      onVerdict: (_v, done) => {
+        if (done === 10) controller.abort();
+      },
+    });
+    assert.equal(first.status, 'cancelled');
+    // Relabel in the file: every third row becomes "yes", the rest "no".
+    const file = path.join(ws.dir, 'rows.jsonl');
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    rows.forEach((r, i) => (r.hallucination = i % 3 === 0 ? 'yes' : 'no'));
+    fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const expectedYes = rows.filter((r) => r.hallucination === 'yes').length;
+
+    const second = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl, concurrency: 4 } });
+    server.setResponder(undefined);
+    assert.equal(second.resumed, true);
+    assert.ok(second.totals.resumedRows >= 10);
+    // The judge said "yes" to every row: it agrees exactly where the human now says "yes".
+    assert.equal(second.totals.metrics.all.matches, expectedYes);
+    assert.equal(second.totals.metrics.all.agreement, expectedYes / 40);
+    const stored = new Map(cache.read((r) => r.verdicts.listForRun(second.runId)).map((v) => [v.exampleId, v.humanLabel]));
+    for (const r of rows) assert.equal(stored.get(r.ID), r.hallucination, `row ${r.ID} keeps today's label`);
+    cache.close();
+  });
+
   test('splits and repetitions: dev only; repeat 3 reports flips and pays only for new repetitions', async () => {
     const ws = workspace(30);
     const cache = await Cache.open(ws.cacheFile);
