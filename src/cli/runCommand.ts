@@ -5,7 +5,7 @@ import { CacheRunStore } from '../core/judge/cacheRunStore';
 import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatPercent } from '../core/format';
-import { EndpointNotAllowedError, hostOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
+import { credentialsRefusal, DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
@@ -33,6 +33,10 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   const promptPath = path.resolve(args.file);
   if (!fs.existsSync(promptPath)) throw new UsageError(`No such prompt file: ${promptPath}`);
   const promptText = fs.readFileSync(promptPath, 'utf8');
+  for (const [where, url] of [['--base-url', args.baseUrl], ['OPENAI_BASE_URL', process.env.OPENAI_BASE_URL]] as const) {
+    const refusal = url ? credentialsRefusal(where, url) : undefined;
+    if (refusal) throw new UsageError(refusal);
+  }
   const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath));
   const store = new CacheRunStore(cache);
   const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
@@ -45,7 +49,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       store,
       credentials: async (endpoint) => {
         if (endpoint.needsConsent && !args.allowPromptEndpoint) throw promptEndpointRefused(promptPath, endpoint);
-        return process.env.OPENAI_API_KEY;
+        const key = process.env.OPENAI_API_KEY;
+        if (!key && endpoint.origin === originOf(DEFAULT_BASE_URL)) throw new MissingKeyError();
+        return key;
       },
       defaults: {
         baseUrl: process.env.OPENAI_BASE_URL,
@@ -79,6 +85,11 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   if (args.json) out.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
   else out.write(textReport(result));
   if (result.status === 'cancelled') return ExitCode.Cancelled;
+  // A dead endpoint is not a quality drop: it must not look like one in CI, whatever thresholds are set.
+  if (m.n === 0 && m.errors > 0) {
+    err.write(`judge-align: every row failed (${m.errors}); see the reasons above and check the endpoint and model.\n`);
+    return ExitCode.RunFailed;
+  }
   const failures: string[] = [];
   if (args.failUnderAgreement !== undefined && (m.agreement === null || m.agreement < args.failUnderAgreement)) {
     failures.push(`agreement ${formatPercent(m.agreement)} is under ${formatPercent(args.failUnderAgreement)}`);
@@ -90,14 +101,18 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
     err.write(`judge-align: ${failures.join('; ')}.\n`);
     return ExitCode.BelowThreshold;
   }
-  if (m.n === 0 && m.errors > 0) {
-    err.write(`judge-align: every row failed (${m.errors}); see the reasons above and check the endpoint and model.\n`);
-    return ExitCode.RunFailed;
-  }
   return ExitCode.Ok;
 }
 
 /** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
+/** The OpenAI API always wants a key: without one the run would fail every row, so it does not start. */
+class MissingKeyError extends Error {
+  override readonly name = 'MissingKeyError';
+  constructor() {
+    super('No OPENAI_API_KEY is set, and the judge endpoint is the OpenAI API. Export OPENAI_API_KEY, or point --base-url or OPENAI_BASE_URL at another endpoint (a local server needs no key). Nothing was sent.');
+  }
+}
+
 /** The CLI's answer to a prompt that names an endpoint nobody chose: refuse, say how to allow it. Nothing was sent. */
 function promptEndpointRefused(promptPath: string, endpoint: EndpointChoice): EndpointNotAllowedError {
   const url = redactUrl(endpoint.baseUrl);

@@ -3,6 +3,10 @@
 // the CLI send the dataset and the user's key to a new host. The user's own choices (the judgeAlign.baseUrl setting,
 // OPENAI_BASE_URL, --base-url) and the OpenAI API itself are trusted; any other origin a prompt names needs a yes.
 
+import { urlCredentials } from '../urlSecrets';
+
+export { redactUrl, redactUrlsIn } from '../urlSecrets';
+
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** Who named the base URL a run uses, strongest first (as resolveEndpoint picks it). */
@@ -57,42 +61,12 @@ export function hostOf(url: string): string {
   }
 }
 
-// Query parameters that carry a secret in the wild: `?api-key=` (Azure), `?key=` (Google), `?token=`, signed URLs.
-const SECRET_PARAM = /(key|token|secret|password|passwd|auth|sig|signature|credential)/i;
-const REDACTED = 'REDACTED';
-
-/**
- * The URL with its credentials replaced: user name and password, and the values of query parameters that look
- * like secrets. What run records, logs, errors and `--json` hold; the real URL is only ever given to the client.
- */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  let changed = false;
-  if (parsed.username || parsed.password) {
-    parsed.username = parsed.username ? REDACTED : '';
-    parsed.password = parsed.password ? REDACTED : '';
-    changed = true;
-  }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_PARAM.test(name)) {
-      parsed.searchParams.set(name, REDACTED);
-      changed = true;
-    }
-  }
-  return changed ? parsed.toString() : url;
-}
-
-/**
- * Redacts every URL inside a message (an error from a client library may quote the URL it called). Plain text
- * without URLs comes back unchanged.
- */
-export function redactUrlsIn(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (url) => redactUrl(url));
+/** The one wording of the refusal, for wherever the URL was written. */
+export function credentialsRefusal(where: string, url: string): string | undefined {
+  const found = urlCredentials(url);
+  return found
+    ? `${where} holds a credential (${found}): remove it from the URL and keep the key in Secret Storage ("Judge Align: Set API Key...") or OPENAI_API_KEY.`
+    : undefined;
 }
 
 /** A run was refused because its endpoint needs a consent that was not given; nothing was sent. */

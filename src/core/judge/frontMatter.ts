@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialsRefusal } from './endpointTrust';
 
 const labelName = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim());
 
@@ -11,7 +12,13 @@ export const frontMatterSchema = z.object({
   }),
   id: z.string().trim().min(1).optional(),
   model: z.string().trim().min(1).optional(),
-  base_url: z.url({ message: 'base_url must be a URL such as http://localhost:11434/v1' }).optional(),
+  base_url: z
+    .url({ message: 'base_url must be a URL such as http://localhost:11434/v1' })
+    .superRefine((url, ctx) => {
+      const refusal = credentialsRefusal('base_url', url);
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+    })
+    .optional(),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
   seed: z.number().int().optional(),

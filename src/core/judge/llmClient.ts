@@ -20,6 +20,11 @@ export interface JudgeError {
   readonly message: string;
   /** HTTP status, for kind `http`. */
   readonly status?: number;
+  /**
+   * The endpoint cannot answer any row as configured (refused key, unknown model or path, no such host, nothing
+   * listening, a web page instead of the API): a run stops at once on it unless the endpoint has answered before.
+   */
+  readonly unusable?: boolean;
 }
 
 export interface TokenUsage {
@@ -109,7 +114,18 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
   const wait = options.sleep ?? sleep;
   const now = options.now ?? Date.now;
   // Messages name the endpoint without the credentials a URL may carry: they reach logs, the cache and --json.
-  const context: ClassifyContext = { baseUrl: redactUrl(options.baseUrl), hasKey: Boolean(options.apiKey), apiKey: options.apiKey, timeoutMs: options.timeoutMs, retryAfterCapMs, now };
+  // Whether the endpoint has answered at all (even with an HTTP error): until it has, a refused connection or an
+  // unknown host is a wrong address or a stopped server, and retrying it for every row only delays the news.
+  let answered = false;
+  const context: ClassifyContext = {
+    baseUrl: redactUrl(options.baseUrl),
+    hasKey: Boolean(options.apiKey),
+    apiKey: options.apiKey,
+    timeoutMs: options.timeoutMs,
+    retryAfterCapMs,
+    now,
+    answered: () => answered,
+  };
 
   return {
     async judge(request, signal) {
@@ -127,20 +143,27 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
         const link = linkedSignal(signal);
         try {
           const completion = await client.chat.completions.create(body, { signal: link.signal });
+          answered = true;
           return readCompletion(completion, request, elapsed(), attempts);
         } catch (err) {
           if (signal?.aborted || err instanceof OpenAI.APIUserAbortError) return cancelled(attempts);
+          if (err instanceof OpenAI.APIError && err.status !== undefined) answered = true;
           failure = classify(err, context, request.structured);
         } finally {
           link.dispose();
         }
         if (!failure.retryable || attempts > policy.maxRetries) {
           const message = attempts > 1 ? `${failure.message} (after ${attempts} attempts)` : failure.message;
-          const error: JudgeError = failure.status === undefined ? { kind: failure.kind, message } : { kind: failure.kind, message, status: failure.status };
+          const error: JudgeError = {
+            kind: failure.kind,
+            message,
+            ...(failure.status !== undefined ? { status: failure.status } : {}),
+            ...(failure.unusable ? { unusable: true } : {}),
+          };
           return { ok: false, error, latencyMs: elapsed(), attempts };
         }
         const waitMs = failure.waitMs ?? backoffMs(attempts - 1, policy, options.random);
-        const { retryable: _retryable, waitMs: _asked, ...error } = failure;
+        const { retryable: _retryable, waitMs: _asked, unusable: _unusable, ...error } = failure;
         options.onRetry?.({ attempt: attempts, waitMs, fromServer: failure.waitMs !== undefined, error });
         try {
           await wait(waitMs, signal);
@@ -165,6 +188,23 @@ function requestBody(request: JudgeRequest): OpenAI.Chat.ChatCompletionCreatePar
 }
 
 function readCompletion(completion: OpenAI.Chat.ChatCompletion, request: JudgeRequest, latencyMs: number, attempts: number): JudgeOutcome {
+  // A 200 that is not JSON reaches us as text: an HTML page is a web server or a proxy, not the API.
+  if (typeof completion === 'string') {
+    const page = /^\s*</.test(completion as string);
+    return {
+      ok: false,
+      error: {
+        kind: 'unparseable',
+        message: page
+          ? 'the endpoint answered with a web page, not a chat completion: the base URL is probably wrong (OpenAI-compatible servers usually end in /v1)'
+          : 'the endpoint answered with text that is not a chat completion: check the base URL',
+        unusable: true,
+      },
+      raw: (completion as string).slice(0, 2000),
+      latencyMs,
+      attempts,
+    };
+  }
   // Endpoints that are only nearly OpenAI-compatible may omit fields the SDK types promise.
   const choice = (completion as Partial<OpenAI.Chat.ChatCompletion> | undefined)?.choices?.[0];
   const message = choice?.message;
@@ -203,9 +243,13 @@ interface ClassifyContext {
   readonly timeoutMs: number;
   readonly retryAfterCapMs: number;
   readonly now: () => number;
+  readonly answered: () => boolean;
 }
 
-const BASE_URL_HINT = 'check that the endpoint is running and that the base URL is right (setting judgeAlign.baseUrl, base_url in the prompt front matter, or OPENAI_BASE_URL)';
+/** No such host, or nothing listening: the address is wrong or the server is down. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+const BASE_URL_HINT = 'check that the endpoint is running and that the base URL is right (setting judgeAlign.baseUrl, base_url in the prompt front matter, OPENAI_BASE_URL, or --base-url for the CLI)';
 
 function classify(err: unknown, ctx: ClassifyContext, structured: boolean): AttemptFailure {
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
@@ -218,7 +262,9 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
     if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
       return { kind: 'connection', retryable: true, message: `${ctx.baseUrl} closed the connection without answering${suffix}: if this keeps happening, look at the endpoint's logs or lower judgeAlign.concurrency` };
     }
-    return { kind: 'connection', retryable: true, message: `cannot reach ${ctx.baseUrl}${suffix}: ${BASE_URL_HINT}` };
+    const unreachable = code !== undefined && UNREACHABLE.has(code);
+    // Retried once the endpoint has answered in this run (a restart mid-run), not before: see `answered`.
+    return { kind: 'connection', retryable: !unreachable || ctx.answered(), unusable: unreachable, message: `cannot reach ${ctx.baseUrl}${suffix}: ${BASE_URL_HINT}` };
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
@@ -226,10 +272,10 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
     const waitMs = retryAfterMs(err.headers as { get(name: string): string | null } | undefined, ctx.now(), ctx.retryAfterCapMs);
     if (status === 401 || status === 403) {
       const why = ctx.hasKey ? 'the endpoint refused the API key' : 'the endpoint wants an API key and none is set';
-      return { kind: 'http', status, retryable: false, message: `HTTP ${status}: ${why}${detail}. Set it with the command "Judge Align: Set API Key…" or the OPENAI_API_KEY environment variable` };
+      return { kind: 'http', status, retryable: false, unusable: true, message: `HTTP ${status}: ${why}${detail}. Set it with the command "Judge Align: Set API Key…" or the OPENAI_API_KEY environment variable` };
     }
     if (status === 404) {
-      return { kind: 'http', status, retryable: false, message: `HTTP 404${detail}: check the model name and the base URL (${ctx.baseUrl}, setting judgeAlign.baseUrl)` };
+      return { kind: 'http', status, retryable: false, unusable: true, message: `HTTP 404${detail}: check the model name and the base URL (${ctx.baseUrl}, setting judgeAlign.baseUrl)` };
     }
     if (status === 429) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP 429: rate limited${detail}; lower judgeAlign.concurrency if this persists` };
     if (isRetryableStatus(status)) return { kind: 'http', status, retryable: true, waitMs, message: `HTTP ${status}: the endpoint failed${detail}` };

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
-import type { JudgeOutcome, JudgeRequest } from './llmClient';
+import type { JudgeError, JudgeOutcome, JudgeRequest } from './llmClient';
 import type { LocalDataset } from '../datasets/localDataset';
 
 /** Where a run keeps its record, its verdicts and the answers worth caching. */
@@ -43,6 +43,20 @@ export interface ExecuteResult {
   readonly requestsMade: number;
   readonly cacheHits: number;
   readonly resumedRows: number;
+}
+
+/**
+ * The endpoint cannot answer as configured (a refused key, an unknown model, nothing at that address), found on
+ * the first answers: the run stopped at once instead of failing every row. The message says what to fix.
+ */
+export class EndpointUnusableError extends Error {
+  constructor(
+    readonly failure: JudgeError,
+    readonly requestsMade: number,
+  ) {
+    super(`The judge endpoint cannot answer: ${failure.message}. The run stopped after ${requestsMade} request${requestsMade === 1 ? '' : 's'}; fix this and run again.`);
+    this.name = 'EndpointUnusableError';
+  }
 }
 
 export function verdictKey(exampleId: string, repetition: number): string {
@@ -99,15 +113,28 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
 
   let next = 0;
   let requestsMade = 0;
+  // Stops the requests in flight when the endpoint turns out unusable; the user's cancel stops them too.
+  const stop = new AbortController();
+  setMaxListeners(Math.max(10, options.concurrency + 10), stop.signal);
+  const unlink = linkAbort(signal, stop);
+  let unusable: JudgeError | undefined;
+  let answeredOk = false;
   const worker = async () => {
-    while (next < toSend.length && !signal?.aborted) {
+    while (next < toSend.length && !stop.signal.aborted) {
       const request = toSend[next++]!;
       requestsMade++;
       const outcome = await options.client.judge(
         { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
-        signal,
+        stop.signal,
       );
       if (!outcome.ok && outcome.error.kind === 'cancelled') return;
+      if (outcome.ok) answeredOk = true;
+      else if (outcome.error.unusable && !answeredOk) {
+        // Nothing has worked yet and this cannot work for any row: one message, not a failure per row.
+        unusable ??= outcome.error;
+        stop.abort();
+        return;
+      }
       const verdict = fromOutcome(request, outcome);
       store.record(runId, verdict, outcome.ok ? toCachedResponse(request.cacheKey, outcome) : undefined);
       emit(verdict);
@@ -115,8 +142,18 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   };
   const workers = Math.max(1, Math.min(options.concurrency, toSend.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  unlink();
   await store.flush();
+  if (unusable) throw new EndpointUnusableError(unusable, requestsMade);
   return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, cacheHits, resumedRows };
+}
+
+function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
+  if (!parent) return () => undefined;
+  if (parent.aborted) child.abort();
+  const abort = () => child.abort();
+  parent.addEventListener('abort', abort, { once: true });
+  return () => parent.removeEventListener('abort', abort);
 }
 
 function base(request: PlannedRequest) {

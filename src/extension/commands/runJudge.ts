@@ -11,7 +11,7 @@ import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
 import { editorCredentials, RunNotStartedError, type ConsentDependencies } from '../endpointConsent';
-import { EndpointNotAllowedError } from '../../core/judge/endpointTrust';
+import { credentialsRefusal, EndpointNotAllowedError } from '../../core/judge/endpointTrust';
 import { readSettings } from '../settings';
 import { PromptRenderError } from '../../core/judge/session';
 import { showRunRefused } from '../errors';
@@ -55,6 +55,12 @@ export class JudgeRunCommands implements vscode.Disposable {
     }
     const settings = readSettings(document.uri);
     const baseUrl = settings.baseUrl || process.env.OPENAI_BASE_URL || undefined;
+    const refusal = baseUrl ? credentialsRefusal(settings.baseUrl ? 'The setting judgeAlign.baseUrl' : 'OPENAI_BASE_URL', baseUrl) : undefined;
+    if (refusal) {
+      log.error(refusal);
+      void vscode.window.showErrorMessage(`Judge Align did not run: ${refusal}`);
+      return undefined;
+    }
 
     const active = activeRuns.start(promptPath);
     const controller = new AbortController();

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { Cache } from '../../../src/core/cache/cache';
+import { freePort } from '../../support/codeServer';
 import { startOpenAIServer } from '../../support/openaiServer';
 import { captureStreams } from '../../support/capture';
 import { tempDir } from '../../support/tempDir';
@@ -21,6 +22,15 @@ function workspace(frontMatter: string[]): { dir: string; prompt: string } {
   const prompt = path.join(dir, 'p.judge.md');
   fs.writeFileSync(prompt, ['---', 'dataset: ./rows.jsonl', 'label: verdict', 'labels: [good, bad]', ...frontMatter, '---', 'Is this good? {{question}}', ''].join('\n'));
   return { dir, prompt };
+}
+
+async function runsIn(ws: { dir: string; prompt: string }) {
+  const cache = await Cache.open(path.join(ws.dir, '.judge-align', 'cache.sqlite'));
+  try {
+    return cache.read((repos) => repos.runs.listForPrompt(ws.prompt));
+  } finally {
+    cache.close();
+  }
 }
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -88,27 +98,43 @@ describe('judge-align run and a base_url named only by the prompt file', async (
     assert.equal(collector.requests.length - before, 3);
   });
 
-  test('credentials in a base URL never reach the output, the run record or an error', async () => {
-    // The SDK cannot call a base URL with a query (it appends the path after it), so every row fails: the
-    // failure messages are where a URL is most likely to be echoed.
-    const url = `${collector.baseUrl}?token=tok-secret-99`;
+  test('a base URL holding a credential is refused wherever it is written, and nothing is stored', async () => {
+    const url = `${collector.baseUrl}?api_key=tok-secret-99`;
     const ws = workspace([`base_url: ${url}`]);
-    const r = await cli(['run', ws.prompt, '--allow-prompt-endpoint', '--max-retries', '0']);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /every row failed/);
-    assert.ok(!r.stdout.includes('tok-secret-99') && !r.stderr.includes('tok-secret-99'), r.stdout + r.stderr);
-    const cache = await Cache.open(path.join(ws.dir, '.judge-align', 'cache.sqlite'));
+    const inPrompt = await cli(['run', ws.prompt, '--allow-prompt-endpoint']);
+    assert.equal(inPrompt.code, 2);
+    assert.match(inPrompt.stderr, /base_url holds a credential \(the query parameter api_key\): remove it from the URL and keep the key in Secret Storage/);
+    const flag = await cli(['run', workspace([]).prompt, '--base-url', 'http://bob:pw@127.0.0.1:9/v1']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /--base-url holds a credential \(a user name or password\)/);
+    process.env.OPENAI_BASE_URL = url;
+    const env = await cli(['run', workspace([]).prompt]);
+    assert.equal(env.code, 2);
+    assert.match(env.stderr, /OPENAI_BASE_URL holds a credential/);
+    for (const r of [inPrompt, flag, env]) assert.ok(!r.stderr.includes('tok-secret-99') && !r.stderr.includes('bob:pw'), r.stderr);
+    assert.equal(fs.existsSync(path.join(ws.dir, '.judge-align', 'cache.sqlite')) ? (await runsIn(ws)).length : 0, 0, 'no run was recorded');
+  });
+
+  test('no OPENAI_API_KEY for the OpenAI API: one message and exit 3 at once, nothing sent', async () => {
+    delete process.env.OPENAI_API_KEY;
     try {
-      const [run] = cache.read((repos) => repos.runs.listForPrompt(ws.prompt));
-      assert.equal(run!.baseUrl, `${collector.baseUrl}?token=REDACTED`);
-      const errors = cache.read((repos) => repos.verdicts.listForRun(run!.id)).map((v) => v.error ?? '');
-      assert.equal(errors.length, 3);
-      for (const e of errors) assert.ok(!e.includes('tok-secret-99'), e);
+      const started = Date.now();
+      const r = await cli(['run', workspace([]).prompt, '--json']);
+      assert.equal(r.code, 3);
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /No OPENAI_API_KEY is set, and the judge endpoint is the OpenAI API. Export OPENAI_API_KEY, or point --base-url or OPENAI_BASE_URL at another endpoint/);
     } finally {
-      cache.close();
+      process.env.OPENAI_API_KEY = KEY;
     }
-    const refused = await cli(['run', workspace([`base_url: ${url}`]).prompt]);
-    assert.equal(refused.code, 2);
-    assert.ok(refused.stderr.includes(`${collector.baseUrl}?token=REDACTED`) && !refused.stderr.includes('tok-secret-99'), refused.stderr);
+  });
+  test('nothing listening at the endpoint: one message naming it and exit 3 within seconds, not a retry per row', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const r = await cli(['run', workspace([]).prompt, '--base-url', `http://127.0.0.1:${port}/v1`, '--fail-under-agreement', '0.5']);
+    assert.equal(r.code, 3, 'a dead endpoint is not a quality drop');
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('judge-align:')).length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}/v1 \\(ECONNREFUSED\\)`));
   });
 });

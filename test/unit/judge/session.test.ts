@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
 import { CacheRunStore } from '../../../src/core/judge/cacheRunStore';
+import { EndpointUnusableError } from '../../../src/core/judge/runner';
 import { PromptInvalidError, runJudgeSession } from '../../../src/core/judge/session';
 import { startOpenAIServer } from '../../support/openaiServer';
 import { tempDir } from '../../support/tempDir';
@@ -156,7 +157,46 @@ describe('judge session: runner, cache, metrics', async () => {
     assert.equal(second.totals.metrics.all.matches, expectedYes);
     assert.equal(second.totals.metrics.all.agreement, expectedYes / 40);
     const stored = new Map(cache.read((r) => r.verdicts.listForRun(second.runId)).map((v) => [v.exampleId, v.humanLabel]));
-    for (const r of rows) assert.equal(stored.get(r.ID), r.hallucination, `row ${r.ID} keeps today's label`);
+    for (const r of rows) assert.equal(stored.get(r.ID!), r.hallucination, `row ${r.ID} keeps today's label`);
+    cache.close();
+  });
+
+  test('an endpoint that cannot answer (refused key, unknown model) stops the run on the first answers, with one message', async () => {
+    const ws = workspace(200);
+    const cache = await Cache.open(ws.cacheFile);
+    const before = server.requests.length;
+    for (const [reply, expected] of [
+      [{ status: 401 }, /HTTP 401: the endpoint wants an API key and none is set/],
+      [{ status: 404 }, /HTTP 404.*check the model name and the base URL/],
+    ] as const) {
+      server.setResponder(() => reply);
+      await assert.rejects(
+        runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl, concurrency: 8, maxRetries: 4 } }),
+        (e: unknown) => e instanceof EndpointUnusableError && expected.test(e.message) && /The run stopped after \d+ requests?; fix this and run again/.test(e.message),
+      );
+    }
+    // Requests aborted when the run stopped may still reach the server later, so count both runs together.
+    assert.ok(server.requests.length - before <= 16, `at most one request per worker and run, not one per row: ${server.requests.length - before}`);
+    server.setResponder(undefined);
+    const runs = cache.read((r) => r.runs.listForPrompt(ws.promptPath));
+    assert.deepEqual(runs.map((r) => r.status), ['failed', 'failed']);
+    cache.close();
+  });
+
+  test('an unusable answer after the endpoint has worked is a failed row, not a stop', async () => {
+    // Another prompt text, so no answer comes from the cache of the tests above: rows are sent in order.
+    const ws = workspace(20, samplePrompt + '\nBe brief.\n');
+    const cache = await Cache.open(ws.cacheFile);
+    const queries = [...ws.humans.keys()];
+    server.setResponder((input) => {
+      const i = queries.findIndex((q) => input.userText.includes(q));
+      return i >= 5 && i % 2 === 0 ? { status: 404 } : { answer: { label: 'no', explanation: 'fine' } };
+    });
+    const result = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl, concurrency: 1 } });
+    server.setResponder(undefined);
+    assert.equal(result.status, 'completed');
+    assert.equal(result.verdicts.length, 20);
+    assert.equal(result.totals.metrics.all.errors, 7, 'rows 6, 8, ..., 18');
     cache.close();
   });
 
