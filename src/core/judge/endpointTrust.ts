@@ -3,9 +3,9 @@
 // the CLI send the dataset and the user's key to a new host. The user's own choices (the judgeAlign.baseUrl setting,
 // OPENAI_BASE_URL, --base-url) and the OpenAI API itself are trusted; any other origin a prompt names needs a yes.
 
-import { urlCredentials } from '../urlSecrets';
+import { urlCredentials } from '../redact';
 
-export { redactUrl, redactUrlsIn } from '../urlSecrets';
+export { redactUrl, redactUrlsIn } from '../redact';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 

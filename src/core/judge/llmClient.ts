@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { parseAnswer, verdictJsonSchema } from './answer';
 import type { ChatMessage } from './messages';
-import { redactUrl, redactUrlsIn } from './endpointTrust';
+import { redactSecrets, redactUrl } from '../redact';
 import { backoffMs, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from '../retry';
 
 export interface JudgeRequest {
@@ -120,15 +120,14 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
   const context: ClassifyContext = {
     baseUrl: redactUrl(options.baseUrl),
     hasKey: Boolean(options.apiKey),
-    apiKey: options.apiKey,
     timeoutMs: options.timeoutMs,
     retryAfterCapMs,
     now,
     answered: () => answered,
   };
 
-  return {
-    async judge(request, signal) {
+  const judgeOnce = async (request: JudgeRequest, signal?: AbortSignal): Promise<JudgeOutcome> => {
+    {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       const cancelled = (attempts: number): JudgeOutcome => ({ ok: false, error: { kind: 'cancelled', message: 'the run was cancelled' }, latencyMs: elapsed(), attempts });
@@ -172,7 +171,19 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
           return cancelled(attempts);
         }
       }
-    },
+    }
+  };
+  // Whatever is kept or shown of an answer passes here: a server may echo the key it refused into its error body.
+  return { judge: async (request, signal) => scrubOutcome(await judgeOnce(request, signal), options.apiKey) };
+}
+
+function scrubOutcome(outcome: JudgeOutcome, apiKey: string | undefined): JudgeOutcome {
+  const keys = [apiKey];
+  if (outcome.ok) return { ...outcome, raw: redactSecrets(outcome.raw, keys), explanation: redactSecrets(outcome.explanation, keys) };
+  return {
+    ...outcome,
+    error: { ...outcome.error, message: redactSecrets(outcome.error.message, keys) },
+    ...(outcome.raw !== undefined ? { raw: redactSecrets(outcome.raw, keys) } : {}),
   };
 }
 
@@ -238,8 +249,6 @@ export function isRetryableStatus(status: number | undefined): boolean {
 interface ClassifyContext {
   readonly baseUrl: string;
   readonly hasKey: boolean;
-  /** Only to scrub it out of error text. */
-  readonly apiKey?: string;
   readonly timeoutMs: number;
   readonly retryAfterCapMs: number;
   readonly now: () => number;
@@ -268,7 +277,7 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
-    const detail = errorDetail(err, ctx);
+    const detail = errorDetail(err);
     const waitMs = retryAfterMs(err.headers as { get(name: string): string | null } | undefined, ctx.now(), ctx.retryAfterCapMs);
     if (status === 401 || status === 403) {
       const why = ctx.hasKey ? 'the endpoint refused the API key' : 'the endpoint wants an API key and none is set';
@@ -283,7 +292,7 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
     return { kind: 'http', status, retryable: false, message: `HTTP ${status ?? '?'}${detail}${hint}` };
   }
   // Not from the SDK's HTTP layer (a fetch polyfill, a proxy): treat it as a network failure, worth a retry.
-  return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${redactUrlsIn(err instanceof Error ? err.message : String(err))}` };
+  return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /** The system error code (ECONNREFUSED, ENOTFOUND…) buried in the SDK error's cause chain. */
@@ -297,10 +306,8 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The server's own words, minus anything secret: some servers echo the key they refused, or the URL they were called on. */
-function errorDetail(err: InstanceType<typeof OpenAI.APIError>, ctx: ClassifyContext): string {
+/** The server's own words (scrubbed of secrets with the rest of the outcome: see scrubOutcome). */
+function errorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
   const message = (err.error as { message?: unknown } | undefined)?.message;
-  if (typeof message !== 'string' || !message) return '';
-  const withoutKey = ctx.apiKey ? message.split(ctx.apiKey).join('[the API key]') : message;
-  return ` (${redactUrlsIn(withoutKey)})`;
+  return typeof message === 'string' && message ? ` (${message})` : '';
 }

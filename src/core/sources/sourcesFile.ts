@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { urlCredentials } from '../urlSecrets';
+import { urlCredentials } from '../redact';
 
 /**
  * `judge-align.sources.json` at the workspace root: what to pull from where, so a teammate or CI re-pulls the

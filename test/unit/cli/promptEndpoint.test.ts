@@ -137,4 +137,26 @@ describe('judge-align run and a base_url named only by the prompt file', async (
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('judge-align:')).length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}/v1 \\(ECONNREFUSED\\)`));
   });
+  test('an endpoint that echoes the key in its error body: the key never reaches the output, --json or the cache', async () => {
+    // Like OpenAI's "Incorrect API key provided: sk-...", on every second row; the other rows answer.
+    const echo = await startOpenAIServer({
+      responder: (input) =>
+        input.index % 2 === 0
+          ? { answer: { label: 'good', explanation: 'fine' } }
+          : { status: 400, message: `Incorrect API key provided: ${KEY}. Also seen: Bearer abcdefghijklmnopqrstuvwxyz0123 and sk-proj-ZZZZZZZZZZZZZZZZZZZZ` },
+    });
+    try {
+      const ws = workspace([]);
+      const r = await cli(['run', ws.prompt, '--base-url', echo.baseUrl, '--json', '--concurrency', '1']);
+      const report = JSON.parse(r.stdout) as { failed: { error: string }[] };
+      assert.equal(report.failed.length, 1);
+      assert.match(report.failed[0]!.error, /Incorrect API key provided: \[REDACTED\]\. Also seen: Bearer \[REDACTED\] and \[REDACTED\]/);
+      const printed = r.stdout + r.stderr;
+      for (const secret of [KEY, 'abcdefghijklmnopqrstuvwxyz0123', 'sk-proj-ZZZZ']) assert.ok(!printed.includes(secret), secret);
+      const bytes = fs.readFileSync(path.join(ws.dir, '.judge-align', 'cache.sqlite'));
+      assert.equal(bytes.includes(KEY), false, 'not in the cache file');
+    } finally {
+      await echo.close();
+    }
+  });
 });

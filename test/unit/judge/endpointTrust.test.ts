@@ -63,3 +63,15 @@ describe('redactUrl: no credential in a URL is stored or printed', () => {
     assert.equal(redactUrlsIn('no url here'), 'no url here');
   });
 });
+
+describe('redactSecrets: keys a server echoes, and anything shaped like one', () => {
+  test('the given key, sk- keys, bearer tokens and URL credentials go; ordinary text stays', async () => {
+    const { redactSecrets } = await import('../../../src/core/redact');
+    assert.equal(
+      redactSecrets('Incorrect API key provided: my-own-key-123. See https://u:p@x.test/v1', ['my-own-key-123']),
+      'Incorrect API key provided: [REDACTED]. See https://REDACTED:REDACTED@x.test/v1',
+    );
+    assert.equal(redactSecrets('got sk-proj-abcdefghijklmnop and Bearer eyJhbGciOiJIUzI1NiJ9.x'), 'got [REDACTED] and Bearer [REDACTED]');
+    assert.equal(redactSecrets('the response is accurate; no sk- here', ['']), 'the response is accurate; no sk- here');
+  });
+});

@@ -1,5 +1,7 @@
-// Credentials that people put into URLs (user:password@, ?api-key=, ?token=): found, refused where a URL is
-// written, and redacted wherever one is stored or printed. One list of what counts, for judges and sources alike.
+// Secrets out of what is stored and printed. Credentials that people put into URLs (user:password@, ?api-key=,
+// ?token=) are found, refused where a URL is written, and redacted wherever one is stored or printed; keys that a
+// server echoes into an error body ("Incorrect API key provided: sk-...") are scrubbed from error text and raw
+// answers. One list of what counts, for judges and sources alike.
 
 // Query parameters that carry a secret in the wild: `?api-key=` (Azure), `?key=` (Google), `?token=`, signed URLs.
 const SECRET_PARAM = /(key|token|secret|password|passwd|auth|sig|signature|credential)/i;
@@ -56,3 +58,17 @@ export function redactUrlsIn(text: string): string {
   return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (url) => redactUrl(url));
 }
 
+
+// Shapes of keys worth scrubbing even when we were not told the key: OpenAI-style `sk-...`, and bearer tokens.
+const KEY_SHAPES = [/\bsk-[A-Za-z0-9_-]{12,}/g, /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{12,}/gi];
+
+/**
+ * The text without the given keys, anything shaped like an API key or bearer token, or credentials in URLs. For
+ * every error message and raw answer that is kept or shown.
+ */
+export function redactSecrets(text: string, keys: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const key of keys) if (key && key.length >= 4) out = out.split(key).join('[REDACTED]');
+  out = out.replace(KEY_SHAPES[0]!, '[REDACTED]').replace(KEY_SHAPES[1]!, '$1[REDACTED]');
+  return redactUrlsIn(out);
+}
