@@ -151,6 +151,7 @@ export function jsonReport(result: SessionResult): unknown {
       rows: result.totals.rows,
       unlabelled: result.totals.unlabelled,
       otherSplit: result.totals.otherSplit,
+      outsideSet: result.totals.outsideSet,
       requests: result.totals.requests,
       requestsMade: result.totals.requestsMade,
       cacheHits: result.totals.cacheHits,
@@ -179,6 +180,8 @@ function textReport(result: SessionResult): string {
   const mismatches = first.filter((v) => v.error === null && v.label !== v.humanLabel);
   const failed = first.filter((v) => v.error !== null);
   lines.push(`${mismatches.length} mismatches, ${failed.length} failed rows, ${t.requestsMade} requests sent, ${t.cacheHits} from cache.`);
+  const apart = [t.unlabelled ? `${t.unlabelled} unlabelled` : '', t.outsideSet ? `${t.outsideSet} with a human label outside labels` : ''].filter(Boolean);
+  if (apart.length > 0) lines.push(`Not judged: ${apart.join(', ')} (counted apart, not in the figures).`);
   for (const v of failed.slice(0, 20)) lines.push(`  failed ${v.exampleId}: ${v.error}`);
   if (failed.length > 20) lines.push(`  …and ${failed.length - 20} more failed rows (use --json for all).`);
   if (t.flips) lines.push(`${t.flips.flipped} of ${t.flips.examples} examples flipped between repetitions.`);

@@ -5,6 +5,7 @@ import type { JudgeConfig } from './frontMatter';
 import { buildJudgeMessages, systemMessage, type ChatMessage } from './messages';
 import type { CompiledTemplate } from './template';
 import type { PlannedRequest, Split } from './runTypes';
+import { matchHumanLabel } from './humanLabels';
 
 export interface Endpoint {
   readonly baseUrl: string;
@@ -28,6 +29,8 @@ export interface Plan {
   readonly unlabelled: number;
   /** Labelled rows left out because they belong to the other split. */
   readonly otherSplit: number;
+  /** Rows of the split whose human label is none of `labels` (by label), not judged: they could never match. */
+  readonly outsideSet: ReadonlyMap<string, number>;
   /** The rows the requests are for (each once, whatever `repeat`), for checks of what they render. */
   readonly judged: readonly DatasetRow[];
 }
@@ -61,6 +64,7 @@ export function planRequests(
   let unlabelled = 0;
   let otherSplit = 0;
   let inSplit = 0;
+  const outsideSet = new Map<string, number>();
   const system = systemMessage(config);
   for (const row of rows) {
     if (row.humanLabel === null) {
@@ -72,6 +76,12 @@ export function planRequests(
       otherSplit++;
       continue;
     }
+    // Scored by the rules a judge's answer is read by: "Yes" is yes, "01" is 1.
+    const humanLabel = matchHumanLabel(row.humanLabel, config.labels);
+    if (humanLabel === undefined) {
+      outsideSet.set(row.humanLabel, (outsideSet.get(row.humanLabel) ?? 0) + 1);
+      continue;
+    }
     inSplit++;
     judged.push(row);
     const { messages, missing } = buildJudgeMessages(config, template, row.data, system);
@@ -80,14 +90,14 @@ export function planRequests(
         exampleId: row.id,
         repetition,
         split,
-        humanLabel: row.humanLabel,
+        humanLabel,
         messages,
         missing,
         cacheKey: requestCacheKey(options.endpoint, config.labels, messages, repetition),
       });
     }
   }
-  return { requests, rows: inSplit, unlabelled, otherSplit, judged };
+  return { requests, rows: inSplit, unlabelled, otherSplit, outsideSet, judged };
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {

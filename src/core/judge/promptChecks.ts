@@ -1,6 +1,15 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import type { LocalDataset } from '../datasets/localDataset';
 import { renderChecks } from './renderChecks';
+import { describeOutside, labelsOutsideSet } from './humanLabels';
+
+/** One wording for the editor and the CLI. */
+export function outsideSetMessage(outside: readonly (readonly [string, number])[]): string {
+  return (
+    `Human labels outside \`labels\` (also after ignoring case, spacing and quotes): ${describeOutside(outside)}. ` +
+    'Those rows are not judged and are counted apart; add the label to `labels` or fix the data.'
+  );
+}
 
 /**
  * Everything wrong with a prompt file, before any run: front matter, variables, the dataset, and what the rows
@@ -28,13 +37,12 @@ export function promptDiagnostics(
     const labelled = dataset.rows.filter((r) => r.humanLabel !== null);
     out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, labelled.length > 0 ? labelled : dataset.rows));
   }
-  const allowed = new Set(config.labels);
-  const outside = [...dataset.labels.keys()].filter((l) => !allowed.has(l));
+  const outside = labelsOutsideSet(dataset.labels, config.labels);
   if (outside.length > 0) {
     out.push({
       severity: 'warning',
       code: 'human-label-outside-set',
-      message: `The dataset's human labels include ${outside.map((l) => `"${l}"`).join(', ')}, which ${outside.length === 1 ? 'is' : 'are'} not in \`labels\`. Those rows can never match; add the label or fix the data.`,
+      message: outsideSetMessage(outside),
       ...valueRange(text, 'labels'),
     });
   }
@@ -49,7 +57,8 @@ export function promptDiagnostics(
   return out;
 }
 
-function valueRange(text: string, key: string): { start: number; end: number } {
+/** Where the value of a top-level front-matter key is written (the key's line when it has no inline value). */
+export function valueRange(text: string, key: string): { start: number; end: number } {
   const match = new RegExp(`^${key}:[ \\t]*(.*)$`, 'm').exec(text);
   if (!match) return { start: 0, end: Math.min(3, text.length) };
   const start = match.index + match[0].length - (match[1] ?? '').length;

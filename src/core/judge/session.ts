@@ -9,6 +9,7 @@ import { planRequests, type Endpoint, type Plan } from './plan';
 import { promptHash } from './promptHash';
 import { checkVariables, parsePromptFile, type PromptDiagnostic } from './promptFile';
 import { renderChecks } from './renderChecks';
+import { outsideSetMessage, valueRange } from './promptChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
@@ -68,6 +69,8 @@ export interface RunTotals {
   readonly rows: number;
   readonly unlabelled: number;
   readonly otherSplit: number;
+  /** Rows whose human label is none of `labels`: not judged, counted here. */
+  readonly outsideSet: number;
   readonly requests: number;
   readonly requestsMade: number;
   readonly cacheHits: number;
@@ -259,7 +262,12 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
 
 /** The gate before a run: refuses on error-level render problems (unless forced) and reports the rest. */
 function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan): void {
-  const problems = renderChecks(prompt, plan.judged).map((p) => ({ ...p, line: lineOf(options.promptText, p.start) }));
+  const found = renderChecks(prompt, plan.judged);
+  const outside = [...plan.outsideSet];
+  if (outside.length > 0) {
+    found.push({ severity: 'warning', code: 'human-label-outside-set', message: outsideSetMessage(outside), ...valueRange(options.promptText, 'labels') });
+  }
+  const problems = found.map((p) => ({ ...p, line: lineOf(options.promptText, p.start) }));
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 && !options.force) throw new PromptRenderError(options.promptPath, errors);
   if (problems.length > 0) options.onRenderProblems?.(problems);
@@ -297,6 +305,7 @@ function summarize(
     rows: plan.rows,
     unlabelled: plan.unlabelled,
     otherSplit: plan.otherSplit,
+    outsideSet: [...plan.outsideSet.values()].reduce((a, b) => a + b, 0),
     requests: plan.requests.length,
     requestsMade: counts.requestsMade,
     cacheHits: counts.cacheHits,
