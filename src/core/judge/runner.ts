@@ -111,6 +111,18 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     emit(verdict);
   }
 
+  // Identical rendered requests (duplicate rows in a dataset) are sent once; the others take the same answer.
+  const unique: PlannedRequest[] = [];
+  const twins = new Map<string, PlannedRequest[]>();
+  for (const request of toSend) {
+    const same = twins.get(request.cacheKey);
+    if (same) same.push(request);
+    else {
+      twins.set(request.cacheKey, []);
+      unique.push(request);
+    }
+  }
+
   let next = 0;
   let requestsMade = 0;
   // Stops the requests in flight when the endpoint turns out unusable; the user's cancel stops them too.
@@ -120,8 +132,8 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   let unusable: JudgeError | undefined;
   let answeredOk = false;
   const worker = async () => {
-    while (next < toSend.length && !stop.signal.aborted) {
-      const request = toSend[next++]!;
+    while (next < unique.length && !stop.signal.aborted) {
+      const request = unique[next++]!;
       requestsMade++;
       const outcome = await options.client.judge(
         { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
@@ -138,9 +150,16 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
       const verdict = fromOutcome(request, outcome);
       store.record(runId, verdict, outcome.ok ? toCachedResponse(request.cacheKey, outcome) : undefined);
       emit(verdict);
+      for (const twin of twins.get(request.cacheKey)!) {
+        // No request of its own: it costs nothing, like an answer from the cache.
+        const copy: VerdictRecord = { ...fromOutcome(twin, outcome), cached: true };
+        if (outcome.ok) cacheHits++;
+        store.record(runId, copy, undefined);
+        emit(copy);
+      }
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency, toSend.length));
+  const workers = Math.max(1, Math.min(options.concurrency, unique.length));
   await Promise.all(Array.from({ length: workers }, worker));
   unlink();
   await store.flush();
