@@ -34,7 +34,7 @@ describe('human labels are read by the rules judge labels are', () => {
       // The judge answers the truth; the human label is the truth written in other ways, or something else.
       const human = ['Yes', 'No', 'YES', ' no', '"yes"', 'No', 'maybe', 'true', 'maybe', 'Yes'];
       const truth = ['yes', 'no', 'yes', 'no', 'yes', 'no', 'yes', 'yes', 'no', 'no'];
-      fs.writeFileSync(path.join(dir, 'rows.jsonl'), human.map((h, i) => JSON.stringify({ id: `r${i}`, text: `truth=${truth[i]}`, verdict: h })).join('\n') + '\n');
+      fs.writeFileSync(path.join(dir, 'rows.jsonl'), human.map((h, i) => JSON.stringify({ id: `r${i}`, text: `row ${i}: truth=${truth[i]}`, verdict: h })).join('\n') + '\n');
       const promptPath = path.join(dir, 'p.judge.md');
       const promptText = ['---', 'dataset: ./rows.jsonl', 'label: verdict', 'labels: [yes, no]', '---', 'Judge: {{text}}', ''].join('\n');
       fs.writeFileSync(promptPath, promptText);
