@@ -154,6 +154,7 @@ export function jsonReport(result: SessionResult): unknown {
       outsideSet: result.totals.outsideSet,
       requests: result.totals.requests,
       requestsMade: result.totals.requestsMade,
+      httpRequests: result.totals.httpRequests,
       cacheHits: result.totals.cacheHits,
       resumedRows: result.totals.resumedRows,
     },
@@ -179,7 +180,7 @@ function textReport(result: SessionResult): string {
   const first = result.verdicts.filter((v) => v.repetition === 0);
   const mismatches = first.filter((v) => v.error === null && v.label !== v.humanLabel);
   const failed = first.filter((v) => v.error !== null);
-  lines.push(`${mismatches.length} mismatches, ${failed.length} failed rows, ${t.requestsMade} requests sent, ${t.cacheHits} from cache.`);
+  lines.push(`${mismatches.length} mismatches, ${failed.length} failed rows, ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} from cache.`);
   const apart = [t.unlabelled ? `${t.unlabelled} unlabelled` : '', t.outsideSet ? `${t.outsideSet} with a human label outside labels` : ''].filter(Boolean);
   if (apart.length > 0) lines.push(`Not judged: ${apart.join(', ')} (counted apart, not in the figures).`);
   for (const v of failed.slice(0, 20)) lines.push(`  failed ${v.exampleId}: ${v.error}`);

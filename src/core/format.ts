@@ -4,7 +4,10 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
 }
 
 export function formatKappa(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(2);
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  // toFixed keeps the sign of a tiny negative (-0.001 → "-0.00"): a kappa of zero has no sign.
+  const text = value.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
 }
 
 /** "1 label", "2 labels", "1,200 labels": a count with its noun (plural by adding an s). */

@@ -50,6 +50,8 @@ export type JudgeOutcome =
       readonly error: JudgeError;
       /** The answer as received, when there was one (unparseable, label outside the set). */
       readonly raw?: string;
+      /** Tokens of an answer that arrived but could not be used: paid for all the same. */
+      readonly usage?: TokenUsage;
       readonly latencyMs: number;
       /** Requests sent; 0 when cancelled before the first. */
       readonly attempts: number;
@@ -228,7 +230,7 @@ function readCompletion(completion: OpenAI.Chat.ChatCompletion, request: JudgeRe
   const parsed = parseAnswer(raw, request.labels);
   if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts };
   const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the token limit: raise max_tokens in the prompt front matter.' : '';
-  return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts };
+  return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts, ...(usage ? { usage } : {}) };
 }
 
 function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {

@@ -27,6 +27,8 @@ export interface Plan {
   readonly rows: number;
   /** Rows without a human label: never sent, counted so nobody wonders where they went. */
   readonly unlabelled: number;
+  /** The same, by the split each would be in. */
+  readonly unlabelledBySplit: { readonly dev: number; readonly test: number };
   /** Labelled rows left out because they belong to the other split. */
   readonly otherSplit: number;
   /** Rows of the split whose human label is none of `labels` (by label), not judged: they could never match. */
@@ -62,6 +64,7 @@ export function planRequests(
   const requests: PlannedRequest[] = [];
   const judged: DatasetRow[] = [];
   let unlabelled = 0;
+  const unlabelledBySplit = { dev: 0, test: 0 };
   let otherSplit = 0;
   let inSplit = 0;
   const outsideSet = new Map<string, number>();
@@ -69,6 +72,7 @@ export function planRequests(
   for (const row of rows) {
     if (row.humanLabel === null) {
       unlabelled++;
+      unlabelledBySplit[splitOf(row.id, options.devRatio)]++;
       continue;
     }
     const split = splitOf(row.id, options.devRatio);
@@ -97,7 +101,7 @@ export function planRequests(
       });
     }
   }
-  return { requests, rows: inSplit, unlabelled, otherSplit, outsideSet, judged };
+  return { requests, rows: inSplit, unlabelled, unlabelledBySplit, otherSplit, outsideSet, judged };
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {

@@ -40,7 +40,10 @@ export interface ExecuteOptions {
 export interface ExecuteResult {
   readonly verdicts: VerdictRecord[];
   readonly cancelled: boolean;
+  /** Rows sent to the judge (each once, whatever its retries). */
   readonly requestsMade: number;
+  /** HTTP requests, retries included. */
+  readonly httpRequests: number;
   readonly cacheHits: number;
   readonly resumedRows: number;
 }
@@ -125,6 +128,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
 
   let next = 0;
   let requestsMade = 0;
+  let httpRequests = 0;
   // Stops the requests in flight when the endpoint turns out unusable; the user's cancel stops them too.
   const stop = new AbortController();
   setMaxListeners(Math.max(10, options.concurrency + 10), stop.signal);
@@ -139,6 +143,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
         { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
         stop.signal,
       );
+      httpRequests += outcome.attempts;
       if (!outcome.ok && outcome.error.kind === 'cancelled') return;
       if (outcome.ok) answeredOk = true;
       else if (outcome.error.unusable && !answeredOk) {
@@ -164,7 +169,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   unlink();
   await store.flush();
   if (unusable) throw new EndpointUnusableError(unusable, requestsMade);
-  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, cacheHits, resumedRows };
+  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, httpRequests, cacheHits, resumedRows };
 }
 
 function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
@@ -214,8 +219,8 @@ function fromOutcome(request: PlannedRequest, outcome: JudgeOutcome): VerdictRec
     raw: outcome.raw ?? null,
     error: `${outcome.error.kind}: ${outcome.error.message}`,
     latencyMs: outcome.latencyMs,
-    promptTokens: null,
-    completionTokens: null,
+    promptTokens: outcome.usage?.promptTokens ?? null,
+    completionTokens: outcome.usage?.completionTokens ?? null,
     cached: false,
   };
 }

@@ -72,7 +72,10 @@ export interface RunTotals {
   /** Rows whose human label is none of `labels`: not judged, counted here. */
   readonly outsideSet: number;
   readonly requests: number;
+  /** Rows sent to the judge. */
   readonly requestsMade: number;
+  /** HTTP requests, retries included (what an endpoint bills and rate-limits). */
+  readonly httpRequests: number;
   readonly cacheHits: number;
   readonly resumedRows: number;
   readonly promptTokens: number;
@@ -247,6 +250,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
     status = result.cancelled ? 'cancelled' : 'completed';
     const totals = summarize(config, result.verdicts, plan, {
       requestsMade: result.requestsMade,
+      httpRequests: result.httpRequests,
       cacheHits: result.cacheHits,
       resumedRows: result.resumedRows,
       durationMs: Date.now() - started,
@@ -281,6 +285,8 @@ export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetr
     humanLabel: v.humanLabel,
     judgeLabel: v.label,
     failed: v.error !== null,
+    // The runner writes errors as "<kind>: <message>" (see runner.fromOutcome).
+    ...(v.error?.startsWith('label_outside_set:') ? { failure: 'label_outside_set' as const } : {}),
   }));
 }
 
@@ -288,7 +294,7 @@ function summarize(
   config: JudgeConfig,
   verdicts: readonly VerdictRecord[],
   plan: Plan,
-  counts: { requestsMade: number; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
+  counts: { requestsMade: number; httpRequests: number; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
   const rows = toMetricRows(verdicts);
   const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
@@ -299,8 +305,15 @@ function summarize(
     promptTokens += v.promptTokens ?? 0;
     completionTokens += v.completionTokens ?? 0;
   }
+  // Unlabelled rows are never sent, so the verdicts cannot count them: the plan does.
+  const scored = bySplit(rows, opts);
+  const withUnlabelled = (m: AlignmentMetrics, unlabelled: number): AlignmentMetrics => ({ ...m, rows: m.rows + unlabelled, unlabelled: m.unlabelled + unlabelled });
   return {
-    metrics: bySplit(rows, opts),
+    metrics: {
+      all: withUnlabelled(scored.all, plan.unlabelled),
+      dev: withUnlabelled(scored.dev, plan.unlabelledBySplit.dev),
+      test: withUnlabelled(scored.test, plan.unlabelledBySplit.test),
+    },
     flips: counts.repeat > 1 ? computeFlips(rows) : null,
     rows: plan.rows,
     unlabelled: plan.unlabelled,
@@ -308,6 +321,7 @@ function summarize(
     outsideSet: [...plan.outsideSet.values()].reduce((a, b) => a + b, 0),
     requests: plan.requests.length,
     requestsMade: counts.requestsMade,
+    httpRequests: counts.httpRequests,
     cacheHits: counts.cacheHits,
     resumedRows: counts.resumedRows,
     promptTokens,

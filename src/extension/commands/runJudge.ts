@@ -168,7 +168,7 @@ export class JudgeRunCommands implements vscode.Disposable {
     const t = result.totals;
     this.deps.log.info(
       `Run #${result.runId} ${result.status}: agreement ${formatPercent(m.agreement)}, kappa ${formatKappa(m.kappa)}, n=${m.n}, failed=${m.errors}; ` +
-        `${t.requestsMade} requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
+        `${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
     );
     const verb = result.status === 'cancelled' ? 'Cancelled; so far' : 'Done';
     const failed = m.errors > 0 ? `, ${m.errors} failed` : '';

@@ -34,7 +34,9 @@ describe('human labels are read by the rules judge labels are', () => {
       // The judge answers the truth; the human label is the truth written in other ways, or something else.
       const human = ['Yes', 'No', 'YES', ' no', '"yes"', 'No', 'maybe', 'true', 'maybe', 'Yes'];
       const truth = ['yes', 'no', 'yes', 'no', 'yes', 'no', 'yes', 'yes', 'no', 'no'];
-      fs.writeFileSync(path.join(dir, 'rows.jsonl'), human.map((h, i) => JSON.stringify({ id: `r${i}`, text: `row ${i}: truth=${truth[i]}`, verdict: h })).join('\n') + '\n');
+      const lines = human.map((h, i) => JSON.stringify({ id: `r${i}`, text: `row ${i}: truth=${truth[i]}`, verdict: h }));
+      lines.push(JSON.stringify({ id: 'r10', text: 'no human yet', verdict: null }), JSON.stringify({ id: 'r11', text: 'nor here', verdict: '' }));
+      fs.writeFileSync(path.join(dir, 'rows.jsonl'), lines.join('\n') + '\n');
       const promptPath = path.join(dir, 'p.judge.md');
       const promptText = ['---', 'dataset: ./rows.jsonl', 'label: verdict', 'labels: [yes, no]', '---', 'Judge: {{text}}', ''].join('\n');
       fs.writeFileSync(promptPath, promptText);
@@ -53,6 +55,8 @@ describe('human labels are read by the rules judge labels are', () => {
       assert.equal(m.matches, 6);
       assert.deepEqual(m.confusion, { yes: { yes: 3, no: 1 }, no: { yes: 0, no: 3 } }, 'human label → judge label');
       assert.equal(result.totals.outsideSet, 3);
+      assert.equal(m.unlabelled, 2, 'unlabelled rows are counted in the figures, apart');
+      assert.equal(result.totals.metrics.dev.unlabelled + result.totals.metrics.test.unlabelled, 2);
       assert.equal(server.requests.length, 7, 'rows outside the set are not paid for');
       const warning = problems.find((p) => p.code === 'human-label-outside-set')!;
       assert.equal(warning.line, 4);
@@ -60,5 +64,15 @@ describe('human labels are read by the rules judge labels are', () => {
       assert.ok(result.verdicts.every((v) => v.humanLabel === 'yes' || v.humanLabel === 'no'), 'stored in the canonical form');
       cache.close();
     });
+  });
+});
+
+describe('figures that mean what they say', () => {
+  test('kappa never prints -0.00', async () => {
+    const { formatKappa } = await import('../../../src/core/format');
+    assert.equal(formatKappa(-0.001), '0.00');
+    assert.equal(formatKappa(-0), '0.00');
+    assert.equal(formatKappa(-0.006), '-0.01');
+    assert.equal(formatKappa(0.4149), '0.41');
   });
 });

@@ -69,6 +69,10 @@ describe('judge session: runner, cache, metrics', async () => {
     assert.equal(stored.run.status, 'completed');
     assert.equal(stored.run.promptText, ws.text);
     assert.equal(stored.verdicts.length, 30);
+    // Counts that mean what they say: 30 rows sent; one retry each for rows 0 and 1, two for rows 2 and 5.
+    assert.equal(result.totals.requestsMade, 30);
+    assert.equal(result.totals.httpRequests, 36);
+    assert.deepEqual(m.errorBreakdown, { failed: 3, judgeLabelOutsideSet: 1 });
     cache.close();
   });
 
