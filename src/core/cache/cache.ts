@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { removeTempFiles, writeFileAtomic, type WriteBytes } from './atomicFile';
-import { CacheCorruptError, CacheNotFoundError, CacheTooNewError } from './errors';
+import { CacheCorruptError, CacheEmptyError, CacheNotFoundError, CacheTooNewError } from './errors';
 import { applyJournal, journalPath, takeJournal, type TakenJournal } from './journal';
 import { acquireLock, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
@@ -108,7 +108,7 @@ export class Cache {
     const absolute = path.resolve(file);
     if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
-    const loaded = readDatabase(sql, absolute);
+    const loaded = readDatabase(sql, absolute, !options.readonly);
     const cache = new Cache(absolute, sql, loaded, options);
     if (options.readonly) return cache;
     try {
@@ -310,7 +310,7 @@ export class Cache {
 
   private reloadIfChanged(): void {
     if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
-    const loaded = readDatabase(this.sql, this.path);
+    const loaded = readDatabase(this.sql, this.path, !this.options.readonly);
     closeDatabase(this.db);
     this.unpin();
     this.db = loaded.db;
@@ -331,8 +331,11 @@ export class Cache {
   }
 }
 
-/** Reads and checks the file; an older schema is upgraded in memory (saved by the next write). */
-function readDatabase(sql: SqlJsStatic, file: string): Loaded {
+/**
+ * Reads and checks the file; an older schema is upgraded in memory (saved by the next write). Only a missing file
+ * is a new cache: an empty one is refused (see CacheEmptyError). A damaged file is copied aside when `keepCopy`.
+ */
+function readDatabase(sql: SqlJsStatic, file: string, keepCopy: boolean): Loaded {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -345,7 +348,8 @@ function readDatabase(sql: SqlJsStatic, file: string): Loaded {
   let db: Database | undefined;
   try {
     const st = fs.fstatSync(fd);
-    db = st.size === 0 ? openDatabase(sql) : openChecked(sql, file, fs.readFileSync(fd));
+    if (st.size === 0) throw new CacheEmptyError(file);
+    db = openChecked(sql, file, fs.readFileSync(fd), keepCopy ? st : undefined);
     const version = userVersion(db);
     migrate(db);
     if (!PIN_FILES) fs.closeSync(fd);
@@ -357,19 +361,23 @@ function readDatabase(sql: SqlJsStatic, file: string): Loaded {
   }
 }
 
-function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array): Database {
+/** `damagedCopyOf`: the file's stat, to keep a copy of it when it is damaged; undefined to write nothing. */
+function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array, damagedCopyOf: fs.Stats | undefined): Database {
+  const damaged = (err: unknown) =>
+    new CacheCorruptError(file, err instanceof Error ? err.message : String(err), damagedCopyOf && keepDamagedCopy(file, bytes, damagedCopyOf));
   let db: Database;
   try {
     db = openDatabase(sql, bytes);
   } catch (err) {
-    throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
+    throw damaged(err);
   }
   try {
-    const check = String(scalar(db, 'PRAGMA quick_check(1)'));
+    // Not quick_check: it skips whether each index matches its table, and a flipped byte in an index got past it.
+    const check = String(scalar(db, 'PRAGMA integrity_check(1)'));
     if (check !== 'ok') throw new Error(check);
   } catch (err) {
     db.close();
-    throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
+    throw damaged(err);
   }
   const appId = Number(scalar(db, 'PRAGMA application_id'));
   const version = userVersion(db);
@@ -383,6 +391,20 @@ function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array): Databas
     throw new CacheTooNewError(file, version, SCHEMA_VERSION);
   }
   return db;
+}
+
+/**
+ * Copies a damaged file to `<file>.corrupt-<its mtime>` beside it, once: opening the same damaged file again finds
+ * the copy already there. What the file held is then kept whatever happens to the file next.
+ */
+function keepDamagedCopy(file: string, bytes: Uint8Array, st: fs.Stats): { path: string; error?: unknown } {
+  const copy = `${file}.corrupt-${new Date(st.mtimeMs).toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    if (!fs.existsSync(copy)) writeFileAtomic(copy, bytes);
+    return { path: copy };
+  } catch (err) {
+    return { path: copy, error: err };
+  }
 }
 
 function migrate(db: Database): void {
