@@ -185,7 +185,7 @@ function notSavedMessage(
   const fix = `${advice(cause, cacheFile)}, then run the prompt again.`;
   if (journalError === undefined) {
     const resume = status === 'interrupted' ? ' The run is left interrupted: running the prompt again resumes it and pays for none of them.' : '';
-    return `${head} ${cap(what)} ${unsaved.verdicts === 1 ? 'was' : 'were'} kept in ${journal} and will be saved the next time the cache is opened.${resume} ${fix}`;
+    return `${head} ${cap(what)} ${unsaved.verdicts === 1 ? 'was' : 'were'} kept in ${journal} and will be saved the next time the cache is opened or written.${resume} ${fix}`;
   }
   const lost = unsaved.verdicts > 0 ? ` They are lost: running the prompt again pays for the ${unsaved.paid} answers again.` : '';
   return `${head} Keeping ${what} in ${journal} failed too: ${causeText(journalError, journal)}.${lost} ${fix}`;
