@@ -9,6 +9,7 @@ const benches: Bench[] = [
   { name: 'judge', load: async () => (await import('./judge.bench')).benchJudge },
   { name: 'import', load: async () => (await import('./import.bench')).benchImport },
   { name: 'workbench', load: async () => (await import('./workbench.bench')).benchWorkbench },
+  { name: 'cache-open', load: async () => (await import('./cacheOpen.bench')).benchCacheOpen },
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Cache } from '../core/cache/cache';
-import { CacheRunStore } from '../core/judge/cacheRunStore';
+import { CacheRunStore, RunNotSavedError } from '../core/judge/cacheRunStore';
 import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatPercent } from '../core/format';
@@ -37,11 +37,14 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
     const refusal = url ? credentialsRefusal(where, url) : undefined;
     if (refusal) throw new UsageError(refusal);
   }
-  const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath));
+  const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath), {
+    onLockWait: (notice) => err.write(`judge-align: ${notice.message}\n`),
+  });
   const store = new CacheRunStore(cache);
   const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
   const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
   let result: SessionResult;
+  let started: number | undefined;
   try {
     result = await runJudgeSession({
       promptPath,
@@ -63,6 +66,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       force: args.force,
       onRenderProblems: (problems) => err.write(renderWarnings(problems)),
       onPlan: (plan, runId, resumed) => {
+        started = runId;
         if (!args.json) {
           err.write(
             `Run #${runId}${resumed ? ' (resumed)' : ''}: ${plan.rows} labelled rows` +
@@ -76,6 +80,10 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         if (tty && (done === total || done % 10 === 0)) err.write(`\r  ${done}/${total} judged`);
       },
     });
+  } catch (e) {
+    // A run that started and then failed still answers --json: scripts read the error and the run's state there.
+    if (args.json && started !== undefined) out.write(JSON.stringify(jsonFailure(started, e), null, 2) + '\n');
+    throw e;
   } finally {
     cancel.dispose();
     cache.close();
@@ -104,7 +112,6 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   return ExitCode.Ok;
 }
 
-/** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
 /** The OpenAI API always wants a key: without one the run would fail every row, so it does not start. */
 class MissingKeyError extends Error {
   override readonly name = 'MissingKeyError';
@@ -126,10 +133,17 @@ function promptEndpointRefused(promptPath: string, endpoint: EndpointChoice): En
   );
 }
 
+/** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
 function renderWarnings(problems: readonly RenderProblem[]): string {
   return problems
     .map((p) => `judge-align: warning: ${p.severity === 'error' ? 'sending anyway (--force) although ' : ''}line ${p.line}: ${p.message}\n`)
     .join('');
+}
+
+function jsonFailure(runId: number, e: unknown): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof RunNotSavedError)) return { runId, status: 'failed', error: message };
+  return { runId, status: e.status ?? 'failed', error: message, journal: e.status ? e.journal : null, unsaved: e.unsaved };
 }
 
 export function jsonReport(result: SessionResult): unknown {
