@@ -29,6 +29,8 @@ Options for run:
   --repeat N                  judge each row N times and report flips
   --fail-under-agreement X    exit 1 when agreement < X (a fraction, 0..1)
   --fail-under-kappa X        exit 1 when Cohen's kappa < X
+  --retry-failed              ask again for rows whose earlier answer was unusable (unparseable, a label
+                              outside the set); without it such answers are kept and read again, not bought
   --timeout SECONDS           per request (default 60)
   --max-retries N             for 429, 5xx, timeouts (default 4)
   --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
@@ -101,6 +103,7 @@ function parseRunArgs(args: string[]) {
     json: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     'allow-prompt-endpoint': { type: 'boolean', default: false },
+    'retry-failed': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('run takes one prompt file: judge-align run <file.judge.md>');
   const split = values.split as string | undefined;
@@ -120,6 +123,7 @@ function parseRunArgs(args: string[]) {
     json: values.json === true,
     force: values.force === true,
     allowPromptEndpoint: values['allow-prompt-endpoint'] === true,
+    retryFailed: values['retry-failed'] === true,
   };
 }
 

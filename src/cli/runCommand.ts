@@ -25,6 +25,8 @@ export interface RunArgs {
   readonly maxRetries?: number;
   /** Send even when a render check fails (see renderChecks). */
   readonly force?: boolean;
+  /** Ask again for rows whose kept answer was unusable. */
+  readonly retryFailed?: boolean;
   /** Let a `base_url` named only by the prompt file receive the rows and OPENAI_API_KEY. */
   readonly allowPromptEndpoint?: boolean;
 }
@@ -61,7 +63,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         timeoutMs: (args.timeoutSeconds ?? 60) * 1000,
         maxRetries: args.maxRetries ?? 4,
       },
-      overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency },
+      overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency, retryFailed: args.retryFailed },
       signal: cancel.signal,
       force: args.force,
       onRenderProblems: (problems) => err.write(renderWarnings(problems)),

@@ -293,6 +293,11 @@ function classify(err: unknown, ctx: ClassifyContext, structured: boolean): Atte
     const hint = status === 400 && structured ? '. If this endpoint does not support response_format json_schema, set `structured_output: false` in the prompt front matter' : '';
     return { kind: 'http', status, retryable: false, message: `HTTP ${status ?? '?'}${detail}${hint}` };
   }
+  // A 200 whose body is not valid JSON (cut off, a proxy's garbage): the endpoint answered, and asking again at
+  // temperature 0 is paying for the same bytes. An answer, not a network failure.
+  if (err instanceof SyntaxError) {
+    return { kind: 'unparseable', retryable: false, message: `the endpoint's answer is not valid JSON (${err.message}): check the endpoint, or its proxy` };
+  }
   // Not from the SDK's HTTP layer (a fetch polyfill, a proxy): treat it as a network failure, worth a retry.
   return { kind: 'connection', retryable: true, message: `request to ${ctx.baseUrl} failed: ${err instanceof Error ? err.message : String(err)}` };
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
 import type { JudgeError, JudgeOutcome, JudgeRequest } from './llmClient';
+import { parseAnswer } from './answer';
 import type { LocalDataset } from '../datasets/localDataset';
 
 /** Where a run keeps its record, its verdicts and the answers worth caching. */
@@ -34,6 +35,8 @@ export interface ExecuteOptions {
   readonly client: JudgeCaller;
   readonly store: RunStore;
   readonly signal?: AbortSignal;
+  /** Ask again for rows whose kept answer was unusable (unparseable, a label outside the set): `--retry-failed`. */
+  readonly retryUnusable?: boolean;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
 }
 
@@ -104,12 +107,12 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   const toSend: PlannedRequest[] = [];
   for (const request of pending) {
     const hit = cached.get(request.cacheKey);
-    if (!hit) {
+    if (!hit || (options.retryUnusable && hit.label === UNUSABLE)) {
       toSend.push(request);
       continue;
     }
     cacheHits++;
-    const verdict = fromCached(request, hit);
+    const verdict = fromCached(request, hit, options.labels);
     store.record(runId, verdict, undefined);
     emit(verdict);
   }
@@ -153,7 +156,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
         return;
       }
       const verdict = fromOutcome(request, outcome);
-      store.record(runId, verdict, outcome.ok ? toCachedResponse(request.cacheKey, outcome) : undefined);
+      store.record(runId, verdict, toCachedResponse(request.cacheKey, outcome));
       emit(verdict);
       for (const twin of twins.get(request.cacheKey)!) {
         // No request of its own: it costs nothing, like an answer from the cache.
@@ -184,7 +187,23 @@ function base(request: PlannedRequest) {
   return { exampleId: request.exampleId, repetition: request.repetition, split: request.split, humanLabel: request.humanLabel, cacheKey: request.cacheKey };
 }
 
-function fromCached(request: PlannedRequest, hit: CachedResponse): VerdictRecord {
+function fromCached(request: PlannedRequest, hit: CachedResponse, labels: readonly string[]): VerdictRecord {
+  if (hit.label === UNUSABLE) {
+    // Read again rather than bought again: the same request at temperature 0 gets the same answer.
+    const parsed = parseAnswer(hit.raw, labels);
+    const usage = { promptTokens: hit.promptTokens, completionTokens: hit.completionTokens };
+    if (parsed.ok) return { ...base(request), label: parsed.label, explanation: parsed.explanation, raw: hit.raw, error: null, latencyMs: hit.latencyMs, ...usage, cached: true };
+    return {
+      ...base(request),
+      label: null,
+      explanation: null,
+      raw: hit.raw,
+      error: `${parsed.kind}: ${parsed.message} (the answer kept from an earlier run, not bought again; --retry-failed asks again)`,
+      latencyMs: hit.latencyMs,
+      ...usage,
+      cached: true,
+    };
+  }
   return {
     ...base(request),
     label: hit.label,
@@ -225,7 +244,31 @@ function fromOutcome(request: PlannedRequest, outcome: JudgeOutcome): VerdictRec
   };
 }
 
-function toCachedResponse(cacheKey: string, outcome: Extract<JudgeOutcome, { ok: true }>): CachedResponse {
+/**
+ * The stored label of an answer that arrived but named no usable label. Labels are never empty (the front matter
+ * refuses an empty one), so it cannot clash; such an answer is parsed again when read.
+ */
+export const UNUSABLE = '';
+
+/**
+ * What is kept of an outcome so the same request is never paid for twice: a usable answer, and also an answer
+ * that arrived but could not be used (unparseable, a label outside the set), which is re-read next time. Transport
+ * failures (HTTP errors, timeouts) and a page that is not the API keep nothing: those are worth another try.
+ */
+function toCachedResponse(cacheKey: string, outcome: JudgeOutcome): CachedResponse | undefined {
+  if (!outcome.ok) {
+    const answered = (outcome.error.kind === 'unparseable' || outcome.error.kind === 'label_outside_set') && !outcome.error.unusable && outcome.raw !== undefined;
+    if (!answered) return undefined;
+    return {
+      cacheKey,
+      label: UNUSABLE,
+      explanation: '',
+      raw: outcome.raw!,
+      latencyMs: outcome.latencyMs,
+      promptTokens: outcome.usage?.promptTokens ?? null,
+      completionTokens: outcome.usage?.completionTokens ?? null,
+    };
+  }
   return {
     cacheKey,
     label: outcome.label,

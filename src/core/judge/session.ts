@@ -35,6 +35,8 @@ export interface SessionOverrides {
   readonly split?: Split;
   readonly repeat?: number;
   readonly concurrency?: number;
+  /** Buy again the answers kept from earlier runs that were unusable (unparseable, a label outside the set). */
+  readonly retryFailed?: boolean;
 }
 
 export interface SessionOptions {
@@ -245,6 +247,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       client,
       store: options.store,
       signal: options.signal,
+      retryUnusable: overrides.retryFailed === true,
       onVerdict: options.onVerdict,
     });
     status = result.cancelled ? 'cancelled' : 'completed';

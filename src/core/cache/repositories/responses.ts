@@ -3,6 +3,7 @@ import { all, now, num, type Row } from '../sql';
 
 export interface ResponseRow {
   readonly cacheKey: string;
+  /** '' for an answer that arrived but named no usable label (kept so it is re-read, not bought again). */
   readonly label: string;
   readonly explanation: string;
   readonly raw: string;
