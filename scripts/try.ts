@@ -5,11 +5,14 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { folderUrl, REPO_ROOT, startCodeServer } from '../test/support/codeServer';
 
+/** What the demo's answers say answered them: shown wherever a run's model is, so nobody mistakes it for a model. */
+const DEMO_MODEL = 'judge-align-demo (scripted answers, not a model)';
+
 async function demoEndpoint(): Promise<string> {
   const sample = path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), '--latency-ms', '40', '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400'],
+    ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), '--latency-ms', '40', '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400', '--report-model', DEMO_MODEL],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   process.on('exit', () => child.kill());

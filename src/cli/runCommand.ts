@@ -4,7 +4,7 @@ import { Cache } from '../core/cache/cache';
 import { CacheRunStore, RunNotSavedError } from '../core/judge/cacheRunStore';
 import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
-import { formatKappa, formatPercent } from '../core/format';
+import { formatKappa, formatModel, formatPercent } from '../core/format';
 import { credentialsRefusal, DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
@@ -157,6 +157,7 @@ export function jsonReport(result: SessionResult): unknown {
     resumed: result.resumed,
     prompt: result.config.base_url ? { ...result.config, base_url: redactUrl(result.config.base_url) } : result.config,
     model: result.endpoint.model,
+    reportedModels: result.totals.reportedModels,
     baseUrl: result.endpoint.baseUrl,
     split: result.split,
     dataset: result.datasetPath,
@@ -202,6 +203,6 @@ function textReport(result: SessionResult): string {
   for (const v of failed.slice(0, 20)) lines.push(`  failed ${v.exampleId}: ${v.error}`);
   if (failed.length > 20) lines.push(`  …and ${failed.length - 20} more failed rows (use --json for all).`);
   if (t.flips) lines.push(`${t.flips.flipped} of ${t.flips.examples} examples flipped between repetitions.`);
-  lines.push(`Run #${result.runId} (${result.status}).`);
+  lines.push(`Run #${result.runId} (${result.status}) at ${hostOf(result.endpoint.baseUrl)}: ${formatModel(result.endpoint.model, t.reportedModels)}.`);
   return lines.join('\n') + '\n';
 }

@@ -14,3 +14,13 @@ export function formatKappa(value: number | null | undefined): string {
 export function formatCount(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * The model asked for, and what the endpoint said answered when that differs (a dated version, another model
+ * behind a proxy, a scripted demo): runs show what answered, not only what was asked for.
+ */
+export function formatModel(asked: string, reported: readonly string[]): string {
+  if (reported.length === 0) return `model ${asked} (no new answers in this run)`;
+  const others = reported.filter((m) => m !== asked);
+  return others.length === 0 ? `model ${asked}` : `asked for ${asked}, answered by ${others.join(', ')}`;
+}

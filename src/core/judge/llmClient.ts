@@ -44,6 +44,8 @@ export type JudgeOutcome =
       readonly usage?: TokenUsage;
       /** Requests sent: 1 when the first one answered. */
       readonly attempts: number;
+      /** The model the endpoint says answered (`model` of the completion), when it said. */
+      readonly model?: string;
     }
   | {
       readonly ok: false;
@@ -52,6 +54,8 @@ export type JudgeOutcome =
       readonly raw?: string;
       /** Tokens of an answer that arrived but could not be used: paid for all the same. */
       readonly usage?: TokenUsage;
+      /** The model the endpoint says answered, when an answer arrived. */
+      readonly model?: string;
       readonly latencyMs: number;
       /** Requests sent; 0 when cancelled before the first. */
       readonly attempts: number;
@@ -228,9 +232,10 @@ function readCompletion(completion: OpenAI.Chat.ChatCompletion, request: JudgeRe
   const u = completion?.usage;
   const usage = u && typeof u.prompt_tokens === 'number' ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0 } : undefined;
   const parsed = parseAnswer(raw, request.labels);
-  if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts };
+  const reported = typeof completion?.model === 'string' && completion.model ? { model: completion.model } : {};
+  if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts, ...reported };
   const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the token limit: raise max_tokens in the prompt front matter.' : '';
-  return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts, ...(usage ? { usage } : {}) };
+  return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts, ...(usage ? { usage } : {}), ...reported };
 }
 
 function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {

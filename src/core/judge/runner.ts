@@ -47,6 +47,8 @@ export interface ExecuteResult {
   readonly requestsMade: number;
   /** HTTP requests, retries included. */
   readonly httpRequests: number;
+  /** The model names the endpoint reported in this run's answers (what answered, not what was asked for). */
+  readonly reportedModels: string[];
   readonly cacheHits: number;
   readonly resumedRows: number;
 }
@@ -132,6 +134,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   let next = 0;
   let requestsMade = 0;
   let httpRequests = 0;
+  const reportedModels = new Set<string>();
   // Stops the requests in flight when the endpoint turns out unusable; the user's cancel stops them too.
   const stop = new AbortController();
   setMaxListeners(Math.max(10, options.concurrency + 10), stop.signal);
@@ -147,6 +150,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
         stop.signal,
       );
       httpRequests += outcome.attempts;
+      if (outcome.model) reportedModels.add(outcome.model);
       if (!outcome.ok && outcome.error.kind === 'cancelled') return;
       if (outcome.ok) answeredOk = true;
       else if (outcome.error.unusable && !answeredOk) {
@@ -172,7 +176,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   unlink();
   await store.flush();
   if (unusable) throw new EndpointUnusableError(unusable, requestsMade);
-  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, httpRequests, cacheHits, resumedRows };
+  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, httpRequests, reportedModels: [...reportedModels], cacheHits, resumedRows };
 }
 
 function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {

@@ -78,6 +78,8 @@ export interface RunTotals {
   readonly requestsMade: number;
   /** HTTP requests, retries included (what an endpoint bills and rate-limits). */
   readonly httpRequests: number;
+  /** What the endpoint said answered (empty when every answer came from the cache or nothing was sent). */
+  readonly reportedModels: readonly string[];
   readonly cacheHits: number;
   readonly resumedRows: number;
   readonly promptTokens: number;
@@ -254,6 +256,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
     const totals = summarize(config, result.verdicts, plan, {
       requestsMade: result.requestsMade,
       httpRequests: result.httpRequests,
+      reportedModels: result.reportedModels,
       cacheHits: result.cacheHits,
       resumedRows: result.resumedRows,
       durationMs: Date.now() - started,
@@ -297,7 +300,7 @@ function summarize(
   config: JudgeConfig,
   verdicts: readonly VerdictRecord[],
   plan: Plan,
-  counts: { requestsMade: number; httpRequests: number; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
+  counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
   const rows = toMetricRows(verdicts);
   const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
@@ -325,6 +328,7 @@ function summarize(
     requests: plan.requests.length,
     requestsMade: counts.requestsMade,
     httpRequests: counts.httpRequests,
+    reportedModels: counts.reportedModels,
     cacheHits: counts.cacheHits,
     resumedRows: counts.resumedRows,
     promptTokens,

@@ -3,7 +3,7 @@ import { CacheRunStore } from '../../core/judge/cacheRunStore';
 import { runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
 import type { Split } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
-import { formatKappa, formatPercent } from '../../core/format';
+import { formatKappa, formatModel, formatPercent } from '../../core/format';
 import type { ActiveRuns } from '../activeRuns';
 import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
@@ -11,7 +11,7 @@ import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
 import { editorCredentials, RunNotStartedError, type ConsentDependencies } from '../endpointConsent';
-import { credentialsRefusal, EndpointNotAllowedError } from '../../core/judge/endpointTrust';
+import { credentialsRefusal, EndpointNotAllowedError, hostOf } from '../../core/judge/endpointTrust';
 import { readSettings } from '../settings';
 import { PromptRenderError } from '../../core/judge/session';
 import { showRunRefused } from '../errors';
@@ -168,13 +168,16 @@ export class JudgeRunCommands implements vscode.Disposable {
     const t = result.totals;
     this.deps.log.info(
       `Run #${result.runId} ${result.status}: agreement ${formatPercent(m.agreement)}, kappa ${formatKappa(m.kappa)}, n=${m.n}, failed=${m.errors}; ` +
-        `${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
+        `${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}; ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
     );
     const verb = result.status === 'cancelled' ? 'Cancelled; so far' : 'Done';
     const failed = m.errors > 0 ? `, ${m.errors} failed` : '';
     const show = 'Show Results';
     void vscode.window
-      .showInformationMessage(`Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}.`, show)
+      .showInformationMessage(
+        `Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}, at ${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}.`,
+        show,
+      )
       .then((c) => {
         if (c === show) void this.showResults(undefined, result.runId);
       });

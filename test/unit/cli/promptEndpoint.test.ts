@@ -159,4 +159,20 @@ describe('judge-align run and a base_url named only by the prompt file', async (
       await echo.close();
     }
   });
+  test('the report says where the answers came from and what answered: a demo says it is one', async () => {
+    const demo = await startOpenAIServer({ reportModel: 'judge-align-demo (scripted answers, not a model)' });
+    try {
+      const ws = workspace([]);
+      const text = await cli(['run', ws.prompt, '--base-url', demo.baseUrl]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.ok(text.stdout.includes(`at ${new URL(demo.baseUrl).host}: asked for gpt-4o-mini, answered by judge-align-demo (scripted answers, not a model).`), text.stdout);
+      const json = JSON.parse((await cli(['run', ws.prompt, '--base-url', demo.baseUrl, '--json'])).stdout) as { model: string; reportedModels: string[] };
+      assert.equal(json.model, 'gpt-4o-mini');
+      assert.deepEqual(json.reportedModels, [], 'the re-run got every answer from the cache');
+      const fresh = JSON.parse((await cli(['run', workspace([]).prompt, '--base-url', demo.baseUrl, '--json'])).stdout) as { reportedModels: string[] };
+      assert.deepEqual(fresh.reportedModels, ['judge-align-demo (scripted answers, not a model)']);
+    } finally {
+      await demo.close();
+    }
+  });
 });
