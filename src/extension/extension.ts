@@ -53,6 +53,17 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   const activeRuns = push(new ActiveRuns());
   const summaries = new RunSummaries(context.workspaceState);
   push({ dispose: () => summaries.dispose() });
+  // A run finished by another process (the CLI in a terminal) updates the lens and the Judge Prompts view too.
+  push(
+    cacheHost.onDidSave(() => {
+      if (!vscode.workspace.isTrusted) return;
+      void cacheHost
+        .get()
+        .then((cache) => summaries.syncFrom(cache.read((repos) => repos.runs.latestFinishedPerPrompt())))
+        .then((n) => n > 0 && log.info(`Took ${n} run result${n === 1 ? '' : 's'} finished elsewhere from the cache.`))
+        .catch((err: unknown) => log.warn(`Could not read runs finished elsewhere: ${err instanceof Error ? err.message : String(err)}`));
+    }),
+  );
   const apiKeys = new ApiKeyStore(context.secrets);
   const results = push(new ResultsDocumentProvider(cacheHost));
   const keyTargets = () => keyOrigins(readSettings(vscode.window.activeTextEditor?.document.uri).baseUrl, vscode.window.activeTextEditor);
