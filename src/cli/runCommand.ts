@@ -5,6 +5,7 @@ import { CacheRunStore, RunNotSavedError } from '../core/judge/cacheRunStore';
 import { runJudgeSession, type RenderProblem, type SessionResult } from '../core/judge/session';
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatModel, formatPercent } from '../core/format';
+import { formatUsd } from '../core/judge/pricing';
 import { credentialsRefusal, DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
@@ -176,6 +177,8 @@ export function jsonReport(result: SessionResult): unknown {
       resumedRows: result.totals.resumedRows,
     },
     tokens: { prompt: result.totals.promptTokens, completion: result.totals.completionTokens },
+    cost: result.totals.cost,
+    latencyMs: result.totals.latencyMs,
     durationMs: result.totals.durationMs,
     failed: first.filter((v) => v.error !== null).map((v) => ({ id: v.exampleId, error: v.error })),
     mismatches: first
@@ -202,6 +205,9 @@ function textReport(result: SessionResult): string {
   if (apart.length > 0) lines.push(`Not judged: ${apart.join(', ')} (counted apart, not in the figures).`);
   for (const v of failed.slice(0, 20)) lines.push(`  failed ${v.exampleId}: ${v.error}`);
   if (failed.length > 20) lines.push(`  …and ${failed.length - 20} more failed rows (use --json for all).`);
+  const cost = t.cost ? ` ≈ ${formatUsd(t.cost.usd)} (${t.cost.pricedAs})` : t.promptTokens + t.completionTokens > 0 ? ' (no price known for this model)' : '';
+  const latency = t.latencyMs ? `; latency p50 ${t.latencyMs.p50} ms, p95 ${t.latencyMs.p95} ms` : '';
+  lines.push(`Tokens: ${t.promptTokens} in, ${t.completionTokens} out${cost}${latency}.`);
   if (t.flips) lines.push(`${t.flips.flipped} of ${t.flips.examples} examples flipped between repetitions.`);
   lines.push(`Run #${result.runId} (${result.status}) at ${hostOf(result.endpoint.baseUrl)}: ${formatModel(result.endpoint.model, t.reportedModels)}.`);
   return lines.join('\n') + '\n';

@@ -13,6 +13,7 @@ import { outsideSetMessage, valueRange } from './promptChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
+import { percentile, runCost, type ModelPrice, type RunCost } from './pricing';
 import { chooseEndpoint, redactUrl, type EndpointChoice } from './endpointTrust';
 
 export { DEFAULT_BASE_URL } from './endpointTrust';
@@ -26,6 +27,8 @@ export interface SessionDefaults {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** Per-million-token prices that replace or add to the built-in list (the setting judgeAlign.prices). */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
 }
 
 /** What a person asked for this run: these win over the prompt file. */
@@ -84,6 +87,10 @@ export interface RunTotals {
   readonly resumedRows: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** What the tokens of this run cost, where the model's price is known (null for a local or unknown model). */
+  readonly cost: RunCost | null;
+  /** Latency of the answers bought in this run (retries and waits included), nearest-rank percentiles in ms. */
+  readonly latencyMs: { readonly p50: number; readonly p95: number } | null;
   readonly durationMs: number;
 }
 
@@ -253,7 +260,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       onVerdict: options.onVerdict,
     });
     status = result.cancelled ? 'cancelled' : 'completed';
-    const totals = summarize(config, result.verdicts, plan, {
+    const totals = summarize(config, result.verdicts, plan, endpoint.model, defaults.prices, {
       requestsMade: result.requestsMade,
       httpRequests: result.httpRequests,
       reportedModels: result.reportedModels,
@@ -300,17 +307,26 @@ function summarize(
   config: JudgeConfig,
   verdicts: readonly VerdictRecord[],
   plan: Plan,
+  model: string,
+  prices: SessionDefaults['prices'],
   counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
   const rows = toMetricRows(verdicts);
   const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;
+  const latencies: number[] = [];
   for (const v of verdicts) {
     if (v.cached) continue;
     promptTokens += v.promptTokens ?? 0;
     completionTokens += v.completionTokens ?? 0;
+    if (v.latencyMs !== null && v.latencyMs !== undefined) latencies.push(v.latencyMs);
   }
+  // Priced as what answered when the endpoint said (a dated version), else as what was asked for.
+  const pricedModel = counts.reportedModels.length === 1 ? counts.reportedModels[0]! : model;
+  const cost = promptTokens + completionTokens > 0 ? runCost(pricedModel, { prompt: promptTokens, completion: completionTokens }, prices) : null;
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
   // Unlabelled rows are never sent, so the verdicts cannot count them: the plan does.
   const scored = bySplit(rows, opts);
   const withUnlabelled = (m: AlignmentMetrics, unlabelled: number): AlignmentMetrics => ({ ...m, rows: m.rows + unlabelled, unlabelled: m.unlabelled + unlabelled });
@@ -333,6 +349,8 @@ function summarize(
     resumedRows: counts.resumedRows,
     promptTokens,
     completionTokens,
+    cost,
+    latencyMs: p50 === null || p95 === null ? null : { p50: Math.round(p50), p95: Math.round(p95) },
     durationMs: counts.durationMs,
   };
 }

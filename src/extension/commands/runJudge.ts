@@ -4,6 +4,7 @@ import { runJudgeSession, type SessionOptions, type SessionResult } from '../../
 import type { Split } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
 import { formatKappa, formatModel, formatPercent } from '../../core/format';
+import { formatUsd } from '../../core/judge/pricing';
 import type { ActiveRuns } from '../activeRuns';
 import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
@@ -86,6 +87,7 @@ export class JudgeRunCommands implements vscode.Disposable {
               concurrency: settings.concurrency,
               timeoutMs: settings.requestTimeoutSeconds * 1000,
               maxRetries: settings.maxRetries,
+              prices: settings.prices,
             },
             overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
             signal: controller.signal,
@@ -168,14 +170,14 @@ export class JudgeRunCommands implements vscode.Disposable {
     const t = result.totals;
     this.deps.log.info(
       `Run #${result.runId} ${result.status}: agreement ${formatPercent(m.agreement)}, kappa ${formatKappa(m.kappa)}, n=${m.n}, failed=${m.errors}; ` +
-        `${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}; ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
+        `${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}; ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens${t.cost ? ` ≈ ${formatUsd(t.cost.usd)} (${t.cost.pricedAs})` : ''}${t.latencyMs ? `, latency p50 ${t.latencyMs.p50} ms p95 ${t.latencyMs.p95} ms` : ''}, ${t.durationMs} ms.`,
     );
     const verb = result.status === 'cancelled' ? 'Cancelled; so far' : 'Done';
     const failed = m.errors > 0 ? `, ${m.errors} failed` : '';
     const show = 'Show Results';
     void vscode.window
       .showInformationMessage(
-        `Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}, at ${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}.`,
+        `Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}, at ${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}${t.cost ? `, ≈ ${formatUsd(t.cost.usd)}` : ''}.`,
         show,
       )
       .then((c) => {

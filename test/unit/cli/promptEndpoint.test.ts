@@ -128,6 +128,15 @@ describe('judge-align run and a base_url named only by the prompt file', async (
       process.env.OPENAI_API_KEY = KEY;
     }
   });
+  test('a run at a priced model shows its cost from the tokens it used', async () => {
+    const r = await cli(['run', workspace([]).prompt, '--base-url', mine.baseUrl, '--json']);
+    const report = JSON.parse(r.stdout) as { cost: { usd: number; pricedAs: string }; tokens: { prompt: number; completion: number } };
+    assert.equal(report.cost.pricedAs, 'gpt-4o-mini (list price 2025-08)');
+    assert.equal(report.cost.usd, (report.tokens.prompt * 0.15 + report.tokens.completion * 0.6) / 1_000_000);
+    const text = await cli(['run', workspace([]).prompt, '--base-url', mine.baseUrl]);
+    assert.match(text.stdout, /^Tokens: \d+ in, \d+ out ≈ \$0\.\d{4} \(gpt-4o-mini \(list price 2025-08\)\); latency p50 \d+ ms, p95 \d+ ms\.$/m);
+  });
+
   test('nothing listening at the endpoint: one message naming it and exit 3 within seconds, not a retry per row', async () => {
     const port = await freePort();
     const started = Date.now();
@@ -169,8 +178,15 @@ describe('judge-align run and a base_url named only by the prompt file', async (
       const json = JSON.parse((await cli(['run', ws.prompt, '--base-url', demo.baseUrl, '--json'])).stdout) as { model: string; reportedModels: string[] };
       assert.equal(json.model, 'gpt-4o-mini');
       assert.deepEqual(json.reportedModels, [], 'the re-run got every answer from the cache');
-      const fresh = JSON.parse((await cli(['run', workspace([]).prompt, '--base-url', demo.baseUrl, '--json'])).stdout) as { reportedModels: string[] };
+      const fresh = JSON.parse((await cli(['run', workspace([]).prompt, '--base-url', demo.baseUrl, '--json'])).stdout) as {
+        reportedModels: string[];
+        cost: unknown;
+        tokens: { prompt: number; completion: number };
+        latencyMs: { p50: number; p95: number };
+      };
       assert.deepEqual(fresh.reportedModels, ['judge-align-demo (scripted answers, not a model)']);
+      assert.equal(fresh.cost, null, 'a demo has no price');
+      assert.ok(fresh.tokens.prompt > 0 && fresh.latencyMs.p95 >= fresh.latencyMs.p50);
     } finally {
       await demo.close();
     }
