@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { FIRST, INCONSISTENT, SECOND, type PairwiseConfig } from './pairwiseConfig';
+
+/** Which order a pair was shown in: the fields as written (original), or the other way round (swapped). */
+export type Position = 'original' | 'swapped';
+
+/** The orders a row is judged in: both, one fixed, or one chosen by the row id (stable across runs). */
+export function positionsFor(rowId: string, config: PairwiseConfig): Position[] {
+  if (config.order === 'both') return ['original', 'swapped'];
+  if (config.order === 'fixed') return ['original'];
+  return [createHash('sha256').update(rowId, 'utf8').digest()[0]! % 2 === 0 ? 'original' : 'swapped'];
+}
+
+/** The fields shown as response A and response B in that order. */
+export function shownFields(config: PairwiseConfig, position: Position): [a: string, b: string] {
+  const [first, second] = config.responses;
+  return position === 'original' ? [first, second] : [second, first];
+}
+
+/** The row's data with `response_a` and `response_b` set for the template, in the order shown. */
+export function presentedRow(data: Record<string, unknown>, config: PairwiseConfig, position: Position): Record<string, unknown> {
+  const [a, b] = shownFields(config, position);
+  return { ...data, response_a: data[a], response_b: data[b] };
+}
+
+/**
+ * A judge answer (A, B or the tie) as a human label value: the field shown in that position, then the value
+ * that field's win is labelled with. Undefined for anything else.
+ */
+export function answerAsHumanValue(answer: string, config: PairwiseConfig, position: Position): string | undefined {
+  if (config.tie !== undefined && answer === config.tie) return config.tie;
+  const [a, b] = shownFields(config, position);
+  if (answer === FIRST) return config.winners[a];
+  if (answer === SECOND) return config.winners[b];
+  return undefined;
+}
+
+/** One order's outcome: the human label value it means, or unusable (failed, unparseable). */
+export type OrderOutcome = { readonly value: string } | { readonly failed: string };
+
+/**
+ * The pair's verdict from its orders: the value every order agrees on, else inconsistent (a tie when ties exist).
+ * A pair where any order failed is failed: it is not scored.
+ */
+export function combineOrders(outcomes: readonly OrderOutcome[], config: PairwiseConfig): OrderOutcome {
+  const failed = outcomes.find((o): o is { failed: string } => 'failed' in o);
+  if (failed) return failed;
+  const values = new Set(outcomes.map((o) => (o as { value: string }).value));
+  if (values.size === 1) return { value: [...values][0]! };
+  return { value: config.tie ?? INCONSISTENT };
+}
