@@ -6,6 +6,8 @@ import { buildJudgeMessages, systemMessage, type ChatMessage } from './messages'
 import type { CompiledTemplate } from './template';
 import type { PlannedRequest, Split } from './runTypes';
 import { matchHumanLabel } from './humanLabels';
+import { INCONSISTENT, metricLabels } from '../pairwise/pairwiseConfig';
+import { callIndex, positionsFor, presentedRow } from '../pairwise/pairVerdicts';
 
 export interface Endpoint {
   readonly baseUrl: string;
@@ -69,6 +71,8 @@ export function planRequests(
   let inSplit = 0;
   const outsideSet = new Map<string, number>();
   const system = systemMessage(config);
+  // What a human label may be: one of `labels`, or for a pairwise judge a winner's value or the tie.
+  const humanValues = config.pairwise ? metricLabels(config.pairwise).filter((l) => l !== INCONSISTENT) : config.labels;
   for (const row of rows) {
     if (row.humanLabel === null) {
       unlabelled++;
@@ -81,12 +85,33 @@ export function planRequests(
       continue;
     }
     // Scored by the rules a judge's answer is read by: "Yes" is yes, "01" is 1.
-    const humanLabel = matchHumanLabel(row.humanLabel, config.labels);
+    const humanLabel = matchHumanLabel(row.humanLabel, humanValues);
     if (humanLabel === undefined) {
       outsideSet.set(row.humanLabel, (outsideSet.get(row.humanLabel) ?? 0) + 1);
       continue;
     }
     inSplit++;
+    if (config.pairwise) {
+      const pw = config.pairwise;
+      judged.push({ ...row, data: presentedRow(row.data, pw, 'original') });
+      for (const position of positionsFor(row.id, pw)) {
+        const { messages, missing } = buildJudgeMessages(config, template, presentedRow(row.data, pw, position), system);
+        for (let repetition = 0; repetition < options.repeat; repetition++) {
+          requests.push({
+            exampleId: row.id,
+            repetition: callIndex(position, repetition, options.repeat),
+            split,
+            humanLabel,
+            messages,
+            missing,
+            // The messages tell the orders apart; keyed by the repetition alone, swapping the fields in the file
+            // finds the answers already bought.
+            cacheKey: requestCacheKey(options.endpoint, config.labels, messages, repetition),
+          });
+        }
+      }
+      continue;
+    }
     judged.push(row);
     const { messages, missing } = buildJudgeMessages(config, template, row.data, system);
     for (let repetition = 0; repetition < options.repeat; repetition++) {

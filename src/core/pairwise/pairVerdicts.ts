@@ -49,3 +49,18 @@ export function combineOrders(outcomes: readonly OrderOutcome[], config: Pairwis
   if (values.size === 1) return { value: [...values][0]! };
   return { value: config.tie ?? INCONSISTENT };
 }
+
+/**
+ * A pair's judge calls are stored as the row's calls (`repetition` in the cache): calls 0..repeat-1 show the pair
+ * as written, repeat..2·repeat-1 swapped. One place encodes it, so the verdict table needs no column of its own.
+ */
+export function callIndex(position: Position, repetition: number, repeat: number): number {
+  return position === 'original' ? repetition : repeat + repetition;
+}
+
+export function decodeCall(index: number, repeat: number): { position: Position; repetition: number } {
+  return index < repeat ? { position: 'original', repetition: index } : { position: 'swapped', repetition: index - repeat };
+}
+
+/** The fields a pairwise template may use besides the dataset's: the two responses in the order shown. */
+export const PRESENTED_FIELDS = ['response_a', 'response_b'] as const;
