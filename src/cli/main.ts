@@ -5,7 +5,7 @@ import { parsePullArgs, pullCommand } from './pullCommand';
 import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import type { Split } from '../core/judge/runTypes';
-import { PromptRenderError } from '../core/judge/session';
+import { PromptRenderError, PromptWarningsError } from '../core/judge/session';
 
 const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
 
@@ -34,13 +34,16 @@ Options for run:
   --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
   --force                     send even when a variable renders an object or list, or every row would get
                               the same prompt (without it such a run stops before any request, exit 2)
+  --strict                    treat the prompt's warnings (the ones the editor shows: unknown front matter keys,
+                              a {{ that starts no variable, no variables, variables empty in most rows, human labels
+                              outside labels) as errors: the run stops before any request, exit 2
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
                               metrics.confusion, metrics.errors, mismatches, failed, ...)
 
 ${IMPORT_USAGE}
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
              LANGFUSE_SECRET_KEY, ARIZE_API_KEY.
-Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
+Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error (or warnings under --strict),
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
 `;
 
@@ -73,6 +76,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const message = e instanceof Error ? e.message : String(e);
     err.write(`judge-align: ${message}\n`);
     if (e instanceof PromptRenderError) err.write('To send these prompts anyway, run again with --force.\n');
+    if (e instanceof PromptWarningsError) err.write('To run despite the warnings, run again without --strict.\n');
     return isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
   }
 }
@@ -83,7 +87,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'PromptRenderError', 'EndpointNotAllowedError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
+  return ['PromptInvalidError', 'PromptRenderError', 'PromptWarningsError', 'EndpointNotAllowedError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {
@@ -100,6 +104,7 @@ function parseRunArgs(args: string[]) {
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
     'allow-prompt-endpoint': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('run takes one prompt file: judge-align run <file.judge.md>');
@@ -119,6 +124,7 @@ function parseRunArgs(args: string[]) {
     cache: values.cache as string | undefined,
     json: values.json === true,
     force: values.force === true,
+    strict: values.strict === true,
     allowPromptEndpoint: values['allow-prompt-endpoint'] === true,
   };
 }

@@ -25,6 +25,8 @@ export interface RunArgs {
   readonly maxRetries?: number;
   /** Send even when a render check fails (see renderChecks). */
   readonly force?: boolean;
+  /** Refuse to run while the prompt has warnings (the ones the editor shows). */
+  readonly strict?: boolean;
   /** Let a `base_url` named only by the prompt file receive the rows and OPENAI_API_KEY. */
   readonly allowPromptEndpoint?: boolean;
 }
@@ -64,6 +66,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency },
       signal: cancel.signal,
       force: args.force,
+      strict: args.strict,
       onRenderProblems: (problems) => err.write(renderWarnings(problems)),
       onPlan: (plan, runId, resumed) => {
         started = runId;
@@ -133,7 +136,7 @@ function promptEndpointRefused(promptPath: string, endpoint: EndpointChoice): En
   );
 }
 
-/** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
+/** Problems a run goes on despite: the editor's warnings and the render checks', and with --force the errors it was told to ignore. */
 function renderWarnings(problems: readonly RenderProblem[]): string {
   return problems
     .map((p) => `judge-align: warning: ${p.severity === 'error' ? 'sending anyway (--force) although ' : ''}line ${p.line}: ${p.message}\n`)
