@@ -33,8 +33,7 @@ export interface RunArgs {
 
 export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const promptPath = path.resolve(args.file);
-  if (!fs.existsSync(promptPath)) throw new UsageError(`No such prompt file: ${promptPath}`);
-  const promptText = fs.readFileSync(promptPath, 'utf8');
+  const promptText = readPromptFile(promptPath);
   for (const [where, url] of [['--base-url', args.baseUrl], ['OPENAI_BASE_URL', process.env.OPENAI_BASE_URL]] as const) {
     const refusal = url ? credentialsRefusal(where, url) : undefined;
     if (refusal) throw new UsageError(refusal);
@@ -113,6 +112,23 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
     return ExitCode.BelowThreshold;
   }
   return ExitCode.Ok;
+}
+
+/** The prompt's text, or a UsageError saying what the path is instead (missing, a folder, unreadable). */
+function readPromptFile(promptPath: string): string {
+  const stat = fs.statSync(promptPath, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`No such prompt file: ${promptPath}`);
+  if (stat.isDirectory()) {
+    // A folder is a likely slip (the workspace instead of the file in it): name the prompts it holds.
+    const prompts = fs.readdirSync(promptPath).filter((f) => f.endsWith('.judge.md')).sort().map((f) => path.join(promptPath, f));
+    if (prompts.length === 0) throw new UsageError(`${promptPath} is a folder, not a prompt file, and holds no .judge.md file. Give the path of one.`);
+    throw new UsageError(`${promptPath} is a folder, not a prompt file. Give one .judge.md file: ${prompts.map((p) => `judge-align run ${p}`).join(', or ')}.`);
+  }
+  try {
+    return fs.readFileSync(promptPath, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read the prompt file ${promptPath} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Check that it is a file you can read.`);
+  }
 }
 
 /** The OpenAI API always wants a key: without one the run would fail every row, so it does not start. */
