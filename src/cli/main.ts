@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runCommand } from './runCommand';
+import { jsonFailure, runCommand, type RunProgress } from './runCommand';
 import { compareCommand } from './compareCommand';
 import { parsePullArgs, pullCommand } from './pullCommand';
 import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
@@ -38,7 +38,8 @@ Options for run:
                               a {{ that starts no variable, no variables, variables empty in most rows, human labels
                               outside labels) as errors: the run stops before any request, exit 2
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
-                              metrics.confusion, metrics.errors, mismatches, failed, ...)
+                              metrics.confusion, metrics.errors, mismatches, failed, ...); a run that fails,
+                              before it starts or after, prints {"error": {"name", "message"}, "exitCode"}
 
 ${IMPORT_USAGE}
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
@@ -49,10 +50,11 @@ Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/datase
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  const run: RunProgress = {};
   try {
     switch (command) {
       case 'run':
-        return await runCommand(parseRunArgs(rest), out, err);
+        return await runCommand(parseRunArgs(rest), out, err, run);
       case 'compare':
         return await compareCommand(parseCompareArgs(rest), out);
       case 'pull':
@@ -74,10 +76,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    const code = isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
+    // Every failure of `run --json` answers with one object on stdout (scripts read it there), before it started
+    // (even a bad option) or after; the message goes to stderr as for any failure.
+    if (command === 'run' && rest.includes('--json')) out.write(JSON.stringify(jsonFailure(e, code, run.runId), null, 2) + '\n');
     err.write(`judge-align: ${message}\n`);
     if (e instanceof PromptRenderError) err.write('To send these prompts anyway, run again with --force.\n');
     if (e instanceof PromptWarningsError) err.write('To run despite the warnings, run again without --strict.\n');
-    return isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
+    return code;
   }
 }
 

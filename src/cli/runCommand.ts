@@ -31,7 +31,13 @@ export interface RunArgs {
   readonly allowPromptEndpoint?: boolean;
 }
 
-export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+/** What a run got to before it failed, for the --json answer of its failure (see {@link jsonFailure}). */
+export interface RunProgress {
+  /** Set once the run is recorded in the cache. */
+  runId?: number;
+}
+
+export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, progress: RunProgress = {}): Promise<number> {
   const promptPath = path.resolve(args.file);
   const promptText = readPromptFile(promptPath);
   for (const [where, url] of [['--base-url', args.baseUrl], ['OPENAI_BASE_URL', process.env.OPENAI_BASE_URL]] as const) {
@@ -45,7 +51,6 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
   const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
   let result: SessionResult;
-  let started: number | undefined;
   try {
     result = await runJudgeSession({
       promptPath,
@@ -68,7 +73,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       strict: args.strict,
       onRenderProblems: (problems) => err.write(renderWarnings(problems)),
       onPlan: (plan, runId, resumed) => {
-        started = runId;
+        progress.runId = runId;
         if (!args.json) {
           err.write(
             `Run #${runId}${resumed ? ' (resumed)' : ''}: ${plan.rows} labelled rows` +
@@ -82,10 +87,6 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         if (tty && (done === total || done % 10 === 0)) err.write(`\r  ${done}/${total} judged`);
       },
     });
-  } catch (e) {
-    // A run that started and then failed still answers --json: scripts read the error and the run's state there.
-    if (args.json && started !== undefined) out.write(JSON.stringify(jsonFailure(started, e), null, 2) + '\n');
-    throw e;
   } finally {
     cancel.dispose();
     cache.close();
@@ -159,10 +160,16 @@ function renderWarnings(problems: readonly RenderProblem[]): string {
     .join('');
 }
 
-function jsonFailure(runId: number, e: unknown): unknown {
-  const message = e instanceof Error ? e.message : String(e);
-  if (!(e instanceof RunNotSavedError)) return { runId, status: 'failed', error: message };
-  return { runId, status: e.status ?? 'failed', error: message, journal: e.status ? e.journal : null, unsaved: e.unsaved };
+/**
+ * The --json answer of a run that failed, whether it never started (a bad option or prompt, a missing dataset, a
+ * refused endpoint) or failed once recorded: `error` and `exitCode` always, and for a recorded run its id, its status
+ * and, when answers could not be saved, where they went.
+ */
+export function jsonFailure(e: unknown, exitCode: number, runId?: number): unknown {
+  const error = { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
+  if (runId === undefined) return { error, exitCode };
+  if (!(e instanceof RunNotSavedError)) return { runId, status: 'failed', error, exitCode };
+  return { runId, status: e.status ?? 'failed', error, exitCode, journal: e.status ? e.journal : null, unsaved: e.unsaved };
 }
 
 export function jsonReport(result: SessionResult): unknown {
