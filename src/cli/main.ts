@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { runCommand } from './runCommand';
+import { jsonFailure, runCommand, type RunProgress } from './runCommand';
 import { compareCommand } from './compareCommand';
 import { parsePullArgs, pullCommand } from './pullCommand';
 import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import type { Split } from '../core/judge/runTypes';
-import { PromptRenderError } from '../core/judge/session';
+import { PromptRenderError, PromptWarningsError } from '../core/judge/session';
 
 const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
 
@@ -36,22 +36,27 @@ Options for run:
   --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
   --force                     send even when a variable renders an object or list, or every row would get
                               the same prompt (without it such a run stops before any request, exit 2)
+  --strict                    treat the prompt's warnings (the ones the editor shows: unknown front matter keys,
+                              a {{ that starts no variable, no variables, variables empty in most rows, human labels
+                              outside labels) as errors: the run stops before any request, exit 2
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
-                              metrics.confusion, metrics.errors, mismatches, failed, ...)
+                              metrics.confusion, metrics.errors, mismatches, failed, ...); a run that fails,
+                              before it starts or after, prints {"error": {"name", "message"}, "exitCode"}
 
 ${IMPORT_USAGE}
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
              LANGFUSE_SECRET_KEY, ARIZE_API_KEY.
-Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error,
+Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error (or warnings under --strict),
             3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
 `;
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  const run: RunProgress = {};
   try {
     switch (command) {
       case 'run':
-        return await runCommand(parseRunArgs(rest), out, err);
+        return await runCommand(parseRunArgs(rest), out, err, run);
       case 'compare':
         return await compareCommand(parseCompareArgs(rest), out);
       case 'pull':
@@ -73,9 +78,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    const code = isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
+    // Every failure of `run --json` answers with one object on stdout (scripts read it there), before it started
+    // (even a bad option) or after; the message goes to stderr as for any failure.
+    if (command === 'run' && rest.includes('--json')) out.write(JSON.stringify(jsonFailure(e, code, run.runId), null, 2) + '\n');
     err.write(`judge-align: ${message}\n`);
     if (e instanceof PromptRenderError) err.write('To send these prompts anyway, run again with --force.\n');
-    return isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
+    if (e instanceof PromptWarningsError) err.write('To run despite the warnings, run again without --strict.\n');
+    return code;
   }
 }
 
@@ -85,7 +95,7 @@ const VERSION = typeof JUDGE_ALIGN_VERSION === 'string' ? JUDGE_ALIGN_VERSION : 
 function isUsage(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const name = e instanceof Error ? e.name : '';
-  return ['PromptInvalidError', 'PromptRenderError', 'EndpointNotAllowedError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
+  return ['PromptInvalidError', 'PromptRenderError', 'PromptWarningsError', 'EndpointNotAllowedError', 'DatasetNotFoundError', 'DatasetFileError', 'SourceAuthError', 'SourcesFileError', 'CachedDatasetNotFoundError', 'FileFormatError', 'UnknownColumnError', 'BadRowError'].includes(name);
 }
 
 function parseRunArgs(args: string[]) {
@@ -102,6 +112,7 @@ function parseRunArgs(args: string[]) {
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
     'allow-prompt-endpoint': { type: 'boolean', default: false },
     'retry-failed': { type: 'boolean', default: false },
   });
@@ -122,6 +133,7 @@ function parseRunArgs(args: string[]) {
     cache: values.cache as string | undefined,
     json: values.json === true,
     force: values.force === true,
+    strict: values.strict === true,
     allowPromptEndpoint: values['allow-prompt-endpoint'] === true,
     retryFailed: values['retry-failed'] === true,
   };

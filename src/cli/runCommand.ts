@@ -28,14 +28,21 @@ export interface RunArgs {
   readonly force?: boolean;
   /** Ask again for rows whose kept answer was unusable. */
   readonly retryFailed?: boolean;
+  /** Refuse to run while the prompt has warnings (the ones the editor shows). */
+  readonly strict?: boolean;
   /** Let a `base_url` named only by the prompt file receive the rows and OPENAI_API_KEY. */
   readonly allowPromptEndpoint?: boolean;
 }
 
-export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+/** What a run got to before it failed, for the --json answer of its failure (see {@link jsonFailure}). */
+export interface RunProgress {
+  /** Set once the run is recorded in the cache. */
+  runId?: number;
+}
+
+export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, progress: RunProgress = {}): Promise<number> {
   const promptPath = path.resolve(args.file);
-  if (!fs.existsSync(promptPath)) throw new UsageError(`No such prompt file: ${promptPath}`);
-  const promptText = fs.readFileSync(promptPath, 'utf8');
+  const promptText = readPromptFile(promptPath);
   for (const [where, url] of [['--base-url', args.baseUrl], ['OPENAI_BASE_URL', process.env.OPENAI_BASE_URL]] as const) {
     const refusal = url ? credentialsRefusal(where, url) : undefined;
     if (refusal) throw new UsageError(refusal);
@@ -47,7 +54,6 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
   const tty = !args.json && (err as NodeJS.WriteStream).isTTY === true;
   let result: SessionResult;
-  let started: number | undefined;
   try {
     result = await runJudgeSession({
       promptPath,
@@ -67,9 +73,10 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       overrides: { baseUrl: args.baseUrl, model: args.model, split: args.split, repeat: args.repeat, concurrency: args.concurrency, retryFailed: args.retryFailed },
       signal: cancel.signal,
       force: args.force,
+      strict: args.strict,
       onRenderProblems: (problems) => err.write(renderWarnings(problems)),
       onPlan: (plan, runId, resumed) => {
-        started = runId;
+        progress.runId = runId;
         if (!args.json) {
           err.write(
             `Run #${runId}${resumed ? ' (resumed)' : ''}: ${plan.rows} labelled rows` +
@@ -83,10 +90,6 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         if (tty && (done === total || done % 10 === 0)) err.write(`\r  ${done}/${total} judged`);
       },
     });
-  } catch (e) {
-    // A run that started and then failed still answers --json: scripts read the error and the run's state there.
-    if (args.json && started !== undefined) out.write(JSON.stringify(jsonFailure(started, e), null, 2) + '\n');
-    throw e;
   } finally {
     cancel.dispose();
     cache.close();
@@ -115,6 +118,23 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
   return ExitCode.Ok;
 }
 
+/** The prompt's text, or a UsageError saying what the path is instead (missing, a folder, unreadable). */
+function readPromptFile(promptPath: string): string {
+  const stat = fs.statSync(promptPath, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`No such prompt file: ${promptPath}`);
+  if (stat.isDirectory()) {
+    // A folder is a likely slip (the workspace instead of the file in it): name the prompts it holds.
+    const prompts = fs.readdirSync(promptPath).filter((f) => f.endsWith('.judge.md')).sort().map((f) => path.join(promptPath, f));
+    if (prompts.length === 0) throw new UsageError(`${promptPath} is a folder, not a prompt file, and holds no .judge.md file. Give the path of one.`);
+    throw new UsageError(`${promptPath} is a folder, not a prompt file. Give one .judge.md file: ${prompts.map((p) => `judge-align run ${p}`).join(', or ')}.`);
+  }
+  try {
+    return fs.readFileSync(promptPath, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read the prompt file ${promptPath} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Check that it is a file you can read.`);
+  }
+}
+
 /** The OpenAI API always wants a key: without one the run would fail every row, so it does not start. */
 class MissingKeyError extends Error {
   override readonly name = 'MissingKeyError';
@@ -136,17 +156,23 @@ function promptEndpointRefused(promptPath: string, endpoint: EndpointChoice): En
   );
 }
 
-/** Problems a run goes on despite: warnings, and with --force the errors it was told to ignore. */
+/** Problems a run goes on despite: the editor's warnings and the render checks', and with --force the errors it was told to ignore. */
 function renderWarnings(problems: readonly RenderProblem[]): string {
   return problems
     .map((p) => `judge-align: warning: ${p.severity === 'error' ? 'sending anyway (--force) although ' : ''}line ${p.line}: ${p.message}\n`)
     .join('');
 }
 
-function jsonFailure(runId: number, e: unknown): unknown {
-  const message = e instanceof Error ? e.message : String(e);
-  if (!(e instanceof RunNotSavedError)) return { runId, status: 'failed', error: message };
-  return { runId, status: e.status ?? 'failed', error: message, journal: e.status ? e.journal : null, unsaved: e.unsaved };
+/**
+ * The --json answer of a run that failed, whether it never started (a bad option or prompt, a missing dataset, a
+ * refused endpoint) or failed once recorded: `error` and `exitCode` always, and for a recorded run its id, its status
+ * and, when answers could not be saved, where they went.
+ */
+export function jsonFailure(e: unknown, exitCode: number, runId?: number): unknown {
+  const error = { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
+  if (runId === undefined) return { error, exitCode };
+  if (!(e instanceof RunNotSavedError)) return { runId, status: 'failed', error, exitCode };
+  return { runId, status: e.status ?? 'failed', error, exitCode, journal: e.status ? e.journal : null, unsaved: e.unsaved };
 }
 
 export function jsonReport(result: SessionResult): unknown {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DatasetFileError } from './datasetError';
+import { fieldPathsOf } from '../fieldPath';
 
 export interface DatasetRow {
   readonly id: string;
@@ -103,19 +104,7 @@ function readCsv(file: string, text: string): RawRecord[] {
 }
 
 function toDataset(file: string, records: RawRecord[], options: { idField?: string; labelField: string }): LocalDataset {
-  const fieldPaths: string[] = [];
-  const seen = new Set<string>();
-  const addPaths = (value: unknown, prefix: string, depth: number) => {
-    if (!seen.has(prefix)) {
-      seen.add(prefix);
-      fieldPaths.push(prefix);
-    }
-    if (depth < 4 && value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) addPaths(v, `${prefix}.${k}`, depth + 1);
-    }
-  };
-  // Field names from every row would cost a walk of 100k objects; the first rows show the shape.
-  for (const r of records.slice(0, 200)) for (const [k, v] of Object.entries(r.data)) addPaths(v, k, 0);
+  const fieldPaths = fieldPathsOf(records.map((r) => r.data));
 
   const hasLabelField = records.some((r) => r.data[options.labelField] !== undefined);
   if (records.length > 0 && !hasLabelField) {

@@ -1,7 +1,7 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import type { LocalDataset } from '../datasets/localDataset';
 import { renderChecks } from './renderChecks';
-import { describeOutside, labelsOutsideSet } from './humanLabels';
+import { describeOutside, labelsOutsideSet, matchHumanLabel } from './humanLabels';
 
 /** One wording for the editor and the CLI. */
 export function outsideSetMessage(outside: readonly (readonly [string, number])[]): string {
@@ -13,7 +13,7 @@ export function outsideSetMessage(outside: readonly (readonly [string, number])[
 
 /**
  * Everything wrong with a prompt file, before any run: front matter, variables, the dataset, and what the rows
- * would render (over the labelled rows, the ones a run judges; a dataset with none yet is checked whole).
+ * would render (over the rows a run judges: labelled, in the set; a dataset with none yet is checked whole).
  */
 export function promptDiagnostics(
   text: string,
@@ -34,8 +34,9 @@ export function promptDiagnostics(
   out.push(...unknownVariables);
   // What the rows would render is worth checking once every variable names a field: a typo is the first fix.
   if (unknownVariables.length === 0) {
-    const labelled = dataset.rows.filter((r) => r.humanLabel !== null);
-    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, labelled.length > 0 ? labelled : dataset.rows));
+    // The rows a run of the whole dataset judges: labelled, with a human label in the set (see plan.ts).
+    const judged = dataset.rows.filter((r) => r.humanLabel !== null && matchHumanLabel(r.humanLabel, config.labels) !== undefined);
+    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, judged.length > 0 ? judged : dataset.rows));
   }
   const outside = labelsOutsideSet(dataset.labels, config.labels);
   if (outside.length > 0) {

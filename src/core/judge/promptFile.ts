@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { judgeLabels, resolvePairwise, type PairwiseConfig } from '../pairwise/pairwiseConfig';
 import { frontMatterSchema, KNOWN_KEYS, type JudgeConfig } from './frontMatter';
-import { extractVariables, type TemplateVariable } from './template';
+import { extractVariables, strayOpenings, type TemplateVariable } from './template';
 
 export interface PromptDiagnostic {
   readonly severity: 'error' | 'warning' | 'info';
@@ -62,6 +62,9 @@ export function parsePromptFile(text: string): ParsedPromptFile {
     diagnostics.push({ severity: 'error', code: 'empty-body', message: 'The prompt is empty: write the judge prompt after the front matter, with {{variables}} from the dataset.', start: bodyStart, end: text.length });
   } else if (variables.length === 0) {
     diagnostics.push({ severity: 'warning', code: 'no-variables', message: 'The prompt uses no {{variables}}: every row would get the same prompt. Insert fields of the dataset such as {{input}}.', start: bodyStart, end: bodyStart + firstLineEnd(body) });
+  }
+  for (const range of strayOpenings(body, bodyStart)) {
+    diagnostics.push({ severity: 'warning', code: 'unclosed-variable', message: 'This {{ starts no variable (it has no closing }}, or the name has spaces or other characters): it is sent as written. Write {{field}}, or \\{{ for a literal {{.', ...range });
   }
   return { config: diagnostics.some((d) => d.severity === 'error') ? null : config, body, bodyStart, diagnostics, variables };
 }

@@ -7,9 +7,9 @@ import type { JudgeConfig } from './frontMatter';
 import { createJudgeClient } from './llmClient';
 import { planRequests, type Endpoint, type Plan } from './plan';
 import { promptHash } from './promptHash';
-import { checkVariables, parsePromptFile, type PromptDiagnostic } from './promptFile';
+import { checkVariables, parsePromptFile, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import { renderChecks } from './renderChecks';
-import { outsideSetMessage, valueRange } from './promptChecks';
+import { outsideSetMessage, promptDiagnostics, valueRange } from './promptChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
@@ -62,7 +62,16 @@ export interface SessionOptions {
    * for every row). Without it such a run is refused with a {@link PromptRenderError} before anything is sent.
    */
   readonly force?: boolean;
-  /** Render problems that do not stop the run: warnings, and errors overridden by `force`. */
+  /**
+   * Refuse to run while the prompt has any warning (the editor's warnings and the render checks' ones) with a
+   * {@link PromptWarningsError}, before anything is sent.
+   */
+  readonly strict?: boolean;
+  /**
+   * Problems that do not stop the run, each once and by line: the warnings the editor shows for the prompt
+   * ({@link promptDiagnostics}), the render checks' warnings over the rows this run judges, and errors overridden
+   * by `force`.
+   */
   readonly onRenderProblems?: (problems: readonly RenderProblem[]) => void;
   readonly onPlan?: (plan: Plan, runId: number, resumed: boolean) => void;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
@@ -145,6 +154,21 @@ export class PromptRenderError extends Error {
   }
 }
 
+/** A strict run found warnings: it is refused before any request. The message lists each with its line. */
+export class PromptWarningsError extends Error {
+  constructor(
+    readonly promptPath: string,
+    readonly problems: readonly RenderProblem[],
+  ) {
+    super(
+      `${promptPath} was not run: it has warnings, and a strict run treats them as errors.\n` +
+        problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n') +
+        '\nFix them in the prompt file or the dataset and run again. Nothing was sent.',
+    );
+    this.name = 'PromptWarningsError';
+  }
+}
+
 /** A dataset named by something other than a file path, which only a pulled cache can answer. */
 export class DatasetNotFoundError extends Error {
   constructor(readonly reference: string) {
@@ -156,6 +180,7 @@ export class DatasetNotFoundError extends Error {
 }
 
 export interface LoadedPrompt {
+  readonly parsed: ParsedPromptFile;
   readonly config: JudgeConfig;
   readonly body: string;
   readonly variables: readonly TemplateVariable[];
@@ -182,7 +207,7 @@ export async function loadPromptForRun(
   const datasetPath = file ?? dataset.file;
   const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
-  return { config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
+  return { parsed, config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
 
 export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint & { choice: EndpointChoice } {
@@ -277,16 +302,32 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   }
 }
 
-/** The gate before a run: refuses on error-level render problems (unless forced) and reports the rest. */
+/**
+ * The gate before a run: refuses on error-level render problems (unless forced), on any warning when strict, and
+ * reports the rest.
+ */
 function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan): void {
   const found = renderChecks(prompt, plan.judged);
   const outside = [...plan.outsideSet];
   if (outside.length > 0) {
     found.push({ severity: 'warning', code: 'human-label-outside-set', message: outsideSetMessage(outside), ...valueRange(options.promptText, 'labels') });
   }
-  const problems = found.map((p) => ({ ...p, line: lineOf(options.promptText, p.start) }));
+  const withLine = (p: PromptDiagnostic): RenderProblem => ({ ...p, line: lineOf(options.promptText, p.start) });
+  const problems = found.map(withLine);
+  // The editor's warnings too, from the function the editor calls. Where both report the same check on the same
+  // line, the run's own finding wins: it counts the rows of this run's split.
+  const reported = new Set(problems.map((p) => `${p.code}:${p.line}`));
+  for (const d of promptDiagnostics(options.promptText, prompt.parsed, prompt.dataset, undefined)) {
+    const p = withLine(d);
+    if (p.severity !== 'warning' || reported.has(`${p.code}:${p.line}`)) continue;
+    reported.add(`${p.code}:${p.line}`);
+    problems.push(p);
+  }
+  problems.sort((a, b) => a.line - b.line);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 && !options.force) throw new PromptRenderError(options.promptPath, errors);
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (warnings.length > 0 && options.strict) throw new PromptWarningsError(options.promptPath, warnings);
   if (problems.length > 0) options.onRenderProblems?.(problems);
 }
 

@@ -61,7 +61,7 @@ describe('judge-align run and a base_url named only by the prompt file', async (
     const r = await cli(['run', ws.prompt, '--json']);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(collector.requests.length, 0, 'nothing reached the host the prompt named');
-    assert.equal(r.stdout, '');
+    assert.deepEqual(JSON.parse(r.stdout), { error: { name: 'EndpointNotAllowedError', message: r.stderr.slice('judge-align: '.length, -1) }, exitCode: 2 }, 'the refusal answers --json too');
     const host = new URL(collector.baseUrl).host;
     assert.ok(r.stderr.includes(`names base_url ${collector.baseUrl} in its front matter, an endpoint you did not choose`), r.stderr);
     assert.ok(r.stderr.includes(`would send its rows and OPENAI_API_KEY to ${host}. Nothing was sent.`), r.stderr);

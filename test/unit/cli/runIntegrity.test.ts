@@ -37,16 +37,18 @@ describe('judge-align run when the cache cannot be written', async () => {
     try {
       const r = await cli(['run', prompt, '--base-url', server.baseUrl, '--cache', cacheFile, '--json']);
       assert.equal(r.code, 3, r.stderr);
-      const report = JSON.parse(r.stdout) as { runId: number; status: string; error: string; journal: string | null };
+      const report = JSON.parse(r.stdout) as { runId: number; status: string; error: { name: string; message: string }; exitCode: number; journal: string | null };
       assert.equal(typeof report.runId, 'number');
-      assert.match(report.error, /E(ROFS|ACCES)/);
-      assert.ok(report.error.includes(cacheFile), report.error);
+      assert.equal(report.exitCode, 3);
+      assert.equal(report.error.name, 'RunNotSavedError');
+      assert.match(report.error.message, /E(ROFS|ACCES)/);
+      assert.ok(report.error.message.includes(cacheFile), report.error.message);
       // The journal sits beside the cache, in the same read-only folder: the message must say that it failed too.
-      assert.ok(report.error.includes(`${cacheFile}.journal.jsonl`), report.error);
-      assert.match(report.error, /failed too.*They are lost/s);
-      assert.match(report.error, /Make .* writable/);
+      assert.ok(report.error.message.includes(`${cacheFile}.journal.jsonl`), report.error.message);
+      assert.match(report.error.message, /failed too.*They are lost/s);
+      assert.match(report.error.message, /Make .* writable/);
       assert.equal(report.journal, null);
-      assert.ok(r.stderr.includes(report.error), 'the error goes to stderr too');
+      assert.ok(r.stderr.includes(report.error.message), 'the error goes to stderr too');
     } finally {
       server.setResponder(undefined);
       ro!.setReadOnly(false);

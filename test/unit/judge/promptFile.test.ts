@@ -129,6 +129,17 @@ describe('prompt file', () => {
     assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\n\n').diagnostics.some((d) => d.code === 'empty-body' && d.severity === 'error'));
     assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\nJudge it.\n').diagnostics.some((d) => d.code === 'no-variables' && d.severity === 'warning'));
   });
+
+  test('a {{ that starts no variable is a warning on it; escaped, tripled and real variables are not', () => {
+    const head = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\n';
+    const stray = (body: string) => {
+      const text = head + body;
+      return parsePromptFile(text).diagnostics.filter((d) => d.code === 'unclosed-variable').map((d) => [d.severity, text.slice(d.start, d.end)]);
+    };
+    assert.deepEqual(stray('Q: {{q}}\nNotes: {{ notes\nEnd {{x}}\n'), [['warning', '{{ notes']]);
+    assert.deepEqual(stray('Q: {{my field}} and {{q}}'), [['warning', '{{my field}}']]);
+    assert.deepEqual(stray('Q: {{q}} \\{{literal}} \\{{ open {{{q}}}'), []);
+  });
 });
 
 describe('template', () => {
