@@ -100,7 +100,10 @@ export class ModelPicker implements vscode.Disposable {
     quickPick.busy = true;
     let configured: ModelListing | undefined;
     let local: LocalServer[] | undefined;
+    let open = true;
     const render = () => {
+      // Listings finish after an Escape too: a closed picker is not drawn again.
+      if (!open) return;
       const active = quickPick.activeItems[0]?.label;
       quickPick.items = pickerItems(configuredBaseUrl, currentModel, configured, local);
       const keep = quickPick.items.find((i) => i.label === active && i.choice);
@@ -111,12 +114,14 @@ export class ModelPicker implements vscode.Disposable {
     const listing = this.deps.apiKeys
       .get(origin, { configured: true })
       .then(({ key }) => listModels({ baseUrl: configuredBaseUrl, apiKey: key, timeoutMs: LISTING_TIMEOUT_MS, signal: controller.signal }))
+      .catch((err: unknown): ModelListing => ({ ok: false, message: `could not read the API key for ${hostOf(configuredBaseUrl)}: ${err instanceof Error ? err.message : String(err)}` }))
       .then((result) => {
         configured = result;
-        if (!result.ok) this.deps.log.warn(`Pick Model: ${result.message}`);
+        if (!result.ok && open) this.deps.log.warn(`Pick Model: ${result.message}`);
         render();
       });
     const probing = findLocalServers({ signal: controller.signal }).then((servers) => {
+      if (!open) return;
       local = servers;
       this.deps.log.info(`Pick Model: local servers found: ${servers.map((s) => `${s.name} on port ${s.port} (${s.models.length} models, named by its ${s.identifiedBy})`).join(', ') || 'none'}.`);
       render();
@@ -134,6 +139,7 @@ export class ModelPicker implements vscode.Disposable {
       });
       quickPick.onDidHide(() => resolve(undefined));
     });
+    open = false;
     controller.abort();
     quickPick.dispose();
     return choice;
@@ -181,7 +187,9 @@ export class ModelPicker implements vscode.Disposable {
     }
     const where = target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user';
     const set = `judgeAlign.model is ${model}${local ? ` and judgeAlign.baseUrl ${local.baseUrl} (${local.name})` : ''} in the ${where} settings.`;
-    const overridden = document ? frontMatterOverrides(document, model, baseUrl) : '';
+    const overridden =
+      (document ? frontMatterOverrides(document, model, baseUrl) : '') +
+      (local && !vscode.workspace.isTrusted ? ' This workspace is not trusted: VS Code ignores its judgeAlign.baseUrl until you trust it (Manage Workspace Trust).' : '');
     if (check.ok && !check.structured) {
       void vscode.window.showWarningMessage(`Judge Align: ${set} ${model} answered a test row, but ${check.note}.${overridden}`);
     } else {
