@@ -104,9 +104,11 @@ export class ModelPicker implements vscode.Disposable {
     const render = () => {
       // Listings finish after an Escape too: a closed picker is not drawn again.
       if (!open) return;
-      const active = quickPick.activeItems[0]?.label;
+      // A model the user moved to stays highlighted as more arrive; else the current model, else the first.
+      const active = quickPick.activeItems[0];
+      const moved = active?.choice?.action === 'model' ? active.label : undefined;
       quickPick.items = pickerItems(configuredBaseUrl, currentModel, configured, local);
-      const keep = quickPick.items.find((i) => i.label === active && i.choice);
+      const keep = quickPick.items.find((i) => i.choice?.action === 'model' && i.label === (moved ?? currentModel));
       if (keep) quickPick.activeItems = [keep];
     };
     const controller = new AbortController();
