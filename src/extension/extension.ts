@@ -26,6 +26,7 @@ import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
 import { WORKBENCH_VIEW_TYPE, WorkbenchPanel, type WorkbenchDependencies } from './workbench/workbenchPanel';
 import { PROMPT_SNAPSHOT_SCHEME, PromptSnapshotProvider } from './workbench/promptSnapshots';
 import { ANNOTATE_VIEW_ID, AnnotationViewProvider } from './annotate/annotationView';
+import { ModelPicker } from './modelPicker';
 
 /** What the extension hands to tests and to other extensions. */
 export interface JudgeAlignApi {
@@ -121,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   command('judgeAlign.pushLabels', (uri?: vscode.Uri) => pushLabelsCommand({ log, cacheHost, secrets: context.secrets, preview: pushPreview }, uri));
   command('judgeAlign.setApiKey', () => promptForApiKey(apiKeys, log, keyTargets()));
   command('judgeAlign.clearApiKey', () => clearApiKey(apiKeys, log, keyTargets()));
+  const models = push(new ModelPicker({ apiKeys, log }));
+  command('judgeAlign.pickModel', (uri?: vscode.Uri) => models.pick(uri));
   command('judgeAlign.forgetEndpointDecisions', async () => {
     const count = await consent.decisions.forget();
     void vscode.window.showInformationMessage(

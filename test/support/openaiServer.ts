@@ -116,6 +116,10 @@ export interface OpenAIServerOptions {
   readonly labels?: readonly string[];
   /** The model name answers report (and /v1/models lists); default: the model asked for. */
   readonly reportModel?: string;
+  /** What GET /v1/models answers, as-is (to pose as Ollama, LM Studio, llama.cpp, vLLM); default: one model. */
+  readonly models?: unknown;
+  /** Refuse `response_format: json_schema` with a 400, in the words of llama.cpp servers that do. */
+  readonly rejectResponseFormat?: boolean;
 }
 
 export interface OpenAIServer {
@@ -290,7 +294,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     }
     if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, { requests: requests.length });
     if (req.method === 'GET' && url.pathname === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: options.reportModel ?? 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'judge-align-test' }] });
+      return sendJson(res, 200, options.models ?? { object: 'list', data: [{ id: options.reportModel ?? 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'judge-align-test' }] });
     }
     if (url.pathname !== '/v1/chat/completions') return invalid(res, 404, `Invalid URL (${req.method} ${url.pathname})`);
     if (req.method !== 'POST') return invalid(res, 405, `Method ${req.method} not allowed on ${url.pathname}: use POST.`);
@@ -307,6 +311,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     const body = parsed.data;
     const problem = semanticProblem(body);
     if (problem) return invalid(res, 400, problem);
+    if (options.rejectResponseFormat && body.response_format?.type === 'json_schema') {
+      return invalid(res, 400, 'response_format type must be one of "text" or "json_object", but got: json_schema');
+    }
 
     const text = (role: string) => body.messages.filter((m) => m.role === role).map((m) => contentText(m.content)).join('\n');
     const userText = text('user');
