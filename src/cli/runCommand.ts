@@ -6,6 +6,9 @@ import { runJudgeSession, type RenderProblem, type SessionResult } from '../core
 import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatModel, formatPercent } from '../core/format';
 import { formatUsd } from '../core/judge/pricing';
+import { judgedPairs, type PairwiseFigures } from '../core/pairwise/pairRuns';
+import { callIndex } from '../core/pairwise/pairVerdicts';
+import { pairOutcome } from '../core/pairwise/positionBias';
 import { credentialsRefusal, DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
@@ -135,6 +138,18 @@ function readPromptFile(promptPath: string): string {
   }
 }
 
+/** Position bias next to agreement: consistency across orders, how often the first-shown response wins, each order's own agreement. */
+function pairwiseLines(p: PairwiseFigures): string[] {
+  const pos = p.position;
+  const ci = pos.firstShownCi ? ` [${formatPercent(pos.firstShownCi[0])}, ${formatPercent(pos.firstShownCi[1])}]` : '';
+  return [
+    `position: ${pos.consistent} of ${pos.pairs} pairs judged both ways agree across orders (consistency ${formatPercent(pos.consistency)}); ` +
+      `the first-shown response won ${pos.firstShownWins} of ${pos.decided} decided verdicts (${formatPercent(pos.firstShownRate)}${ci}; 50% is no position bias)`,
+    `by order: as written ${formatPercent(p.byOrder.original.agreement)} agreement, κ ${formatKappa(p.byOrder.original.kappa)} (n ${p.byOrder.original.n}); ` +
+      `swapped ${formatPercent(p.byOrder.swapped.agreement)}, κ ${formatKappa(p.byOrder.swapped.kappa)} (n ${p.byOrder.swapped.n})`,
+  ];
+}
+
 /** The OpenAI API always wants a key: without one the run would fail every row, so it does not start. */
 class MissingKeyError extends Error {
   override readonly name = 'MissingKeyError';
@@ -188,7 +203,7 @@ export function jsonReport(result: SessionResult): unknown {
     baseUrl: result.endpoint.baseUrl,
     split: result.split,
     dataset: result.datasetPath,
-    metrics: result.totals.metrics[key],
+    metrics: result.totals.pairwise ? { ...result.totals.metrics[key], ...result.totals.pairwise } : result.totals.metrics[key],
     splits: { dev: result.totals.metrics.dev, test: result.totals.metrics.test },
     repeats: result.totals.flips,
     counts: {
@@ -206,11 +221,33 @@ export function jsonReport(result: SessionResult): unknown {
     cost: result.totals.cost,
     latencyMs: result.totals.latencyMs,
     durationMs: result.totals.durationMs,
-    failed: first.filter((v) => v.error !== null).map((v) => ({ id: v.exampleId, error: v.error })),
-    mismatches: first
-      .filter((v) => v.error === null && v.label !== v.humanLabel)
-      .map((v) => ({ id: v.exampleId, split: v.split, human: v.humanLabel, judge: v.label, explanation: v.explanation })),
+    failed: result.verdicts.filter((v) => v.error !== null && (result.config.pairwise || v.repetition === 0)).map((v) => ({ id: v.exampleId, error: v.error })),
+    mismatches: result.config.pairwise
+      ? pairMismatches(result)
+      : first
+          .filter((v) => v.error === null && v.label !== v.humanLabel)
+          .map((v) => ({ id: v.exampleId, split: v.split, human: v.humanLabel, judge: v.label, explanation: v.explanation })),
   };
+}
+
+/** Pairs whose combined verdict is not the human's choice, with what each order answered and why. */
+function pairMismatches(result: SessionResult): unknown[] {
+  const config = result.config.pairwise!;
+  const explained = new Map(result.verdicts.map((v) => [`${v.exampleId}#${v.repetition}`, v.explanation]));
+  return judgedPairs(result.verdicts, result.config.repeat)
+    .map((pair) => ({ pair, outcome: pairOutcome(pair, config) }))
+    .filter(({ pair, outcome }) => 'value' in outcome && outcome.value !== pair.human)
+    .map(({ pair, outcome }) => ({
+      id: pair.id,
+      split: pair.split,
+      human: pair.human,
+      judge: (outcome as { value: string }).value,
+      orders: pair.orders.map((o) => ({
+        position: o.position,
+        answer: o.answer,
+        explanation: explained.get(`${pair.id}#${callIndex(o.position, 0, result.config.repeat)}`) ?? null,
+      })),
+    }));
 }
 
 function textReport(result: SessionResult): string {
@@ -223,8 +260,10 @@ function textReport(result: SessionResult): string {
     const ci = m.agreementCi ? ` [${formatPercent(m.agreementCi[0])}, ${formatPercent(m.agreementCi[1])}]` : '';
     lines.push(`${name.padEnd(4)}  agreement ${formatPercent(m.agreement)}${ci}  kappa ${formatKappa(m.kappa)}  scored ${m.n}  failed ${m.errors}`);
   }
+  if (t.pairwise) lines.push(...pairwiseLines(t.pairwise));
   const first = result.verdicts.filter((v) => v.repetition === 0);
-  const mismatches = first.filter((v) => v.error === null && v.label !== v.humanLabel);
+  // A pairwise verdict is the judge's A or B, not a human value: its mismatches are the pairs', in the figures.
+  const mismatches = t.pairwise ? [] : first.filter((v) => v.error === null && v.label !== v.humanLabel);
   const failed = first.filter((v) => v.error !== null);
   lines.push(`${mismatches.length} mismatches, ${failed.length} failed rows, ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} from cache.`);
   const apart = [t.unlabelled ? `${t.unlabelled} unlabelled` : '', t.outsideSet ? `${t.outsideSet} with a human label outside labels` : ''].filter(Boolean);

@@ -1,4 +1,11 @@
 import { matchLabel, normalizeLabel } from './answer';
+import type { JudgeConfig } from './frontMatter';
+import { INCONSISTENT, metricLabels } from '../pairwise/pairwiseConfig';
+
+/** What a human label may be: one of `labels`, or for a pairwise judge a winner's value or the tie. */
+export function humanLabelSet(config: Pick<JudgeConfig, 'labels' | 'pairwise'>): string[] {
+  return config.pairwise ? metricLabels(config.pairwise).filter((l) => l !== INCONSISTENT) : config.labels;
+}
 
 /**
  * The allowed label a human label means, by the same rules as a judge's answer (case, spacing, quotes, brackets,

@@ -5,8 +5,7 @@ import type { JudgeConfig } from './frontMatter';
 import { buildJudgeMessages, systemMessage, type ChatMessage } from './messages';
 import type { CompiledTemplate } from './template';
 import type { PlannedRequest, Split } from './runTypes';
-import { matchHumanLabel } from './humanLabels';
-import { INCONSISTENT, metricLabels } from '../pairwise/pairwiseConfig';
+import { humanLabelSet, matchHumanLabel } from './humanLabels';
 import { callIndex, positionsFor, presentedRow } from '../pairwise/pairVerdicts';
 
 export interface Endpoint {
@@ -72,7 +71,7 @@ export function planRequests(
   const outsideSet = new Map<string, number>();
   const system = systemMessage(config);
   // What a human label may be: one of `labels`, or for a pairwise judge a winner's value or the tie.
-  const humanValues = config.pairwise ? metricLabels(config.pairwise).filter((l) => l !== INCONSISTENT) : config.labels;
+  const humanValues = humanLabelSet(config);
   for (const row of rows) {
     if (row.humanLabel === null) {
       unlabelled++;

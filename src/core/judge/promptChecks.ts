@@ -1,7 +1,8 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
+import { pairwiseProblems, presentedRow, templateFields } from '../pairwise/pairVerdicts';
 import type { LocalDataset } from '../datasets/localDataset';
 import { renderChecks } from './renderChecks';
-import { describeOutside, labelsOutsideSet, matchHumanLabel } from './humanLabels';
+import { describeOutside, humanLabelSet, labelsOutsideSet, matchHumanLabel } from './humanLabels';
 
 /** One wording for the editor and the CLI. */
 export function outsideSetMessage(outside: readonly (readonly [string, number])[]): string {
@@ -30,15 +31,20 @@ export function promptDiagnostics(
     return out;
   }
   if (!dataset) return out;
-  const unknownVariables = checkVariables(parsed, new Set(dataset.fieldPaths));
+  const unknownVariables = checkVariables(parsed, templateFields(config, dataset.fieldPaths));
+  if (config.pairwise) {
+    for (const message of pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths)) out.push({ severity: 'error', code: 'pairwise', message, ...valueRange(text, 'pairwise') });
+  }
   out.push(...unknownVariables);
   // What the rows would render is worth checking once every variable names a field: a typo is the first fix.
   if (unknownVariables.length === 0) {
     // The rows a run of the whole dataset judges: labelled, with a human label in the set (see plan.ts).
-    const judged = dataset.rows.filter((r) => r.humanLabel !== null && matchHumanLabel(r.humanLabel, config.labels) !== undefined);
-    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, judged.length > 0 ? judged : dataset.rows));
+    const judged = dataset.rows.filter((r) => r.humanLabel !== null && matchHumanLabel(r.humanLabel, humanLabelSet(config)) !== undefined);
+    // A pairwise row is checked as the judge first sees it, with response_a and response_b filled in.
+    const shown = (judged.length > 0 ? judged : dataset.rows).map((r) => (config.pairwise ? { ...r, data: presentedRow(r.data, config.pairwise, 'original') } : r));
+    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, shown));
   }
-  const outside = labelsOutsideSet(dataset.labels, config.labels);
+  const outside = labelsOutsideSet(dataset.labels, humanLabelSet(config));
   if (outside.length > 0) {
     out.push({
       severity: 'warning',

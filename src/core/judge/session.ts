@@ -13,6 +13,9 @@ import { outsideSetMessage, promptDiagnostics, valueRange } from './promptChecks
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
+import { judgedPairs, pairMetricRows, pairwiseFigures, type PairwiseFigures } from '../pairwise/pairRuns';
+import { metricLabels } from '../pairwise/pairwiseConfig';
+import { pairwiseProblems, templateFields } from '../pairwise/pairVerdicts';
 import { percentile, runCost, type ModelPrice, type RunCost } from './pricing';
 import { chooseEndpoint, redactUrl, type EndpointChoice } from './endpointTrust';
 
@@ -96,6 +99,8 @@ export interface RunTotals {
   readonly resumedRows: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Position bias and per-order agreement, for a pairwise judge. */
+  readonly pairwise: PairwiseFigures | null;
   /** What the tokens of this run cost, where the model's price is known (null for a local or unknown model). */
   readonly cost: RunCost | null;
   /** Latency of the answers bought in this run (retries and waits included), nearest-rank percentiles in ms. */
@@ -205,7 +210,12 @@ export async function loadPromptForRun(
   if (!file && !namedDataset) throw new DatasetNotFoundError(config.dataset);
   const dataset = file ? await loadLocalDataset(file, { idField: config.id, labelField: config.label }) : await namedDataset!(config.dataset, config.label);
   const datasetPath = file ?? dataset.file;
-  const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
+  const variableErrors = checkVariables(parsed, templateFields(config, dataset.fieldPaths)).filter((d) => d.severity === 'error');
+  if (config.pairwise) {
+    const range = valueRange(promptText, 'pairwise');
+    const problems = pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths).map((message) => ({ severity: 'error' as const, code: 'pairwise', message, ...range }));
+    if (problems.length > 0) throw new PromptInvalidError(promptPath, problems, promptText);
+  }
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
   return { parsed, config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
@@ -352,8 +362,10 @@ function summarize(
   prices: SessionDefaults['prices'],
   counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
-  const rows = toMetricRows(verdicts);
-  const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
+  // A pairwise run is scored per pair, on its orders combined, in the humans' label values.
+  const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
+  const rows = config.pairwise && pairs ? pairMetricRows(pairs, config.pairwise) : toMetricRows(verdicts);
+  const opts = config.pairwise ? { labels: metricLabels(config.pairwise) } : { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;
   const latencies: number[] = [];
@@ -377,7 +389,8 @@ function summarize(
       dev: withUnlabelled(scored.dev, plan.unlabelledBySplit.dev),
       test: withUnlabelled(scored.test, plan.unlabelledBySplit.test),
     },
-    flips: counts.repeat > 1 ? computeFlips(rows) : null,
+    flips: counts.repeat > 1 && !config.pairwise ? computeFlips(rows) : null,
+    pairwise: config.pairwise && pairs ? pairwiseFigures(pairs, config.pairwise) : null,
     rows: plan.rows,
     unlabelled: plan.unlabelled,
     otherSplit: plan.otherSplit,

@@ -64,3 +64,27 @@ export function decodeCall(index: number, repeat: number): { position: Position;
 
 /** The fields a pairwise template may use besides the dataset's: the two responses in the order shown. */
 export const PRESENTED_FIELDS = ['response_a', 'response_b'] as const;
+
+/** The fields a prompt's template may name: the dataset's, and for a pairwise judge the two presented ones. */
+export function templateFields(config: { readonly pairwise?: PairwiseConfig }, fieldPaths: readonly string[]): Set<string> {
+  return new Set(config.pairwise ? [...fieldPaths, ...PRESENTED_FIELDS] : fieldPaths);
+}
+
+/**
+ * What makes a pairwise prompt unable to judge: a template that does not show both responses, or response
+ * fields the dataset does not have. Messages only; the caller places them.
+ */
+export function pairwiseProblems(config: PairwiseConfig, variables: readonly { readonly path: string }[], fieldPaths: readonly string[]): string[] {
+  const used = new Set(variables.map((v) => v.path));
+  const problems: string[] = [];
+  const unshown = PRESENTED_FIELDS.filter((f) => !used.has(f));
+  if (unshown.length > 0) {
+    problems.push(`A pairwise prompt shows the two responses as {{response_a}} and {{response_b}}; this one lacks ${unshown.map((f) => `{{${f}}}`).join(' and ')}.`);
+  }
+  const fields = new Set(fieldPaths);
+  const absent = config.responses.filter((f) => !fields.has(f));
+  if (absent.length > 0 && fieldPaths.length > 0) {
+    problems.push(`pairwise.responses names ${absent.map((f) => `"${f}"`).join(' and ')}, not a field of the dataset. Fields: ${fieldPaths.filter((f) => !f.includes('.')).slice(0, 20).join(', ')}.`);
+  }
+  return problems;
+}
