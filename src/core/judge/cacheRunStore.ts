@@ -65,9 +65,10 @@ export class CacheRunStore implements RunStore {
           list.push(item.verdict);
           byRun.set(item.runId, list);
         }
-        for (const [runId, verdicts] of byRun) repos.verdicts.upsertMany(runId, verdicts);
+        // Answers first: the verdicts made from them then refer to them rather than copy their text.
         const responses = items.flatMap((i) => (i.response ? [i.response] : []));
         if (responses.length > 0) repos.responses.putMany(responses);
+        for (const [runId, verdicts] of byRun) repos.verdicts.upsertMany(runId, verdicts);
       },
       { maxItems: options.maxItems ?? 500, maxDelayMs: options.maxDelayMs ?? 1000 },
     );

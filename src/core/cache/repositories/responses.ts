@@ -34,9 +34,13 @@ export function responsesRepository(db: Database) {
       }
       return found;
     },
+    /**
+     * Stores answers not cached yet. An answer already stored under a key is kept, never replaced: verdicts refer to
+     * it for their text (see verdicts.upsertMany), and both answers are answers to the very same request.
+     */
     putMany(rows: readonly ResponseRow[]): void {
       const stmt = db.prepare(
-        'INSERT OR REPLACE INTO responses(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO responses(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(cache_key) DO NOTHING',
       );
       const stamp = now();
       try {
