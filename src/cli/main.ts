@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { jsonFailure, runCommand, type RunProgress } from './runCommand';
+import { CACHE_USAGE, cacheCommand } from './cacheCommand';
 import { compareCommand } from './compareCommand';
 import { parsePullArgs, pullCommand } from './pullCommand';
 import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
 import { ExitCode, UsageError } from './exitCodes';
+import { DEFAULT_KEEP_PER_PROMPT } from '../core/cache/retention';
 import type { Split } from '../core/judge/runTypes';
 import { PromptRenderError, PromptWarningsError } from '../core/judge/session';
 
@@ -17,6 +19,7 @@ Usage:
                                                 pull annotated traces from the sources in judge-align.sources.json
                                                 (Phoenix, LangSmith, Langfuse, Arize AX or an AX export file) into the cache;
                                                 --full re-reads everything
+${CACHE_USAGE}
 
 Options for run:
   --split all|dev|test        which rows (default: the prompt's split, else all)
@@ -63,6 +66,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await pullCommand(parsePullArgs(rest), out, err);
       case 'import':
         return await importCommand(parseImportArgs(rest), out, err);
+      case 'cache':
+        return await cacheCommand(parseCacheArgs(rest), out);
       case undefined:
       case 'help':
       case '--help':
@@ -151,6 +156,21 @@ function parseCompareArgs(args: string[]) {
     file: positionals[0]!,
     base: int(values.base, '--base', 1, Number.MAX_SAFE_INTEGER),
     head: int(values.head, '--head', 1, Number.MAX_SAFE_INTEGER),
+    cache: values.cache as string | undefined,
+    json: values.json === true,
+  };
+}
+
+function parseCacheArgs(args: string[]) {
+  const { values, positionals } = parse(args, {
+    keep: { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'prune') throw new UsageError('cache takes one action: judge-align cache prune [--keep N] [--cache PATH] [--json]');
+  return {
+    action: 'prune' as const,
+    keep: int(values.keep, '--keep', 1, 1_000_000) ?? DEFAULT_KEEP_PER_PROMPT,
     cache: values.cache as string | undefined,
     json: values.json === true,
   };

@@ -20,6 +20,7 @@ import { readSettings } from './settings';
 import { EndpointDecisions, keyOrigins, type ConsentDependencies } from './endpointConsent';
 import { newJudgePrompt } from './commands/newJudgePrompt';
 import { showCacheStatus } from './commands/showCacheStatus';
+import { compactCacheCommand } from './commands/compactCache';
 import { JudgeRunCommands } from './commands/runJudge';
 import { PUSH_PREVIEW_SCHEME, PushPreviewProvider } from './pushPreview';
 import { RESULTS_SCHEME, ResultsDocumentProvider } from './results';
@@ -131,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     );
   });
   command('judgeAlign.showCacheStatus', () => showCacheStatus(cacheHost, log));
+  command('judgeAlign.compactCache', () => compactCacheCommand(cacheHost, log));
   command('judgeAlign.newJudgePrompt', () => newJudgePrompt());
   command('judgeAlign.showLog', () => log.show());
   command('judgeAlign.refreshPrompts', () => prompts.refresh());

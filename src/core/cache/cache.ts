@@ -43,6 +43,11 @@ export interface WriteOptions {
   readonly defer?: boolean;
   /** How long this write waits for another process's lock, instead of the cache's `lockTimeoutMs`. */
   readonly lockTimeoutMs?: number;
+  /**
+   * VACUUM after the transaction commits, then save: the file shrinks by the space of deleted rows (a save writes
+   * the free pages too). Not with `defer`.
+   */
+  readonly vacuum?: boolean;
 }
 
 /** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
@@ -145,7 +150,8 @@ export class Cache {
   write<T>(fn: (repos: Repositories) => T, options: WriteOptions = {}): Promise<T> {
     this.assertOpen();
     if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
-    return this.enqueue(() => this.writeNow(fn, options.defer === true, options.lockTimeoutMs));
+    if (options.vacuum && options.defer) return Promise.reject(new TypeError('A cache write cannot both defer its save and vacuum: vacuum in a write of its own.'));
+    return this.enqueue(() => this.writeNow(fn, options.defer === true, options.lockTimeoutMs, options.vacuum === true));
   }
 
   /** Saves what deferred writes committed and releases the lock; nothing to do when there are none. */
@@ -168,7 +174,7 @@ export class Cache {
     return next;
   }
 
-  private async writeNow<T>(fn: (repos: Repositories) => T, defer: boolean, lockTimeoutMs: number | undefined): Promise<T> {
+  private async writeNow<T>(fn: (repos: Repositories) => T, defer: boolean, lockTimeoutMs: number | undefined, vacuum = false): Promise<T> {
     // Held means nobody else could write since our last commit, and memory is ahead of the file: no reload.
     const pending = this.held;
     this.held = undefined;
@@ -195,8 +201,9 @@ export class Cache {
         keep = pending !== undefined && !this.stale;
         throw err;
       }
+      if (vacuum) this.vacuum();
       // A write that changed nothing (a re-pull with nothing new) leaves the file as it is: a save rewrites all of it.
-      if (!changed && !pending && !this.unsaved) {
+      if (!changed && !vacuum && !pending && !this.unsaved) {
         journal?.remove(); // it held nothing the file lacks
         return result;
       }
@@ -268,6 +275,16 @@ export class Cache {
       return { result, changed: totalChanges(this.db) !== before };
     } catch (err) {
       this.rollback();
+      throw err;
+    }
+  }
+
+  private vacuum(): void {
+    try {
+      this.db.run('VACUUM');
+    } catch (err) {
+      // What was committed is still there; memory is reloaded from the file before the next access all the same.
+      this.stale = true;
       throw err;
     }
   }

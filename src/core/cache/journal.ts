@@ -131,8 +131,9 @@ export function applyJournal(repos: Repositories, entries: readonly JournalEntry
   for (const entry of entries) {
     const run = repos.runs.get(entry.runId);
     if (entry.kind === 'verdicts') {
-      if (run) repos.verdicts.upsertMany(entry.runId, entry.verdicts);
+      // Answers first, so the verdicts refer to them (see verdicts.upsertMany).
       if (entry.responses.length > 0) repos.responses.putMany(entry.responses);
+      if (run) repos.verdicts.upsertMany(entry.runId, entry.verdicts);
     } else if (run?.status === 'running') {
       repos.runs.finish(entry.runId, entry.status, entry.totals);
     }

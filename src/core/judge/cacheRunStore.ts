@@ -6,6 +6,7 @@ import type { LocalDataset } from '../datasets/localDataset';
 import { BatchWriter } from '../cache/batchWriter';
 import { CacheLockedError } from '../cache/errors';
 import { appendJournal, journalPath, type JournalEntry } from '../cache/journal';
+import { keptText, MAX_KEPT_TEXT } from './keptText';
 import type { RunStore } from './runner';
 import { verdictKey } from './runner';
 import type { CachedResponse, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
@@ -64,9 +65,10 @@ export class CacheRunStore implements RunStore {
           list.push(item.verdict);
           byRun.set(item.runId, list);
         }
-        for (const [runId, verdicts] of byRun) repos.verdicts.upsertMany(runId, verdicts);
+        // Answers first: the verdicts made from them then refer to them rather than copy their text.
         const responses = items.flatMap((i) => (i.response ? [i.response] : []));
         if (responses.length > 0) repos.responses.putMany(responses);
+        for (const [runId, verdicts] of byRun) repos.verdicts.upsertMany(runId, verdicts);
       },
       { maxItems: options.maxItems ?? 500, maxDelayMs: options.maxDelayMs ?? 1000 },
     );
@@ -99,8 +101,9 @@ export class CacheRunStore implements RunStore {
     return this.cache.read((repos) => repos.responses.getMany(keys));
   }
 
+  /** Raw answers and explanations are kept at most MAX_KEPT_TEXT long (see keptText). */
   record(runId: number, verdict: VerdictRecord, response: CachedResponse | undefined): void {
-    this.writer.push({ runId, verdict, response });
+    this.writer.push({ runId, verdict: bounded(verdict), response: response && bounded(response) });
   }
 
   /**
@@ -166,6 +169,12 @@ export class CacheRunStore implements RunStore {
     }
     throw new RunNotSavedError(this.cache.path, journalPath(this.cache.path), runId, journalError === undefined ? status : undefined, unsaved, cause, journalError);
   }
+}
+
+/** The row itself when its texts fit, else a copy with them cut to MAX_KEPT_TEXT. */
+function bounded<T extends { readonly raw: string | null; readonly explanation: string | null }>(row: T): T {
+  const long = (text: string | null) => text !== null && text.length > MAX_KEPT_TEXT;
+  return long(row.raw) || long(row.explanation) ? { ...row, raw: keptText(row.raw), explanation: keptText(row.explanation) } : row;
 }
 
 function notSavedMessage(
