@@ -106,8 +106,12 @@ interface AttemptFailure extends JudgeError {
  * tested. An answer that cannot be read, or a label outside the set, is a failed row and is not retried:
  * at temperature 0 the same request gets the same answer, and the row should be seen, not paid for twice.
  */
-export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
-  const client = new OpenAI({
+/**
+ * The SDK client for an endpoint: its own retries off (ours are the one retry policy, or a caller that asks once),
+ * and a placeholder key where none is needed.
+ */
+export function openAIClient(options: { baseUrl: string; apiKey?: string; timeoutMs: number; fetch?: typeof fetch }): OpenAI {
+  return new OpenAI({
     baseURL: options.baseUrl,
     // Local servers (Ollama, vLLM, llama.cpp) need no key, but the SDK refuses to start without one.
     apiKey: options.apiKey || 'not-needed',
@@ -115,6 +119,10 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
     maxRetries: 0,
     fetch: options.fetch,
   });
+}
+
+export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
+  const client = openAIClient(options);
   const { retryAfterCapMs = DEFAULT_RETRY_AFTER_CAP_MS, ...backoff } = options.retry ?? {};
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...backoff, maxRetries: options.maxRetries };
   const wait = options.sleep ?? sleep;

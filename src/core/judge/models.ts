@@ -3,7 +3,7 @@
 import OpenAI from 'openai';
 import { verdictSchema } from './answer';
 import { hostOf, redactUrl } from './endpointTrust';
-import { createJudgeClient, type JudgeRequest } from './llmClient';
+import { createJudgeClient, openAIClient, type JudgeRequest } from './llmClient';
 import { redactSecrets } from '../redact';
 
 export interface EndpointAccess {
@@ -36,14 +36,8 @@ export type ModelListing =
 
 /** `GET {baseUrl}/models` through the SDK, with the key for that origin. Never throws. */
 export async function listModels(access: EndpointAccess): Promise<ModelListing> {
-  const client = new OpenAI({
-    baseURL: access.baseUrl,
-    apiKey: access.apiKey || 'not-needed',
-    timeout: access.timeoutMs,
-    // A listing is not worth waiting for twice: the picker shows what it got.
-    maxRetries: 0,
-    fetch: access.fetch,
-  });
+  // A listing is not worth waiting for twice: the picker shows what it got.
+  const client = openAIClient(access);
   const where = redactUrl(access.baseUrl);
   try {
     const { data: page, response } = await client.models.list({ signal: access.signal }).withResponse();

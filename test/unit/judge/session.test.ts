@@ -24,6 +24,21 @@ function workspace(rows: number, prompt = samplePrompt) {
   return { dir, promptPath, text, humans, cacheFile: path.join(dir, '.judge-align', 'cache.sqlite') };
 }
 
+/** A run of the workspace's prompt, cancelled once `rows` rows are judged. */
+function cancelAfter(rows: number, ws: ReturnType<typeof workspace>, store: CacheRunStore, baseUrl: string) {
+  const controller = new AbortController();
+  return runJudgeSession({
+    promptPath: ws.promptPath,
+    promptText: ws.text,
+    store,
+    defaults: { baseUrl, concurrency: 2 },
+    signal: controller.signal,
+    onVerdict: (_v, done) => {
+      if (done === rows) controller.abort();
+    },
+  });
+}
+
 describe('judge session: runner, cache, metrics', async () => {
   const server = await startOpenAIServer();
   after(() => server.close());
@@ -102,17 +117,7 @@ describe('judge session: runner, cache, metrics', async () => {
     const cache = await Cache.open(ws.cacheFile);
     const store = new CacheRunStore(cache, { maxDelayMs: 20 });
     server.setResponder((input) => ({ answer: { label: input.labels[0]!, explanation: 'slow' }, latencyMs: 30 }));
-    const controller = new AbortController();
-    const first = await runJudgeSession({
-      promptPath: ws.promptPath,
-      promptText: ws.text,
-      store,
-      defaults: { baseUrl: server.baseUrl, concurrency: 2 },
-      signal: controller.signal,
-      onVerdict: (_v, done) => {
-        if (done === 10) controller.abort();
-      },
-    });
+    const first = await cancelAfter(10, ws, store, server.baseUrl);
     assert.equal(first.status, 'cancelled');
     const kept = first.verdicts.length;
     assert.ok(kept >= 10 && kept < 40, `kept ${kept}`);
@@ -134,17 +139,7 @@ describe('judge session: runner, cache, metrics', async () => {
     const cache = await Cache.open(ws.cacheFile);
     const store = new CacheRunStore(cache, { maxDelayMs: 20 });
     server.setResponder(() => ({ answer: { label: 'yes', explanation: 'always yes' }, latencyMs: 20 }));
-    const controller = new AbortController();
-    const first = await runJudgeSession({
-      promptPath: ws.promptPath,
-      promptText: ws.text,
-      store,
-      defaults: { baseUrl: server.baseUrl, concurrency: 2 },
-      signal: controller.signal,
-      onVerdict: (_v, done) => {
-        if (done === 10) controller.abort();
-      },
-    });
+    const first = await cancelAfter(10, ws, store, server.baseUrl);
     assert.equal(first.status, 'cancelled');
     // Relabel in the file: every third row becomes "yes", the rest "no".
     const file = path.join(ws.dir, 'rows.jsonl');
