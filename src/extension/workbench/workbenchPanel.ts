@@ -262,8 +262,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     const name = path.basename(this.promptUri.fsPath);
     await vscode.commands.executeCommand(
       'vscode.diff',
-      PromptSnapshotProvider.uriFor(baseRunId, name),
-      PromptSnapshotProvider.uriFor(headRunId, name),
+      PromptSnapshotProvider.uriFor(baseRunId, this.promptUri),
+      PromptSnapshotProvider.uriFor(headRunId, this.promptUri),
       `${name}: run #${baseRunId} ↔ run #${headRunId}`,
       { viewColumn: vscode.ViewColumn.Active },
     );
