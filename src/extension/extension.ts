@@ -7,6 +7,7 @@ import { importFileCommand } from './commands/importFile';
 import { pullTracesCommand } from './commands/pullTraces';
 import { pushLabelsCommand } from './commands/pushLabels';
 import { ActiveRuns } from './activeRuns';
+import { activePrompt } from './activePrompt';
 import { CacheHost } from './cacheHost';
 import { JudgeCodeLensProvider } from './codeLens';
 import { VariableCompletionProvider, VariableHoverProvider } from './completion';
@@ -103,15 +104,15 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   command('judgeAlign.cancelRun', (uri?: vscode.Uri) => runs.cancel(uri));
   command('judgeAlign.showResults', (uri?: vscode.Uri, runId?: number) => runs.showResults(uri, runId));
   command('judgeAlign.previewPrompt', async (uri?: vscode.Uri) => {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!target) return void vscode.window.showInformationMessage('Open a *.judge.md file to preview its prompt.');
+    const target = activePrompt(uri);
+    if (!target) return void vscode.window.showInformationMessage('No judge prompt here to preview: open a *.judge.md file (or a diff or preview of one) and run Preview Prompt again.');
     const doc = await vscode.workspace.openTextDocument(PromptPreviewProvider.uriFor(target));
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   });
   command('judgeAlign.openWorkbench', (uri?: vscode.Uri) => {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!target || !target.fsPath.endsWith('.judge.md')) return void vscode.window.showInformationMessage('Open a *.judge.md prompt file to open its workbench.');
+    const target = activePrompt(uri);
+    if (!target) return void vscode.window.showInformationMessage('No judge prompt here to open a workbench for: open a *.judge.md file (or a diff or preview of one) and run Open Workbench again.');
     WorkbenchPanel.createOrShow(workbench, target);
   });
   command('judgeAlign.annotate', (uri?: vscode.Uri) => annotate.show(uri ?? (vscode.window.activeTextEditor?.document.languageId === 'judge-prompt' ? vscode.window.activeTextEditor.document.uri : undefined)));

@@ -96,7 +96,12 @@ export class WorkbenchPanel implements vscode.Disposable {
     );
   }
 
+  /**
+   * Every message to the panel goes through here. Once the user has closed the panel, posting is a no-op: a run
+   * it started keeps going and is saved, there is just no view of it any more (and `panel.webview` would throw).
+   */
   private post(message: HostMessage): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
@@ -257,8 +262,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     const name = path.basename(this.promptUri.fsPath);
     await vscode.commands.executeCommand(
       'vscode.diff',
-      PromptSnapshotProvider.uriFor(baseRunId, name),
-      PromptSnapshotProvider.uriFor(headRunId, name),
+      PromptSnapshotProvider.uriFor(baseRunId, this.promptUri),
+      PromptSnapshotProvider.uriFor(headRunId, this.promptUri),
       `${name}: run #${baseRunId} ↔ run #${headRunId}`,
       { viewColumn: vscode.ViewColumn.Active },
     );
