@@ -115,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
     if (!target) return void vscode.window.showInformationMessage('No judge prompt here to open a workbench for: open a *.judge.md file (or a diff or preview of one) and run Open Workbench again.');
     WorkbenchPanel.createOrShow(workbench, target);
   });
-  command('judgeAlign.annotate', (uri?: vscode.Uri) => annotate.show(uri ?? (vscode.window.activeTextEditor?.document.languageId === 'judge-prompt' ? vscode.window.activeTextEditor.document.uri : undefined)));
+  command('judgeAlign.annotate', (uri?: vscode.Uri) => annotate.show(activePrompt(uri)));
   command('judgeAlign.importFile', async (uri?: vscode.Uri) => {
     await importFileCommand({ log, getCache: () => cacheHost.get() }, uri);
     documents.labelsChanged();

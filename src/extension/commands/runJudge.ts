@@ -7,6 +7,7 @@ import { formatKappa, formatModel, formatPercent } from '../../core/format';
 import { formatUsd } from '../../core/judge/pricing';
 import type { ActiveRuns } from '../activeRuns';
 import type { CacheHost } from '../cacheHost';
+import { activePrompt } from '../activePrompt';
 import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
@@ -130,14 +131,14 @@ export class JudgeRunCommands implements vscode.Disposable {
   }
 
   cancel(uri: vscode.Uri | undefined): void {
-    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const path = activePrompt(uri)?.fsPath;
     const active = path ? this.deps.activeRuns.get(path) : undefined;
     if (active) active.cancellation.cancel();
     else void vscode.window.showInformationMessage('No judge run is in progress for this file.');
   }
 
   async showResults(uri: vscode.Uri | undefined, runId: number | undefined): Promise<void> {
-    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const path = activePrompt(uri)?.fsPath;
     const id = runId ?? (path ? this.deps.summaries.get(path)?.runId : undefined);
     if (id === undefined) {
       void vscode.window.showInformationMessage('This prompt has no finished run yet: run it from its CodeLens first.');
@@ -186,8 +187,8 @@ export class JudgeRunCommands implements vscode.Disposable {
   }
 
   private async promptDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!target || !target.fsPath.endsWith('.judge.md')) {
+    const target = activePrompt(uri);
+    if (!target) {
       void vscode.window.showInformationMessage('Open a *.judge.md prompt file to run its judge.');
       return undefined;
     }
