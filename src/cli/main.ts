@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, wantsHelp } from './args';
 import { jsonFailure, runCommand, type RunProgress } from './runCommand';
 import { CACHE_USAGE, cacheCommand } from './cacheCommand';
 import { compareCommand } from './compareCommand';
@@ -9,17 +9,7 @@ import { DEFAULT_KEEP_PER_PROMPT } from '../core/cache/retention';
 import type { Split } from '../core/judge/runTypes';
 import { PromptRenderError, PromptWarningsError } from '../core/judge/session';
 
-const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
-
-Usage:
-  judge-align run <file.judge.md> [options]     run the judge over the labelled rows
-  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--json]
-                                                what changed between two runs (default: the last two)
-  judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
-                                                pull annotated traces from the sources in judge-align.sources.json
-                                                (Phoenix, LangSmith, Langfuse, Arize AX or an AX export file) into the cache;
-                                                --full re-reads everything
-${CACHE_USAGE}
+const RUN_USAGE = `  judge-align run <file.judge.md> [options]     run the judge over the labelled rows
 
 Options for run:
   --split all|dev|test        which rows (default: the prompt's split, else all)
@@ -45,18 +35,41 @@ Options for run:
   --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
                               metrics.confusion, metrics.errors, mismatches, failed, ...); a run that fails,
                               before it starts or after, prints {"error": {"name", "message"}, "exitCode"}
+`;
 
-${IMPORT_USAGE}
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
+const COMPARE_USAGE = `  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--json]
+                                                what changed between two runs (default: the last two)
+`;
+
+const PULL_USAGE = `  judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
+                                                pull annotated traces from the sources in judge-align.sources.json
+                                                (Phoenix, LangSmith, Langfuse, Arize AX or an AX export file) into the cache;
+                                                --full re-reads everything
+`;
+
+const FOOTER = `Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
              LANGFUSE_SECRET_KEY, ARIZE_API_KEY.
 Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error (or warnings under --strict),
-            3 the run failed (every row failed, or the cache could not be written), 130 cancelled.
+            3 the run failed (every row failed, the endpoint cannot answer, or the cache could not be written), 130 cancelled.
 `;
+
+/** Each command's usage, for `judge-align <command> --help`; the whole help lists them all, grouped by command. */
+const USAGE: Record<string, string> = { run: RUN_USAGE, compare: COMPARE_USAGE, pull: PULL_USAGE, import: IMPORT_USAGE, cache: `${CACHE_USAGE}\n` };
+
+const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
+
+Commands (judge-align <command> --help for one):
+${Object.values(USAGE).join('\n')}
+${FOOTER}`;
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   const run: RunProgress = {};
   try {
+    if (command !== undefined && Object.hasOwn(USAGE, command) && wantsHelp(rest)) {
+      out.write(`Usage:\n${USAGE[command]}\n${FOOTER}`);
+      return ExitCode.Ok;
+    }
     switch (command) {
       case 'run':
         return await runCommand(parseRunArgs(rest), out, err, run);
@@ -104,7 +117,7 @@ function isUsage(e: unknown): boolean {
 }
 
 function parseRunArgs(args: string[]) {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parseCommandArgs('run', args, {
     split: { type: 'string' },
     concurrency: { type: 'string' },
     'base-url': { type: 'string' },
@@ -145,7 +158,7 @@ function parseRunArgs(args: string[]) {
 }
 
 function parseCompareArgs(args: string[]) {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parseCommandArgs('compare', args, {
     base: { type: 'string' },
     head: { type: 'string' },
     cache: { type: 'string' },
@@ -162,7 +175,7 @@ function parseCompareArgs(args: string[]) {
 }
 
 function parseCacheArgs(args: string[]) {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parseCommandArgs('cache', args, {
     keep: { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -174,17 +187,6 @@ function parseCacheArgs(args: string[]) {
     cache: values.cache as string | undefined,
     json: values.json === true,
   };
-}
-
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-function parse(args: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
-  }
 }
 
 function int(value: unknown, flag: string, min: number, max: number): number | undefined {

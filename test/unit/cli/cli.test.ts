@@ -104,3 +104,19 @@ describe('judge-align CLI', async () => {
     assert.equal((JSON.parse(r.stdout) as { split: string }).split, 'test');
   });
 });
+
+describe('CLI manners', () => {
+  test('<command> --help prints that command\'s usage; an unknown option says what was meant', async () => {
+    const help = await cli(['run', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage:\n  judge-align run <file\.judge\.md> \[options\]/);
+    assert.match(help.stdout, /--allow-prompt-endpoint/);
+    assert.doesNotMatch(help.stdout, /--skip-bad-rows/, 'only run\'s options');
+    assert.match((await cli(['import', '-h'])).stdout, /--skip-bad-rows/);
+    const typo = await cli(['run', 'x.judge.md', '--splt', 'dev']);
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, 'judge-align: Unknown option --splt for run. Did you mean --split? Run judge-align run --help for its options.\n');
+    const pull = await cli(['pull', '--ful']);
+    assert.match(pull.stderr, /Unknown option --ful for pull\. Did you mean --full\?/);
+  });
+});
