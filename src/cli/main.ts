@@ -37,8 +37,10 @@ Options for run:
                               before it starts or after, prints {"error": {"name", "message"}, "exitCode"}
 `;
 
-const COMPARE_USAGE = `  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--json]
-                                                what changed between two runs (default: the last two)
+const COMPARE_USAGE = `  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--force] [--json]
+                                                what changed between two runs (default: the last run and the latest
+                                                earlier one of the same split, dataset and endpoint; runs that differ
+                                                in those are refused unless --force)
 `;
 
 const PULL_USAGE = `  judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
@@ -163,6 +165,7 @@ function parseCompareArgs(args: string[]) {
     head: { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('compare takes one prompt file: judge-align compare <file.judge.md> [--base RUN] [--head RUN]');
   return {
@@ -171,6 +174,7 @@ function parseCompareArgs(args: string[]) {
     head: int(values.head, '--head', 1, Number.MAX_SAFE_INTEGER),
     cache: values.cache as string | undefined,
     json: values.json === true,
+    force: values.force === true,
   };
 }
 

@@ -341,6 +341,14 @@ function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan
   if (problems.length > 0) options.onRenderProblems?.(problems);
 }
 
+/**
+ * The rows a run's figures are computed on: each verdict, or for a pairwise judge each pair, its orders combined,
+ * in the humans' label values. Compare and the reports use it too, so they score runs as the run did.
+ */
+export function scoredRows(config: Pick<JudgeConfig, 'pairwise' | 'repeat'>, verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
+  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, config.repeat), config.pairwise) : toMetricRows(verdicts);
+}
+
 export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
   return verdicts.map((v) => ({
     exampleId: v.exampleId,
@@ -362,9 +370,8 @@ function summarize(
   prices: SessionDefaults['prices'],
   counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
-  // A pairwise run is scored per pair, on its orders combined, in the humans' label values.
   const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
-  const rows = config.pairwise && pairs ? pairMetricRows(pairs, config.pairwise) : toMetricRows(verdicts);
+  const rows = scoredRows(config, verdicts);
   const opts = config.pairwise ? { labels: metricLabels(config.pairwise) } : { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;
