@@ -4,7 +4,7 @@ import { Cache } from '../core/cache/cache';
 import type { RunRow } from '../core/cache/repositories/runs';
 import { compareRuns } from '../core/metrics/compare';
 import { scoredRows, type RunTotals } from '../core/judge/session';
-import { hostOf, originOf } from '../core/judge/endpointTrust';
+import { defaultBase, incomparable } from '../core/judge/comparableRuns';
 import { parsePromptFile } from '../core/judge/promptFile';
 import { formatPercent } from '../core/format';
 import { findCachePath } from './cachePath';
@@ -20,13 +20,6 @@ export interface CompareArgs {
   readonly force?: boolean;
 }
 
-/** Why two runs' figures do not compare (another split, dataset or endpoint), or undefined when they do. */
-export function incomparable(a: RunRow, b: RunRow): string | undefined {
-  if (a.split !== b.split) return `split ${a.split} and split ${b.split}`;
-  if (a.dataset !== b.dataset) return `dataset ${a.dataset} and dataset ${b.dataset}`;
-  if (originOf(a.baseUrl) !== originOf(b.baseUrl)) return `endpoint ${hostOf(a.baseUrl)} and endpoint ${hostOf(b.baseUrl)}`;
-  return undefined;
-}
 
 /** The run's prompt settings as it was run (its text is kept with the run); a plain judge if it no longer parses. */
 function configOf(run: RunRow): { pairwise?: NonNullable<ReturnType<typeof parsePromptFile>['config']>['pairwise']; repeat: number } {
@@ -52,7 +45,7 @@ export async function compareCommand(args: CompareArgs, out: NodeJS.WritableStre
       const headRun = pick(args.head, finished[0], '--head');
       // By default the latest earlier run whose figures mean the same thing: same split, dataset and endpoint.
       const earlier = finished.filter((r) => r.id !== headRun?.id && (headRun === undefined || r.id < headRun.id));
-      const baseRun = pick(args.base, earlier.find((r) => headRun === undefined || incomparable(r, headRun) === undefined), '--base');
+      const baseRun = pick(args.base, headRun && defaultBase(headRun, earlier, (status) => status === 'completed'), '--base');
       if (!headRun || !baseRun) {
         const skipped = headRun ? earlier.length : 0;
         throw new UsageError(

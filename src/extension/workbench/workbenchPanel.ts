@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { defaultBase } from '../../core/judge/comparableRuns';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import { toRowView } from '../../core/judge/rowViews';
@@ -221,8 +222,10 @@ export class WorkbenchPanel implements vscode.Disposable {
     if (head === undefined) return this.post({ type: 'comparison', comparison: null });
     const cache = await this.deps.cacheHost.get();
     const view = cache.read((repos): ComparisonView | null => {
-      const base =
-        baseRunId ?? repos.runs.listForPrompt(this.promptUri.fsPath, 200).find((r) => r.id < head && (r.status === 'completed' || r.status === 'cancelled'))?.id;
+      const headRun = repos.runs.get(head);
+      const earlier = repos.runs.listForPrompt(this.promptUri.fsPath, 200).filter((r) => r.id < head);
+      // The same default as judge-align compare and cache pruning: the latest earlier run that compares.
+      const base = baseRunId ?? (headRun && defaultBase(headRun, earlier, (s) => s === 'completed' || s === 'cancelled')?.id);
       if (base === undefined) return null;
       const c = compareRuns(toMetricRows(repos.verdicts.listForRun(base)), toMetricRows(repos.verdicts.listForRun(head)));
       const changes: ComparisonView['changes'] = {};
