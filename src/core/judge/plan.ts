@@ -23,6 +23,8 @@ export interface PlanOptions {
 }
 
 export interface Plan {
+  /** The rows chosen: all, or one split. */
+  readonly split: Split;
   readonly requests: PlannedRequest[];
   /** Labelled rows in the chosen split. */
   readonly rows: number;
@@ -125,7 +127,7 @@ export function planRequests(
       });
     }
   }
-  return { requests, rows: inSplit, unlabelled, unlabelledBySplit, otherSplit, outsideSet, judged };
+  return { split: options.split, requests, rows: inSplit, unlabelled, unlabelledBySplit, otherSplit, outsideSet, judged };
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {

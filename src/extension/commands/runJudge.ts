@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CacheRunStore } from '../../core/judge/cacheRunStore';
 import { runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
-import type { Split } from '../../core/judge/runTypes';
+import type { Split, VerdictRecord } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
 import { formatKappa, formatModel, formatPercent } from '../../core/format';
 import { formatUsd } from '../../core/judge/pricing';
@@ -36,7 +36,16 @@ export interface RunDependencies {
 }
 
 /** Run, cancel and show judge runs for a prompt file; the long work runs under withProgress with cancel. */
+/** A run of a prompt as it goes, for views that did not start it (an open workbench follows a run from the lens). */
+export type RunEvent =
+  | { readonly kind: 'started'; readonly promptPath: string; readonly runId: number; readonly total: number; readonly split: Split }
+  | { readonly kind: 'verdict'; readonly promptPath: string; readonly verdict: VerdictRecord; readonly done: number; readonly total: number }
+  | { readonly kind: 'finished'; readonly promptPath: string; readonly runId: number | undefined };
+
 export class JudgeRunCommands implements vscode.Disposable {
+  private readonly events = new vscode.EventEmitter<RunEvent>();
+  readonly onRunEvent = this.events.event;
+
   constructor(private readonly deps: RunDependencies) {}
 
   /** `split` undefined: the prompt's own `split:` (else all rows). */
@@ -93,6 +102,7 @@ export class JudgeRunCommands implements vscode.Disposable {
             overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
             signal: controller.signal,
             onPlan: (plan, runId, resumed) => {
+              this.events.fire({ kind: 'started', promptPath, runId, total: plan.requests.length, split: plan.split });
               log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split ?? 'the prompt\'s split'}).`);
               activeRuns.progress(active, 0, plan.requests.length);
               hooks.onPlan?.(plan, runId, resumed);
@@ -106,12 +116,14 @@ export class JudgeRunCommands implements vscode.Disposable {
               }
               if (done === total || done % 5 === 0) activeRuns.progress(active, done, total);
               hooks.onVerdict?.(verdict, done, total);
+              this.events.fire({ kind: 'verdict', promptPath, verdict, done, total });
             },
           });
         },
       );
       await this.remember(promptPath, promptText, result);
       this.announce(result);
+      this.events.fire({ kind: 'finished', promptPath, runId: result.runId });
       return result;
     } catch (err) {
       if (err instanceof PromptRenderError) return void showRunRefused(log, document, err);
@@ -197,5 +209,6 @@ export class JudgeRunCommands implements vscode.Disposable {
 
   dispose(): void {
     // Active runs are cancelled by ActiveRuns.dispose.
+    this.events.dispose();
   }
 }

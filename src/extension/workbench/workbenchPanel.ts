@@ -16,7 +16,7 @@ import { jsonReport } from '../../core/report/jsonReport';
 import { markdownReport } from '../../core/report/markdownReport';
 import { parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type WebviewMessage } from '../../protocol/workbench';
 import type { CacheHost } from '../cacheHost';
-import type { JudgeRunCommands } from '../commands/runJudge';
+import type { JudgeRunCommands, RunEvent } from '../commands/runJudge';
 import { showError } from '../errors';
 import { annotator } from '../annotator';
 import type { PromptDocuments } from '../promptDocuments';
@@ -82,6 +82,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'judge-align.svg');
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, panel.title, 'workbench');
     this.disposables.push(
+      deps.runs.onRunEvent((event) => void this.follow(event).catch((err: unknown) => deps.log.warn(`Workbench could not follow the run: ${err instanceof Error ? err.message : String(err)}`))),
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const parsed = parseWebviewMessage(raw);
@@ -186,7 +187,55 @@ export class WorkbenchPanel implements vscode.Disposable {
     });
   }
 
+  /** Whether this panel started the run in progress (it then gets the run through its own hooks). */
+  private ownRun = false;
+  private followed: { rows: Map<string, DatasetRow>; variables: string[]; buffer: RowView[]; timer?: NodeJS.Timeout; done: number; total: number } | undefined;
+
+  /** A run of this prompt started elsewhere (the lens, the command): the panel shows it live, as its own. */
+  private async follow(event: RunEvent): Promise<void> {
+    if (event.promptPath !== this.promptUri.fsPath || this.ownRun) return;
+    if (event.kind === 'started') {
+      const { rows, variables } = await this.rowContext();
+      this.followed = { rows, variables, buffer: [], done: 0, total: event.total };
+      this.shownRunId = event.runId;
+      this.post({ type: 'runStarted', runId: event.runId, total: event.total, split: event.split });
+      return;
+    }
+    const f = this.followed;
+    if (event.kind === 'verdict') {
+      if (!f) return;
+      f.done = event.done;
+      f.total = event.total;
+      if (event.verdict.repetition === 0) f.buffer.push(toRowView(event.verdict, f.rows.get(event.verdict.exampleId), f.variables));
+      f.timer ??= setTimeout(() => this.flushFollowed(), ROW_FLUSH_MS);
+      return;
+    }
+    if (f?.timer) clearTimeout(f.timer);
+    this.flushFollowed();
+    this.followed = undefined;
+    this.post({ type: 'history', history: await this.history() });
+    if (event.runId !== undefined) await this.sendRun(event.runId, false);
+  }
+
+  private flushFollowed(): void {
+    const f = this.followed;
+    if (!f) return;
+    f.timer = undefined;
+    if (f.buffer.length === 0) return;
+    this.post({ type: 'rows', rows: f.buffer, done: f.done, total: f.total });
+    f.buffer = [];
+  }
+
   private async runJudge(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
+    this.ownRun = true;
+    try {
+      await this.runOwn(split, model, concurrency);
+    } finally {
+      this.ownRun = false;
+    }
+  }
+
+  private async runOwn(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
     const { rows, variables } = await this.rowContext();
     let buffer: RowView[] = [];
     let timer: NodeJS.Timeout | undefined;

@@ -104,7 +104,9 @@ test('run from the workbench, filter by a confusion cell, edit, re-run and compa
   await view.locator(`[data-testid=relabel] vscode-button[data-label="${judged}"]`).click();
   await view.locator('[data-testid=relabel]', { hasText: 'Saved.' }).waitFor({ timeout: 30_000 });
   const before = Number((await view.locator('[data-testid=figures-all] .big').textContent())?.replace('%', ''));
-  await view.locator('[data-testid=run]').click();
+  // Run #3 starts from the prompt's CodeLens, not the panel: the open workbench follows it all the same.
+  await wb.page.locator('.tab', { hasText: /^\s*hallucination\.judge\.md/ }).first().click();
+  await wb.codeLens('Run judge (200 labelled rows)').click();
   await view.locator('[data-testid=progress]', { hasText: /Run #3 · completed/ }).waitFor({ timeout: 90_000 });
   const after = Number((await view.locator('[data-testid=figures-all] .big').textContent())?.replace('%', ''));
   assert.ok(Math.abs(after - before - 0.5) < 0.01, `one more match out of 200: ${before}% → ${after}%`);
