@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PromptPreviewProvider } from './preview';
 import { PromptSnapshotProvider } from './workbench/promptSnapshots';
+import { WORKBENCH_VIEW_TYPE, WorkbenchPanel } from './workbench/workbenchPanel';
 
 const PROMPT_SUFFIX = '.judge.md';
 
@@ -18,7 +19,7 @@ export function promptFileFor(uri: vscode.Uri): vscode.Uri | undefined {
 /**
  * The prompt a command is about, the one resolver of every command that takes "this prompt": the uri it was given
  * (by a CodeLens, a menu or the Prompts view), else the active text editor's, else the active tab's (a text tab, the
- * modified side of a diff, a Markdown preview of a prompt's document). Undefined when none of them is a prompt.
+ * modified side of a diff, a Markdown preview of a prompt's document, a workbench). Undefined when none is a prompt.
  */
 export function activePrompt(arg?: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return promptFileFor(arg);
@@ -28,6 +29,7 @@ export function activePrompt(arg?: unknown): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputText) return promptFileFor(input.uri);
   if (input instanceof vscode.TabInputTextDiff) return promptFileFor(input.modified) ?? promptFileFor(input.original);
+  if (input instanceof vscode.TabInputWebview && input.viewType.endsWith(WORKBENCH_VIEW_TYPE)) return WorkbenchPanel.activePrompt();
   if (input instanceof vscode.TabInputWebview && input.viewType.endsWith('markdown.preview')) {
     return markdownPreviewSource(vscode.window.tabGroups.activeTabGroup.activeTab!.label);
   }

@@ -44,6 +44,12 @@ export class WorkbenchPanel implements vscode.Disposable {
   private shownRunId: number | undefined;
   private disposed = false;
 
+  /** The prompt of the workbench that has the focus: "Run Judge" from the palette runs the prompt it shows. */
+  static activePrompt(): vscode.Uri | undefined {
+    for (const p of WorkbenchPanel.panels.values()) if (p.panel.active) return p.promptUri;
+    return undefined;
+  }
+
   static createOrShow(deps: WorkbenchDependencies, promptUri: vscode.Uri): WorkbenchPanel {
     const existing = WorkbenchPanel.panels.get(promptUri.fsPath);
     if (existing) {
