@@ -147,6 +147,8 @@ function pairwiseLines(p: PairwiseFigures): string[] {
       `the first-shown response won ${pos.firstShownWins} of ${pos.decided} decided verdicts (${formatPercent(pos.firstShownRate)}${ci}; 50% is no position bias)`,
     `by order: as written ${formatPercent(p.byOrder.original.agreement)} agreement, κ ${formatKappa(p.byOrder.original.kappa)} (n ${p.byOrder.original.n}); ` +
       `swapped ${formatPercent(p.byOrder.swapped.agreement)}, κ ${formatKappa(p.byOrder.swapped.kappa)} (n ${p.byOrder.swapped.n})`,
+    `verbosity: on ${p.verbosity.pairs} pairs whose lengths differ by more than ${Math.round(p.verbosity.threshold * 100)}%, the judge picked the longer ` +
+      `response in ${formatPercent(p.verbosity.judgeLongerRate)}, the humans in ${formatPercent(p.verbosity.humanLongerRate)}`,
   ];
 }
 

@@ -397,7 +397,7 @@ function summarize(
       test: withUnlabelled(scored.test, plan.unlabelledBySplit.test),
     },
     flips: counts.repeat > 1 && !config.pairwise ? computeFlips(rows) : null,
-    pairwise: config.pairwise && pairs ? pairwiseFigures(pairs, config.pairwise) : null,
+    pairwise: config.pairwise && pairs ? pairwiseFigures(pairs, config.pairwise, plan.judged) : null,
     rows: plan.rows,
     unlabelled: plan.unlabelled,
     otherSplit: plan.otherSplit,

@@ -2,12 +2,13 @@ import type { VerdictForMetrics } from '../metrics/types';
 import type { VerdictRecord } from '../judge/runTypes';
 import type { PairwiseConfig } from './pairwiseConfig';
 import { decodeCall } from './pairVerdicts';
-import { byOrder, pairOutcome, positionFigures, type JudgedPair, type OrderFigures, type PositionFigures } from './positionBias';
+import { byOrder, pairOutcome, positionFigures, verbosityFigures, type JudgedPair, type OrderFigures, type PositionFigures, type VerbosityFigures } from './positionBias';
 
 /** The figures a pairwise run reports beside agreement with the humans. */
 export interface PairwiseFigures {
   readonly position: PositionFigures;
   readonly byOrder: { readonly original: OrderFigures; readonly swapped: OrderFigures };
+  readonly verbosity: VerbosityFigures;
 }
 
 /** A run's verdicts as pairs: each row's first repetition in each order it was shown in. */
@@ -40,6 +41,9 @@ export function pairMetricRows(pairs: readonly JudgedPair[], config: PairwiseCon
   });
 }
 
-export function pairwiseFigures(pairs: readonly JudgedPair[], config: PairwiseConfig): PairwiseFigures {
-  return { position: positionFigures(pairs, config), byOrder: byOrder(pairs, config) };
+/** `rows`: the judged rows' data, for the responses' lengths. */
+export function pairwiseFigures(pairs: readonly JudgedPair[], config: PairwiseConfig, rows: readonly { readonly id: string; readonly data: Record<string, unknown> }[]): PairwiseFigures {
+  const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+  const lengths = new Map(rows.map((r) => [r.id, [text(r.data[config.responses[0]]).length, text(r.data[config.responses[1]]).length] as const]));
+  return { position: positionFigures(pairs, config), byOrder: byOrder(pairs, config), verbosity: verbosityFigures(pairs, lengths, config) };
 }

@@ -99,3 +99,38 @@ export function byOrder(pairs: readonly JudgedPair[], config: PairwiseConfig): R
   };
   return { original: figures('original'), swapped: figures('swapped') };
 }
+
+export interface VerbosityFigures {
+  /** Pairs whose responses differ in length by more than the threshold, with a usable combined verdict. */
+  readonly pairs: number;
+  /** Share of those where the judge picked the longer response, and where the humans did. */
+  readonly judgeLongerRate: number | null;
+  readonly humanLongerRate: number | null;
+  /** The length difference that counts, as a share of the longer response. */
+  readonly threshold: number;
+}
+
+/**
+ * Verbosity bias: on pairs of clearly different length, how often the judge prefers the longer response, against
+ * how often the humans did. A judge well above the humans rewards length.
+ */
+export function verbosityFigures(pairs: readonly JudgedPair[], lengths: ReadonlyMap<string, readonly [number, number]>, config: PairwiseConfig, threshold = 0.1): VerbosityFigures {
+  const [first, second] = config.responses;
+  const winnerOf = (value: string | null): 0 | 1 | undefined => (value === config.winners[first] ? 0 : value === config.winners[second] ? 1 : undefined);
+  let counted = 0;
+  let judgeLonger = 0;
+  let humanLonger = 0;
+  for (const pair of pairs) {
+    const len = lengths.get(pair.id);
+    if (!len || Math.abs(len[0] - len[1]) <= threshold * Math.max(len[0], len[1])) continue;
+    const outcome = pairOutcome(pair, config);
+    const judge = 'value' in outcome ? winnerOf(outcome.value) : undefined;
+    const human = winnerOf(pair.human);
+    if (judge === undefined || human === undefined) continue;
+    const longer = len[0] > len[1] ? 0 : 1;
+    counted++;
+    if (judge === longer) judgeLonger++;
+    if (human === longer) humanLonger++;
+  }
+  return { pairs: counted, judgeLongerRate: counted ? judgeLonger / counted : null, humanLongerRate: counted ? humanLonger / counted : null, threshold };
+}

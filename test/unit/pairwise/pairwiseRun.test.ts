@@ -45,6 +45,7 @@ interface Report {
     agreement: number;
     position: { pairs: number; consistent: number; consistency: number; decided: number; firstShownWins: number; firstShownRate: number };
     byOrder: { original: { agreement: number }; swapped: { agreement: number } };
+    verbosity: { pairs: number; judgeLongerRate: number; humanLongerRate: number };
   };
   counts: { requestsMade: number };
 }
@@ -84,6 +85,11 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
     // As written, "A" is output_1: a biased pair matches when the human preferred 1; swapped, when they preferred 2.
     assert.equal(report.metrics.byOrder.original.agreement, (75 + biasedPreferring1) / 100);
     assert.equal(report.metrics.byOrder.swapped.agreement, (75 + (25 - biasedPreferring1)) / 100);
+
+    // Verbosity: the biased pairs are inconsistent (no verdict to count); the others are judged as the humans chose.
+    const clear = pairs.filter((p) => !biased(p) && Math.abs(p.output_1.length - p.output_2.length) > 0.1 * Math.max(p.output_1.length, p.output_2.length));
+    const longerPreferred = clear.filter((p) => (p.output_1.length > p.output_2.length) === (p.preferred === '1')).length;
+    assert.deepEqual(report.metrics.verbosity, { pairs: clear.length, judgeLongerRate: longerPreferred / clear.length, humanLongerRate: longerPreferred / clear.length, threshold: 0.1 });
 
     const text = await cli(['run', prompt, '--base-url', server.baseUrl]);
     assert.equal(server.requests.length, 200, 'a re-run sends nothing');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resolvePairwise, metricLabels, judgeLabels } from '../../../src/core/pairwise/pairwiseConfig';
 import { answerAsHumanValue, positionsFor, presentedRow } from '../../../src/core/pairwise/pairVerdicts';
-import { byOrder, pairOutcome, positionFigures, type JudgedPair } from '../../../src/core/pairwise/positionBias';
+import { byOrder, pairOutcome, positionFigures, verbosityFigures, type JudgedPair } from '../../../src/core/pairwise/positionBias';
 
 const config = resolvePairwise({ responses: ['output_1', 'output_2'], winners: { output_1: '1', output_2: '2' }, order: 'both' }).config;
 
@@ -77,6 +77,13 @@ describe('pairwise: both orders, honestly combined', () => {
     assert.deepEqual(positionsFor('a', { ...config, order: 'random' }), positionsFor('a', { ...config, order: 'random' }), 'stable per id');
     const row = { output_1: 'one', output_2: 'two', input: 'q' };
     assert.deepEqual(presentedRow(row, config, 'swapped'), { ...row, response_a: 'two', response_b: 'one' });
+  });
+
+  test('verbosity: on pairs of clearly different length, how often the judge and the humans chose the longer', () => {
+    // p5 and p6 are the pairs with a verdict (the others are inconsistent). p5: output_1 longer, human and judge 1.
+    // p6: output_1 longer, human and judge 2. p1 has one: too close in length to count.
+    const lengths = new Map<string, readonly [number, number]>([['p1', [100, 95]], ['p5', [300, 100]], ['p6', [300, 100]]]);
+    assert.deepEqual(verbosityFigures(pairs, lengths, config), { pairs: 2, judgeLongerRate: 0.5, humanLongerRate: 0.5, threshold: 0.1 });
   });
 
   test('problems in the block are reported, not thrown', () => {
