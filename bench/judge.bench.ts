@@ -46,7 +46,7 @@ export async function benchJudge(): Promise<BenchResult> {
         promptPath,
         promptText,
         store: new CacheRunStore(cache),
-        apiKey: 'bench',
+        credentials: async () => 'bench',
         defaults: { baseUrl: server.baseUrl, concurrency: CONCURRENCY, maxRetries: 0 },
       });
       return { seconds: (performance.now() - started) / 1000, requests: (await server.count()) - before, result };

@@ -6,9 +6,11 @@ type Bench = { name: string; load: () => Promise<() => Promise<BenchResult>> };
 
 const benches: Bench[] = [
   { name: 'activation', load: async () => (await import('./activation.bench')).benchActivation },
+  { name: 'answer', load: async () => (await import('./answer.bench')).benchAnswer },
   { name: 'judge', load: async () => (await import('./judge.bench')).benchJudge },
   { name: 'import', load: async () => (await import('./import.bench')).benchImport },
   { name: 'workbench', load: async () => (await import('./workbench.bench')).benchWorkbench },
+  { name: 'cache-open', load: async () => (await import('./cacheOpen.bench')).benchCacheOpen },
 ];
 
 async function main(): Promise<void> {

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { Cache } from '../core/cache/cache';
 import type { RunRow } from '../core/cache/repositories/runs';
 import { compareRuns } from '../core/metrics/compare';
-import { toMetricRows, type RunTotals } from '../core/judge/session';
+import { scoredRows, type RunTotals } from '../core/judge/session';
+import { defaultBase, incomparable } from '../core/judge/comparableRuns';
+import { parsePromptFile } from '../core/judge/promptFile';
 import { formatPercent } from '../core/format';
 import { findCachePath } from './cachePath';
 import { ExitCode, UsageError } from './exitCodes';
@@ -14,6 +16,15 @@ export interface CompareArgs {
   readonly head?: number;
   readonly cache?: string;
   readonly json: boolean;
+  /** Compare runs even when they differ in split, dataset or endpoint. */
+  readonly force?: boolean;
+}
+
+
+/** The run's prompt settings as it was run (its text is kept with the run); a plain judge if it no longer parses. */
+function configOf(run: RunRow): { pairwise?: NonNullable<ReturnType<typeof parsePromptFile>['config']>['pairwise']; repeat: number } {
+  const config = parsePromptFile(run.promptText).config;
+  return { ...(config?.pairwise ? { pairwise: config.pairwise } : {}), repeat: run.repeat };
 }
 
 /** What changed between two runs of a prompt: rows fixed and regressed, and the agreement delta. */
@@ -32,11 +43,23 @@ export async function compareCommand(args: CompareArgs, out: NodeJS.WritableStre
         return run;
       };
       const headRun = pick(args.head, finished[0], '--head');
-      const baseRun = pick(args.base, finished.find((r) => r.id !== headRun?.id && (headRun === undefined || r.id < headRun.id)), '--base');
-      if (!headRun || !baseRun) throw new UsageError(`${args.file} needs two completed runs to compare (found ${finished.length}). Run it again after editing the prompt.`);
+      // By default the latest earlier run whose figures mean the same thing: same split, dataset and endpoint.
+      const earlier = finished.filter((r) => r.id !== headRun?.id && (headRun === undefined || r.id < headRun.id));
+      const baseRun = pick(args.base, headRun && defaultBase(headRun, earlier, (status) => status === 'completed'), '--base');
+      if (!headRun || !baseRun) {
+        const skipped = headRun ? earlier.length : 0;
+        throw new UsageError(
+          `${args.file} needs two comparable completed runs (found ${finished.length}${skipped ? `; ${skipped} earlier run${skipped === 1 ? '' : 's'} differ in split, dataset or endpoint` : ''}). ` +
+            'Run it again after editing the prompt, or name the runs with --base and --head (and --force).',
+        );
+      }
+      const why = incomparable(baseRun, headRun);
+      if (why && !args.force) {
+        throw new UsageError(`Run #${baseRun.id} and run #${headRun.id} do not compare: ${why}. Compare runs of the same split, dataset and endpoint, or add --force.`);
+      }
       return { base: baseRun, head: headRun, before: repos.verdicts.listForRun(baseRun.id), after: repos.verdicts.listForRun(headRun.id) };
     });
-    const comparison = compareRuns(toMetricRows(before), toMetricRows(after));
+    const comparison = compareRuns(scoredRows(configOf(base), before), scoredRows(configOf(head), after));
     const agreement = (r: RunRow) => (r.totals as RunTotals | null)?.metrics?.all?.agreement ?? null;
     const report = {
       base: { runId: base.id, promptHash: base.promptHash, agreement: agreement(base) },

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args';
 import { Cache } from '../core/cache/cache';
 import { formatCount } from '../core/format';
 import type { ColumnMapping } from '../core/sources/files/columnMapping';
@@ -37,29 +37,19 @@ export interface ImportArgs {
 }
 
 export function parseImportArgs(args: string[]): ImportArgs {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dataset: { type: 'string' },
-        id: { type: 'string' },
-        input: { type: 'string' },
-        output: { type: 'string' },
-        label: { type: 'string' },
-        'label-name': { type: 'string' },
-        explanation: { type: 'string' },
-        author: { type: 'string' },
-        'skip-bad-rows': { type: 'boolean', default: false },
-        cache: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
-  }
+  const parsed = parseCommandArgs('import', args, {
+    dataset: { type: 'string' },
+    id: { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string' },
+    label: { type: 'string' },
+    'label-name': { type: 'string' },
+    explanation: { type: 'string' },
+    author: { type: 'string' },
+    'skip-bad-rows': { type: 'boolean', default: false },
+    cache: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('import takes one file: judge-align import <file> --dataset NAME [--id COL] [--input COL] [--output COL] [--label COL]');
   const file = positionals[0]!;

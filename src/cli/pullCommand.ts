@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args';
 import { Cache } from '../core/cache/cache';
 import { formatCount } from '../core/format';
 import { PullCancelledError, SourceAuthError } from '../core/sources/http';
@@ -20,13 +20,9 @@ export interface PullArgs {
 }
 
 export function parsePullArgs(args: string[], cwd = process.cwd()): PullArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, cache: { type: 'string' }, full: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run judge-align --help for the options.`);
-  }
-  return { sources: parsed.positionals, workspace: parsed.values.workspace ?? cwd, cache: parsed.values.cache, full: parsed.values.full === true, json: parsed.values.json === true };
+  const parsed = parseCommandArgs('pull', args, { workspace: { type: 'string' }, cache: { type: 'string' }, full: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { sources: parsed.positionals, workspace: text(parsed.values.workspace) ?? cwd, cache: text(parsed.values.cache), full: parsed.values.full === true, json: parsed.values.json === true };
 }
 
 export async function pullCommand(args: PullArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -113,34 +113,51 @@ export function jsonValue(text: string): unknown {
 }
 
 export interface FieldPathsOptions {
-  /** How many rows to look at (default 200): they show the shape, and walking every key of 100,000 rows would cost more than the rows are worth. */
-  readonly rows?: number;
   /** The longest path listed, in dotted parts (default 5: a key and four levels under it). */
   readonly parts?: number;
 }
 
 /**
- * The paths a prompt or a column mapping can use, for completion and checks: every key of the first rows and nested
- * object keys dotted, in first-seen order (each key followed by the paths under it).
+ * The paths a prompt or a column mapping can use, for completion and checks: every key of every row and nested
+ * object keys dotted, in first-seen order. Every row, not a sample: a field that only later rows have is still a
+ * field, and a variable naming it must not be reported unknown (a walk of 100,000 rows takes a fraction of a second).
  */
 export function fieldPathsOf(rows: Iterable<Record<string, unknown>>, options: FieldPathsOptions = {}): string[] {
-  const limit = options.rows ?? 200;
   const maxParts = options.parts ?? 5;
-  const seen = new Set<string>();
-  const add = (value: unknown, prefix: string, parts: number) => {
-    seen.add(prefix);
-    if (parts < maxParts && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) add(v, `${prefix}.${k}`, parts + 1);
+  const paths: string[] = [];
+  // A tree of the keys seen, so a row whose shape was seen before costs map lookups, not new path strings.
+  interface Seen {
+    readonly path: string;
+    listed: boolean;
+    readonly children: Map<string, Seen>;
+  }
+  const root = new Map<string, Seen>();
+  const at = (children: Map<string, Seen>, key: string, prefix: string | undefined, list: boolean): Seen => {
+    let node = children.get(key);
+    if (!node) children.set(key, (node = { path: prefix === undefined ? key : `${prefix}.${key}`, listed: false, children: new Map() }));
+    if (list && !node.listed) {
+      node.listed = true;
+      paths.push(node.path);
     }
+    return node;
   };
-  let n = 0;
+  // `depth`: the parts in `node`'s path, less one.
+  const add = (value: unknown, node: Seen, depth: number) => {
+    if (depth >= maxParts - 1 || value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) add(record[k], at(node.children, k, node.path, true), depth + 1);
+  };
   for (const row of rows) {
-    if (n++ >= limit) break;
-    for (const [k, v] of Object.entries(row)) add(v, k, 1);
+    for (const k of Object.keys(row)) add(row[k], at(root, k, undefined, true), 0);
     const structured = (row as Record<symbol, unknown>)[STRUCTURED] as Record<string, unknown> | undefined;
-    if (structured && maxParts > 1) {
-      for (const [k, v] of Object.entries(structured)) if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of Object.entries(v)) add(vv, `${k}.${kk}`, 2);
+    if (!structured || maxParts < 2) continue;
+    for (const k of Object.keys(structured)) {
+      const v = structured[k];
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+      // The paths into what a text field was parsed from; the field itself is listed only when the row has it.
+      const node = at(root, k, undefined, false);
+      for (const kk of Object.keys(v)) add((v as Record<string, unknown>)[kk], at(node.children, kk, node.path, true), 1);
     }
   }
-  return [...seen];
+  return paths;
 }

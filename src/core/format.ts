@@ -4,10 +4,23 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
 }
 
 export function formatKappa(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(2);
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  // toFixed keeps the sign of a tiny negative (-0.001 → "-0.00"): a kappa of zero has no sign.
+  const text = value.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
 }
 
 /** "1 label", "2 labels", "1,200 labels": a count with its noun (plural by adding an s). */
 export function formatCount(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The model asked for, and what the endpoint said answered when that differs (a dated version, another model
+ * behind a proxy, a scripted demo): runs show what answered, not only what was asked for.
+ */
+export function formatModel(asked: string, reported: readonly string[]): string {
+  if (reported.length === 0) return `model ${asked} (no new answers in this run)`;
+  const others = reported.filter((m) => m !== asked);
+  return others.length === 0 ? `model ${asked}` : `asked for ${asked}, answered by ${others.join(', ')}`;
 }

@@ -79,7 +79,7 @@ export class CacheHost implements vscode.Disposable {
     if (!this.opening) {
       this.openedPath = file;
       const started = Date.now();
-      this.opening = Cache.open(file, { wasmPath: this.wasmPath }).then(
+      this.opening = Cache.open(file, { wasmPath: this.wasmPath, onLockWait: (notice) => this.log.warn(notice.message) }).then(
         (cache) => {
           this.log.info(`Opened cache ${file} in ${Date.now() - started} ms`);
           this.opened = cache;

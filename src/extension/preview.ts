@@ -34,8 +34,15 @@ export class PromptPreviewProvider implements vscode.TextDocumentContentProvider
     return prompt.with({ scheme: PREVIEW_SCHEME, path: `${prompt.path}.preview.md`, query: `row=${rowIndex}` });
   }
 
+  /** The prompt file a preview document renders; undefined for any other document. */
+  static promptFor(uri: vscode.Uri): vscode.Uri | undefined {
+    if (uri.scheme !== PREVIEW_SCHEME || !uri.path.endsWith('.preview.md')) return undefined;
+    return uri.with({ scheme: 'file', path: uri.path.slice(0, -'.preview.md'.length), query: '' });
+  }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const promptUri = uri.with({ scheme: 'file', path: uri.path.replace(/\.preview\.md$/, ''), query: '' });
+    const promptUri = PromptPreviewProvider.promptFor(uri);
+    if (!promptUri) return '# Preview unavailable\n\nThis is not the address of a prompt preview: open the preview from a *.judge.md file.\n';
     const document = await vscode.workspace.openTextDocument(promptUri);
     const state = await this.documents.state(document);
     const config = state.parsed.config;

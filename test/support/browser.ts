@@ -101,6 +101,16 @@ export class Workbench {
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 });
   }
 
+  /** A modal dialog (showWarningMessage with `modal: true`) holding the text. */
+  dialog(text: string | RegExp): Locator {
+    return this.page.locator('.monaco-dialog-box', { hasText: text });
+  }
+
+  /** A button of the open modal dialog. */
+  dialogButton(label: string): Locator {
+    return this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: label });
+  }
+
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }

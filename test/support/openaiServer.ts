@@ -114,6 +114,12 @@ export interface OpenAIServerOptions {
   readonly labelFor?: (input: ResponderInput) => string | undefined;
   /** Labels assumed when a request has no json_schema enum (unstructured judges). */
   readonly labels?: readonly string[];
+  /** The model name answers report (and /v1/models lists); default: the model asked for. */
+  readonly reportModel?: string;
+  /** What GET /v1/models answers, as-is (to pose as Ollama, LM Studio, llama.cpp, vLLM); default: one model. */
+  readonly models?: unknown;
+  /** Refuse `response_format: json_schema` with a 400, in the words of llama.cpp servers that do. */
+  readonly rejectResponseFormat?: boolean;
 }
 
 export interface OpenAIServer {
@@ -288,7 +294,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     }
     if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, { requests: requests.length });
     if (req.method === 'GET' && url.pathname === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'judge-align-test' }] });
+      return sendJson(res, 200, options.models ?? { object: 'list', data: [{ id: options.reportModel ?? 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'judge-align-test' }] });
     }
     if (url.pathname !== '/v1/chat/completions') return invalid(res, 404, `Invalid URL (${req.method} ${url.pathname})`);
     if (req.method !== 'POST') return invalid(res, 405, `Method ${req.method} not allowed on ${url.pathname}: use POST.`);
@@ -305,6 +311,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     const body = parsed.data;
     const problem = semanticProblem(body);
     if (problem) return invalid(res, 400, problem);
+    if (options.rejectResponseFormat && body.response_format?.type === 'json_schema') {
+      return invalid(res, 400, 'response_format type must be one of "text" or "json_object", but got: json_schema');
+    }
 
     const text = (role: string) => body.messages.filter((m) => m.role === role).map((m) => contentText(m.content)).join('\n');
     const userText = text('user');
@@ -338,7 +347,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
         id: `chatcmpl-test-${input.index}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
-        model: body.model,
+        model: options.reportModel ?? body.model,
         choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: reply.finishReason ?? 'stop', logprobs: null }],
         ...(reply.omitUsage ? {} : { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } }),
         system_fingerprint: 'fp_judge_align_test',
@@ -392,6 +401,7 @@ const USAGE = `Usage: node --import tsx test/support/openaiServer.ts [options]
   --script file.json    [{"when": "substring", "reply": {...}, "times"?: N}, ...]
   --api-key KEY         require Authorization: Bearer KEY
   --max-seconds N       exit after N seconds (default 1800)
+  --report-model NAME   the model name answers report (default: the one asked for)
   --labels-from file.jsonl --id-field ID --label-field NAME --text-field NAME --agree 0.8
                         demo answers: the row's human label, disagreeing on a stable share of rows
 Prints {"baseUrl": ..., "port": ...} as one line on stdout. Exits by itself after --max-seconds, when stdin
@@ -401,7 +411,7 @@ closes (when it is a pipe) or when its parent process dies.`;
  * CLI mode, for UI tests, benches and the try-it script (which run it as a child process).
  */
 export async function runCli(argv: readonly string[]): Promise<void> {
-  const known = new Set(['port', 'latency-ms', 'labels', 'label-map', 'script', 'api-key', 'max-seconds', 'labels-from', 'id-field', 'label-field', 'text-field', 'agree']);
+  const known = new Set(['port', 'latency-ms', 'labels', 'label-map', 'script', 'api-key', 'max-seconds', 'labels-from', 'id-field', 'label-field', 'text-field', 'agree', 'report-model']);
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
@@ -438,6 +448,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     labels: values.get('labels')?.split(',').map((l) => l.trim()).filter(Boolean),
     labelMap: readJson<Record<string, string>>('label-map'),
     script: readJson<ScriptEntry[]>('script'),
+    reportModel: values.get('report-model'),
     labelFor: demoLabels(values.get('labels-from'), values.get('id-field') ?? 'id', values.get('label-field') ?? 'label', num('agree', 0.8), values.get('text-field')),
   });
   process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, port: server.port })}\n`);

@@ -30,6 +30,8 @@ export async function startUiSession(options: {
   llm?: OpenAIServerOptions;
   workspaceSettings?: Record<string, unknown>;
   userSettings?: Record<string, unknown>;
+  /** Extra environment for code-server and so for the extension host. */
+  env?: Record<string, string>;
   prepare?: (workspace: string) => void;
 }): Promise<UiSession> {
   const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
@@ -37,7 +39,7 @@ export async function startUiSession(options: {
   const llm = await startOpenAIServer(options.llm);
   const workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, ...options.workspaceSettings });
   options.prepare?.(workspace);
-  const server = await startCodeServer({ vsix, settings: options.userSettings });
+  const server = await startCodeServer({ vsix, settings: options.userSettings, env: options.env });
   const browser = await launchBrowser();
   return {
     llm,

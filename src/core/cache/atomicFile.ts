@@ -4,17 +4,22 @@ import { randomBytes } from 'node:crypto';
 
 const TEMP_MARK = '.tmp-';
 
+/** The call that puts a save's bytes on disk: replaceable so tests can make it fail as a full disk does (ENOSPC). */
+export type WriteBytes = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+
+const writeBytes: WriteBytes = (fd, data, offset, length) => fs.writeSync(fd, data, offset, length);
+
 /**
  * Writes all bytes to a temp file in the same folder, fsyncs it, renames it over the target and fsyncs the
  * folder: a crash at any moment leaves the old file or the new one, never a mix.
  */
-export function writeFileAtomic(file: string, data: Uint8Array): void {
+export function writeFileAtomic(file: string, data: Uint8Array, write: WriteBytes = writeBytes): void {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {
     let offset = 0;
-    while (offset < data.length) offset += fs.writeSync(fd, data, offset, data.length - offset);
+    while (offset < data.length) offset += write(fd, data, offset, data.length - offset);
     fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
@@ -68,7 +73,8 @@ function renameWithRetry(from: string, to: string): void {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename or a new file in `dir` durable; a no-op where folders cannot be synced. */
+export function fsyncDir(dir: string): void {
   let fd: number;
   try {
     fd = fs.openSync(dir, 'r');

@@ -49,12 +49,22 @@ export class BatchWriter<T> {
     else this.armTimer();
   }
 
-  /** Saves everything pushed so far; rejects if that save fails (the items stay queued for the next one). */
-  flush(): Promise<void> {
+  /**
+   * Saves everything pushed so far; rejects if that save fails (the items stay queued for the next one).
+   * `lockTimeoutMs`: how long this save waits for another process's lock (the cache's own timeout by default).
+   */
+  flush(options: { lockTimeoutMs?: number } = {}): Promise<void> {
     this.clearTimer();
-    const run = this.tail.then(() => this.saveBatch());
+    const run = this.tail.then(() => this.saveBatch(options.lockTimeoutMs));
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Hands over the items not saved (after a failed flush) and forgets them: the caller keeps them elsewhere. */
+  takeUnsaved(): T[] {
+    const items = this.items;
+    this.items = [];
+    return items;
   }
 
   /** Flushes; no more pushes afterwards. If it rejects, `flush()` can retry the kept items. */
@@ -75,12 +85,12 @@ export class BatchWriter<T> {
       .catch((err: unknown) => this.options.onError?.(err));
   }
 
-  private async saveBatch(): Promise<void> {
+  private async saveBatch(lockTimeoutMs?: number): Promise<void> {
     if (this.items.length === 0) return;
     const batch = this.items;
     this.items = [];
     try {
-      await this.cache.write((repos) => this.apply(repos, batch));
+      await this.cache.write((repos) => this.apply(repos, batch), { lockTimeoutMs });
       this.failing = false;
     } catch (err) {
       this.items = batch.concat(this.items);

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { removeTempFiles, writeFileAtomic } from './atomicFile';
-import { CacheCorruptError, CacheNotFoundError, CacheTooNewError } from './errors';
+import { removeTempFiles, writeFileAtomic, type WriteBytes } from './atomicFile';
+import { CacheCorruptError, CacheEmptyError, CacheNotFoundError, CacheTooNewError } from './errors';
+import { applyJournal, journalPath, takeJournal, type TakenJournal } from './journal';
 import { acquireLock, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
@@ -18,6 +19,19 @@ export interface OpenCacheOptions {
   readonly readonly?: boolean;
   /** How long a write waits for another process's lock (default 10 s). */
   readonly lockTimeoutMs?: number;
+  /** Told when a write has waited a second for another process's lock: who holds it, and how long it will wait. */
+  readonly onLockWait?: (notice: LockWaitNotice) => void;
+  /** Tests: replaces the call that writes a save's bytes, to fail the way a full disk does. */
+  readonly writeBytes?: WriteBytes;
+}
+
+export interface LockWaitNotice {
+  readonly file: string;
+  /** The holder as the lock file tells it: process, host, what it is doing and since when. */
+  readonly holder: string;
+  readonly timeoutMs: number;
+  /** All of the above in a sentence, for a log or a terminal. */
+  readonly message: string;
 }
 
 export interface WriteOptions {
@@ -27,6 +41,13 @@ export interface WriteOptions {
    * would spend most of its time saving. Flush within seconds: other processes wait for the lock meanwhile.
    */
   readonly defer?: boolean;
+  /** How long this write waits for another process's lock, instead of the cache's `lockTimeoutMs`. */
+  readonly lockTimeoutMs?: number;
+  /**
+   * VACUUM after the transaction commits, then save: the file shrinks by the space of deleted rows (a save writes
+   * the free pages too). Not with `defer`.
+   */
+  readonly vacuum?: boolean;
 }
 
 /** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
@@ -92,12 +113,17 @@ export class Cache {
     const absolute = path.resolve(file);
     if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
-    const loaded = readDatabase(sql, absolute);
+    const loaded = readDatabase(sql, absolute, !options.readonly);
     const cache = new Cache(absolute, sql, loaded, options);
     if (options.readonly) return cache;
     try {
       // Creating the file, migrating it and marking orphaned runs all happen in one locked write.
-      const needsWrite = loaded.stamp === undefined || loaded.version < SCHEMA_VERSION || cache.read((r) => r.runs.findInterrupted()).length > 0;
+      // A journal left by a save that failed is replayed by this write (every write that saves replays one).
+      const needsWrite =
+        loaded.stamp === undefined ||
+        loaded.version < SCHEMA_VERSION ||
+        fs.existsSync(journalPath(absolute)) ||
+        cache.read((r) => r.runs.findInterrupted()).length > 0;
       if (needsWrite) {
         fs.mkdirSync(path.dirname(absolute), { recursive: true });
         await cache.write((repos) => repos.runs.markInterrupted());
@@ -124,7 +150,8 @@ export class Cache {
   write<T>(fn: (repos: Repositories) => T, options: WriteOptions = {}): Promise<T> {
     this.assertOpen();
     if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
-    return this.enqueue(() => this.writeNow(fn, options.defer === true));
+    if (options.vacuum && options.defer) return Promise.reject(new TypeError('A cache write cannot both defer its save and vacuum: vacuum in a write of its own.'));
+    return this.enqueue(() => this.writeNow(fn, options.defer === true, options.lockTimeoutMs, options.vacuum === true));
   }
 
   /** Saves what deferred writes committed and releases the lock; nothing to do when there are none. */
@@ -147,38 +174,68 @@ export class Cache {
     return next;
   }
 
-  private async writeNow<T>(fn: (repos: Repositories) => T, defer: boolean): Promise<T> {
+  private async writeNow<T>(fn: (repos: Repositories) => T, defer: boolean, lockTimeoutMs: number | undefined, vacuum = false): Promise<T> {
     // Held means nobody else could write since our last commit, and memory is ahead of the file: no reload.
     const pending = this.held;
     this.held = undefined;
-    const release = pending ?? (await acquireLock(this.path, { timeoutMs: this.options.lockTimeoutMs ?? 10_000, purpose: 'writing' }));
+    const release = pending ?? (await this.lock(lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000));
     let keep = false;
+    let journal: TakenJournal | undefined;
     try {
       this.assertOpen();
       if (!pending) this.reloadIfChanged();
       migrate(this.db);
+      // Answers a failed save left in the journal go in with the first write that saves; a deferred one may never.
+      if (!defer) journal = await takeJournal(this.path);
+      const entries = journal?.entries;
       let result: T;
       let changed: boolean;
       try {
-        ({ result, changed } = this.transaction(fn));
+        ({ result, changed } = this.transaction((repos) => {
+          if (entries) applyJournal(repos, entries);
+          return fn(repos);
+        }));
       } catch (err) {
         // Earlier deferred commits survive a rolled-back transaction, unless memory has to be reloaded.
         if (pending && this.stale) this.lostDeferred = true;
         keep = pending !== undefined && !this.stale;
         throw err;
       }
+      if (vacuum) this.vacuum();
       // A write that changed nothing (a re-pull with nothing new) leaves the file as it is: a save rewrites all of it.
-      if (!changed && !pending && !this.unsaved) return result;
+      if (!changed && !vacuum && !pending && !this.unsaved) {
+        journal?.remove(); // it held nothing the file lacks
+        return result;
+      }
       if (defer) {
         keep = true;
         return result;
       }
       this.save();
+      journal?.remove();
       return result;
     } finally {
+      journal?.release();
       if (keep) this.held = release;
       else release();
     }
+  }
+
+  private lock(timeoutMs: number): Promise<Release> {
+    const onLockWait = this.options.onLockWait;
+    return acquireLock(this.path, {
+      timeoutMs,
+      purpose: 'writing',
+      onWait: onLockWait
+        ? (holder) =>
+            onLockWait({
+              file: this.path,
+              holder,
+              timeoutMs,
+              message: `Waiting for the judge-align cache ${this.path}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
+            })
+        : undefined,
+    });
   }
 
   private flushNow(): void {
@@ -222,6 +279,16 @@ export class Cache {
     }
   }
 
+  private vacuum(): void {
+    try {
+      this.db.run('VACUUM');
+    } catch (err) {
+      // What was committed is still there; memory is reloaded from the file before the next access all the same.
+      this.stale = true;
+      throw err;
+    }
+  }
+
   private rollback(): void {
     try {
       this.db.run('ROLLBACK');
@@ -233,7 +300,7 @@ export class Cache {
 
   private save(): void {
     try {
-      writeFileAtomic(this.path, this.db.export());
+      writeFileAtomic(this.path, this.db.export(), this.options.writeBytes);
     } catch (err) {
       // Memory now holds changes the file does not: forget them by reading the file again next time.
       this.stale = true;
@@ -260,7 +327,7 @@ export class Cache {
 
   private reloadIfChanged(): void {
     if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
-    const loaded = readDatabase(this.sql, this.path);
+    const loaded = readDatabase(this.sql, this.path, !this.options.readonly);
     closeDatabase(this.db);
     this.unpin();
     this.db = loaded.db;
@@ -281,8 +348,11 @@ export class Cache {
   }
 }
 
-/** Reads and checks the file; an older schema is upgraded in memory (saved by the next write). */
-function readDatabase(sql: SqlJsStatic, file: string): Loaded {
+/**
+ * Reads and checks the file; an older schema is upgraded in memory (saved by the next write). Only a missing file
+ * is a new cache: an empty one is refused (see CacheEmptyError). A damaged file is copied aside when `keepCopy`.
+ */
+function readDatabase(sql: SqlJsStatic, file: string, keepCopy: boolean): Loaded {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -295,7 +365,8 @@ function readDatabase(sql: SqlJsStatic, file: string): Loaded {
   let db: Database | undefined;
   try {
     const st = fs.fstatSync(fd);
-    db = st.size === 0 ? openDatabase(sql) : openChecked(sql, file, fs.readFileSync(fd));
+    if (st.size === 0) throw new CacheEmptyError(file);
+    db = openChecked(sql, file, fs.readFileSync(fd), keepCopy ? st : undefined);
     const version = userVersion(db);
     migrate(db);
     if (!PIN_FILES) fs.closeSync(fd);
@@ -307,19 +378,23 @@ function readDatabase(sql: SqlJsStatic, file: string): Loaded {
   }
 }
 
-function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array): Database {
+/** `damagedCopyOf`: the file's stat, to keep a copy of it when it is damaged; undefined to write nothing. */
+function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array, damagedCopyOf: fs.Stats | undefined): Database {
+  const damaged = (err: unknown) =>
+    new CacheCorruptError(file, err instanceof Error ? err.message : String(err), damagedCopyOf && keepDamagedCopy(file, bytes, damagedCopyOf));
   let db: Database;
   try {
     db = openDatabase(sql, bytes);
   } catch (err) {
-    throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
+    throw damaged(err);
   }
   try {
-    const check = String(scalar(db, 'PRAGMA quick_check(1)'));
+    // Not quick_check: it skips whether each index matches its table, and a flipped byte in an index got past it.
+    const check = String(scalar(db, 'PRAGMA integrity_check(1)'));
     if (check !== 'ok') throw new Error(check);
   } catch (err) {
     db.close();
-    throw new CacheCorruptError(file, err instanceof Error ? err.message : String(err));
+    throw damaged(err);
   }
   const appId = Number(scalar(db, 'PRAGMA application_id'));
   const version = userVersion(db);
@@ -333,6 +408,20 @@ function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array): Databas
     throw new CacheTooNewError(file, version, SCHEMA_VERSION);
   }
   return db;
+}
+
+/**
+ * Copies a damaged file to `<file>.corrupt-<its mtime>` beside it, once: opening the same damaged file again finds
+ * the copy already there. What the file held is then kept whatever happens to the file next.
+ */
+function keepDamagedCopy(file: string, bytes: Uint8Array, st: fs.Stats): { path: string; error?: unknown } {
+  const copy = `${file}.corrupt-${new Date(st.mtimeMs).toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    if (!fs.existsSync(copy)) writeFileAtomic(copy, bytes);
+    return { path: copy };
+  } catch (err) {
+    return { path: copy, error: err };
+  }
 }
 
 function migrate(db: Database): void {

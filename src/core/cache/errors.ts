@@ -1,8 +1,35 @@
-/** The file exists but is not a judge-align cache (or is damaged). It is never written to. */
+/**
+ * The file exists but is not a judge-align cache (or is damaged). It is never written to. A damaged one is also
+ * copied to `copy` first, so that deleting it to start afresh does not lose what a recovery tool could still read.
+ */
 export class CacheCorruptError extends Error {
   override readonly name = 'CacheCorruptError';
-  constructor(readonly file: string, readonly reason: string) {
-    super(`${file} is not a valid judge-align cache (${reason}). It was left untouched: move it aside or delete it to start a new cache.`);
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly copy?: { readonly path: string; readonly error?: unknown },
+  ) {
+    super(`${file} is not a valid judge-align cache (${reason}). It was left untouched${copyText(copy)}: move it aside or delete it to start a new cache.`);
+  }
+}
+
+function copyText(copy: CacheCorruptError['copy']): string {
+  if (!copy) return '';
+  if (copy.error === undefined) return `, and a copy kept at ${copy.path} (sqlite3 ${copy.path} .recover may get rows back)`;
+  return ` (keeping a copy at ${copy.path} failed: ${copy.error instanceof Error ? copy.error.message : String(copy.error)})`;
+}
+
+/**
+ * The file exists and is empty. judge-align never leaves a cache empty (a new one is written whole, to a temp file
+ * renamed into place), so something else made or emptied it: taking it for a new cache could hide lost data.
+ */
+export class CacheEmptyError extends Error {
+  override readonly name = 'CacheEmptyError';
+  constructor(readonly file: string) {
+    super(
+      `${file} is empty (0 bytes), and judge-align never leaves its cache empty, so something else created or emptied it. It was left untouched. ` +
+        `If you made it, or nothing was in it, delete it and try again: judge-align then creates a new cache there. Otherwise restore it from a backup first.`,
+    );
   }
 }
 

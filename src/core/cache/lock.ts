@@ -31,13 +31,25 @@ const held = new Set<string>();
 
 export type Release = () => void;
 
+export interface LockOptions {
+  readonly timeoutMs: number;
+  readonly purpose: string;
+  /** Told once, when the lock has been held by another process for `noticeAfterMs`: who holds it, in words. */
+  readonly onWait?: (holder: string) => void;
+  /** Default 1 s: shorter waits are ordinary turns between two writers, not worth a word. */
+  readonly noticeAfterMs?: number;
+}
+
 /**
  * One writer at a time across processes: `<db>.lock`, created with O_EXCL and holding pid, host, time, purpose.
  * A lock whose process is gone (same host, dead pid), or that is very old, is removed and taken.
  */
-export async function acquireLock(dbFile: string, options: { timeoutMs: number; purpose: string }): Promise<Release> {
+export async function acquireLock(dbFile: string, options: LockOptions): Promise<Release> {
   const lockFile = `${dbFile}.lock`;
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const noticeAt = started + (options.noticeAfterMs ?? 1_000);
+  let noticed = false;
   let wait = 5;
   for (;;) {
     const mine: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), purpose: options.purpose, token: randomBytes(8).toString('hex') };
@@ -54,6 +66,10 @@ export async function acquireLock(dbFile: string, options: { timeoutMs: number; 
     if (seen === undefined) continue; // released between our try and our look: try again at once
     if (isAbandoned(seen) && breakLock(lockFile, seen)) continue;
     if (Date.now() >= deadline) throw new CacheLockedError(dbFile, describe(seen.info));
+    if (!noticed && options.onWait && Date.now() >= noticeAt) {
+      noticed = true;
+      options.onWait(describe(seen.info));
+    }
     await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(1, deadline - Date.now()))));
     wait = Math.min(wait * 2, 100);
   }

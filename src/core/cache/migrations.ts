@@ -108,6 +108,57 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (dataset_key, name)
   );
   `,
+  // 3: a verdict whose answer is its cached response (a re-run, a cache hit, a fresh answer saved with it) refers to
+  // the response by `response_id` and keeps neither its raw answer, its explanation nor its cache key: reads take
+  // them from the response. Responses get an INTEGER PRIMARY KEY for that, as VACUUM may renumber a plain rowid.
+  // The verdicts of older runs that copied their response's text become references; the space is reclaimed by
+  // the next compaction (VACUUM). Row order (rowid) is kept: verdicts are listed in the order they were saved.
+  `
+  CREATE TABLE responses_v3(
+    id INTEGER PRIMARY KEY,
+    cache_key TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    latency_ms REAL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO responses_v3(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at)
+    SELECT cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at FROM responses ORDER BY rowid;
+  DROP TABLE responses;
+  ALTER TABLE responses_v3 RENAME TO responses;
+  CREATE TABLE verdicts_v3(
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    example_id TEXT NOT NULL,
+    repetition INTEGER NOT NULL DEFAULT 0,
+    split TEXT NOT NULL,
+    human_label TEXT,
+    label TEXT,
+    explanation TEXT,
+    raw TEXT,
+    error TEXT,
+    latency_ms REAL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    cache_key TEXT,
+    cached INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    response_id INTEGER REFERENCES responses(id),
+    PRIMARY KEY (run_id, example_id, repetition),
+    CHECK ((response_id IS NULL) = (cache_key IS NOT NULL))
+  );
+  INSERT INTO verdicts_v3
+    SELECT v.run_id, v.example_id, v.repetition, v.split, v.human_label, v.label,
+      CASE WHEN r.id IS NULL THEN v.explanation END, CASE WHEN r.id IS NULL THEN v.raw END, v.error, v.latency_ms,
+      v.prompt_tokens, v.completion_tokens, CASE WHEN r.id IS NULL THEN v.cache_key END, v.cached, v.created_at, r.id
+    FROM verdicts v
+    LEFT JOIN responses r ON v.error IS NULL AND r.cache_key = v.cache_key AND r.raw = v.raw AND r.explanation = v.explanation
+    ORDER BY v.rowid;
+  DROP TABLE verdicts;
+  ALTER TABLE verdicts_v3 RENAME TO verdicts;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

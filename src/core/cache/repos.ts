@@ -7,6 +7,7 @@ import { responsesRepository } from './repositories/responses';
 import { runsRepository } from './repositories/runs';
 import { sourcesRepository } from './repositories/sources';
 import { verdictsRepository } from './repositories/verdicts';
+import { pruneRuns, type PruneCounts } from './retention';
 import { scalar } from './sql';
 
 export interface CacheStats {
@@ -30,6 +31,10 @@ export function makeRepositories(db: Database) {
     verdicts: verdictsRepository(db),
     responses: responsesRepository(db),
     labelConfigs: labelConfigsRepository(db),
+    /** Drops the runs a compaction does not keep, their verdicts and the answers nothing refers to (see pruneRuns). */
+    prune(keepPerPrompt: number): PruneCounts {
+      return pruneRuns(db, keepPerPrompt);
+    },
     stats(): CacheStats {
       const count = (table: string) => Number(scalar(db, `SELECT COUNT(*) FROM ${table}`) ?? 0);
       return {

@@ -56,19 +56,32 @@ const TAG_NAMES = ['label', 'verdict', 'judgment', 'judgement', 'classification'
 
 const keyForm = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+const LEADING_WRAPPERS = /^[\s"'`*_([{<«“‘]+/u;
+const TRAILING_WRAPPER = /[\s"'`*_)\]}>»”’.!?,;:]/u;
+
 /** Case, spacing, wrapping quotes/markdown/brackets and trailing punctuation removed: `"**Yes.**"` → `yes`. */
 export function normalizeLabel(text: string): string {
   let s = text.trim();
   // Strip wrappers repeatedly: `"**Yes**."` has quotes around bold around the word, then a period.
   for (let previous = ''; previous !== s; ) {
     previous = s;
-    s = s
-      .replace(/^[\s"'`*_([{<«“‘]+/u, '')
-      .replace(/[\s"'`*_)\]}>»”’.!?,;:]+$/u, '')
-      .trim();
+    s = stripTrailingWrappers(s.replace(LEADING_WRAPPERS, '')).trim();
   }
   return s.replace(/\s+/g, ' ').toLowerCase();
 }
+
+/**
+ * A loop, not `/[…]+$/`: that regex tries every run of wrapper characters and scans each to its end, quadratic on
+ * an answer with long runs of spaces in the middle.
+ */
+function stripTrailingWrappers(s: string): string {
+  let end = s.length;
+  while (end > 0 && TRAILING_WRAPPER.test(s[end - 1]!)) end--;
+  return s.slice(0, end);
+}
+
+/** Quotes, markdown, brackets and spaces a label may come wrapped in before it stops being a bare label. */
+const MAX_LABEL_PADDING = 256;
 
 /** Also treats `_`, `-` and spaces alike, so `Not Helpful` finds `not_helpful`. */
 const looseForm = (text: string) => normalizeLabel(text).replace(/[\s_-]+/g, ' ');
@@ -80,6 +93,8 @@ const looseForm = (text: string) => normalizeLabel(text).replace(/[\s_-]+/g, ' '
  */
 export function matchLabel(raw: string, labels: readonly string[]): string | undefined {
   if (labels.includes(raw)) return raw;
+  // No label hides under this much padding; the bound keeps each line of a long answer from being normalised.
+  if (raw.length > Math.max(0, ...labels.map((l) => l.length)) + MAX_LABEL_PADDING) return undefined;
   for (const form of [normalizeLabel, looseForm]) {
     const wanted = form(raw);
     if (wanted === '') return undefined;
@@ -92,7 +107,8 @@ export function matchLabel(raw: string, labels: readonly string[]): string | und
 
 const quoteList = (labels: readonly string[]) => labels.map((l) => `"${l}"`).join(', ');
 
-function outside(received: string, labels: readonly string[]): ParsedAnswer {
+function outside(label: string, labels: readonly string[]): ParsedAnswer {
+  const received = label.length > 120 ? `${label.slice(0, 120)}…` : label;
   return {
     ok: false,
     kind: 'label_outside_set',
@@ -120,10 +136,13 @@ function preview(text: string): string {
  * label. Anything else is `unparseable`. Labels come back in their canonical spelling from `labels`.
  */
 export function parseAnswer(content: string, labels: readonly string[]): ParsedAnswer {
-  const text = content.trim();
-  if (text.length === 0) return { ok: false, kind: 'unparseable', message: 'the judge returned an empty answer' };
+  const whole = content.trim();
+  if (whole.length === 0) return { ok: false, kind: 'unparseable', message: 'the judge returned an empty answer' };
+  // The whole answer is tried as JSON (native and linear); every other search reads only its two ends.
+  const { text, cut, tailStart } = scannedPart(whole);
+  const unread = cut > 0 ? ` (of its ${whole.length} characters only the first and last ${SCANNED_END / 1024} KB were searched)` : '';
 
-  const objects = jsonObjects(text);
+  const objects = jsonObjects(whole, text, tailStart);
   if (objects.length > 0) {
     for (const object of objects) {
       const found = fromObject(object);
@@ -135,7 +154,7 @@ export function parseAnswer(content: string, labels: readonly string[]): ParsedA
     return {
       ok: false,
       kind: 'unparseable',
-      message: `the judge's JSON has no "label" field (keys: ${keys.join(', ') || 'none'}); ask for {"explanation": …, "label": …} or turn structured_output on`,
+      message: `the judge's JSON has no "label" field (keys: ${keys.join(', ') || 'none'})${unread}; ask for {"explanation": …, "label": …} or turn structured_output on`,
     };
   }
 
@@ -170,10 +189,10 @@ export function parseAnswer(content: string, labels: readonly string[]): ParsedA
   }
 
   if (text.startsWith('{') || text.startsWith('[') || text.includes('```')) {
-    return { ok: false, kind: 'unparseable', message: `the judge's answer is not valid JSON: ${preview(text)}` };
+    return { ok: false, kind: 'unparseable', message: `the judge's answer is not valid JSON${unread}: ${preview(text)}` };
   }
-  if (!/\s/.test(normalizeLabel(text)) && text.length <= 64) return outside(normalizeLabel(text), labels);
-  return { ok: false, kind: 'unparseable', message: `no label found in the judge's answer: ${preview(text)}` };
+  if (text.length <= 64 && !/\s/.test(normalizeLabel(text))) return outside(normalizeLabel(text), labels);
+  return { ok: false, kind: 'unparseable', message: `no label found in the judge's answer${unread}: ${preview(text)}` };
 }
 
 function lookup(object: Record<string, unknown>, keys: readonly string[]): unknown {
@@ -212,8 +231,8 @@ function fromObject(object: Record<string, unknown>, depth = 0): { label: string
 function fromTags(text: string): { label: string; explanation: string } | undefined {
   const tag = (names: readonly string[]) => {
     for (const name of names) {
-      const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, 'i').exec(text);
-      if (m) return m[1]!.trim();
+      const inner = tagContent(text, name);
+      if (inner !== undefined) return inner.trim();
     }
     return undefined;
   };
@@ -221,52 +240,121 @@ function fromTags(text: string): { label: string; explanation: string } | undefi
   return label === undefined ? undefined : { label, explanation: tag(['explanation', 'reasoning', 'rationale']) ?? '' };
 }
 
-/** Every JSON object the text holds: the whole text, ```json fenced blocks, then balanced `{…}` spans. */
-function jsonObjects(text: string): Record<string, unknown>[] {
-  const candidates: string[] = [text];
-  for (const m of text.matchAll(/```[a-zA-Z]*[^\S\n]*\n?([\s\S]*?)```/g)) candidates.push(m[1]!);
-  candidates.push(...balancedSpans(text));
+/**
+ * What `<name>…</name>` holds: the first opening tag, up to the first closing tag after it. Two searches instead of
+ * `/<name>([\s\S]*?)<\/name>/`, which scans to the end from every opening tag when none is closed: quadratic.
+ */
+function tagContent(text: string, name: string): string | undefined {
+  const open = new RegExp(`<${name}>`, 'i').exec(text);
+  if (!open) return undefined;
+  const from = open.index + open[0].length;
+  const close = new RegExp(`</${name}>`, 'gi');
+  close.lastIndex = from;
+  const end = close.exec(text);
+  return end ? text.slice(from, end.index) : undefined;
+}
+
+/** How much of each end of a long answer is searched for a verdict: far more than any verdict needs. */
+export const SCANNED_END = 16 * 1024;
+/** Opening braces tried per searched text: each is a scan to its closing brace, at most the searched text long. */
+const MAX_STARTS = 200;
+/** Fenced blocks tried. */
+const MAX_FENCES = 20;
+
+/**
+ * The part of a long answer that is searched: its first and last SCANNED_END characters, cut at line ends when
+ * there are any (a line cut in two could read as another tagged line), joined by a line saying what was left out.
+ */
+function scannedPart(text: string): { text: string; cut: number; tailStart: number } {
+  if (text.length <= 2 * SCANNED_END + 1024) return { text, cut: 0, tailStart: text.length };
+  let headEnd = text.lastIndexOf('\n', SCANNED_END);
+  if (headEnd < SCANNED_END / 2) headEnd = SCANNED_END;
+  let tailStart = text.indexOf('\n', text.length - SCANNED_END);
+  if (tailStart === -1 || tailStart > text.length - SCANNED_END / 2) tailStart = text.length - SCANNED_END;
+  const cut = tailStart - headEnd;
+  const head = `${text.slice(0, headEnd)}\n[… ${cut} characters not searched …]\n`;
+  return { text: head + text.slice(tailStart), cut, tailStart: head.length };
+}
+
+/**
+ * Every JSON object the answer holds: the whole answer, then in its searched part ```json fenced blocks and balanced
+ * `{…}` spans; `tailStart`: where the searched end of a long answer begins (an object does not span the cut).
+ */
+function jsonObjects(whole: string, text: string, tailStart: number): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const seen = new Set<string>();
-  for (const c of candidates) {
-    const trimmed = c.trim();
-    if (!trimmed.startsWith('{') || seen.has(trimmed)) continue;
-    seen.add(trimmed);
+  const add = (candidate: string) => {
     try {
-      const value = JSON.parse(trimmed) as unknown;
+      const value = JSON.parse(candidate) as unknown;
       if (value && typeof value === 'object' && !Array.isArray(value)) out.push(value as Record<string, unknown>);
     } catch {
       // Not JSON: prose with braces, or a truncated object. The next candidate may still be.
     }
+  };
+  if (whole.startsWith('{')) add(whole);
+  // The whole answer stays out of the set: hashing it would read all of it.
+  const seen = new Set<string>();
+  for (const c of [...fencedBlocks(text), ...balancedSpans(text, tailStart)]) {
+    const trimmed = c.trim();
+    if (!trimmed.startsWith('{') || trimmed === whole || seen.has(trimmed)) continue;
+    seen.add(trimmed);
+    add(trimmed);
   }
   return out;
 }
 
+function fencedBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  for (const m of text.matchAll(/```[a-zA-Z]*[^\S\n]*\n?([\s\S]*?)```/g)) {
+    blocks.push(m[1]!);
+    if (blocks.length === MAX_FENCES) break;
+  }
+  return blocks;
+}
+
 /**
  * `{…}` spans with braces balanced outside JSON strings, one per opening brace (outermost first), so a stray
- * `{` in the prose before the object does not hide it. Bounded: answers are short, but not trusted to be.
+ * `{` in the prose before the object does not hide it. At most MAX_STARTS opening braces, half of them from the
+ * end, and one scan usually finds the ends of all of them (see closeFrom): an answer full of braces costs a few
+ * scans of the searched text, at most MAX_STARTS.
  */
-function balancedSpans(text: string, maxStarts = 200): string[] {
+function balancedSpans(text: string, tailStart: number): string[] {
+  const starts: number[] = [];
+  for (let at = text.indexOf('{'); at !== -1 && starts.length < MAX_STARTS / 2; at = text.indexOf('{', at + 1)) starts.push(at);
+  const fromEnd: number[] = [];
+  const first = starts.length === 0 ? text.length : starts[starts.length - 1]! + 1;
+  for (let at = text.lastIndexOf('{'); at >= first && fromEnd.length < MAX_STARTS / 2; at = at === 0 ? -1 : text.lastIndexOf('{', at - 1)) fromEnd.push(at);
+  starts.push(...fromEnd.reverse());
+  // Typed arrays, not a Map: an answer of braces sets an end for every one of its thousands of braces.
+  const ends = new Int32Array(text.length).fill(UNSCANNED);
+  const open = new Int32Array(text.length);
+  for (const start of starts) if (ends[start] === UNSCANNED) closeFrom(text, start, start < tailStart ? tailStart : text.length, ends, open);
   const spans: string[] = [];
-  let starts = 0;
-  for (let start = text.indexOf('{'); start !== -1 && starts < maxStarts; start = text.indexOf('{', start + 1), starts++) {
-    const end = closingBrace(text, start);
-    if (end !== -1) spans.push(text.slice(start, end + 1));
+  for (const start of starts) {
+    const end = ends[start]!;
+    if (end >= 0) spans.push(text.slice(start, end + 1));
   }
   return spans;
 }
 
-function closingBrace(text: string, start: number): number {
+/**
+ * Scans from `start` (a `{`) to `limit`, and sets in `ends` the closing brace of every `{` it meets outside a JSON
+ * string, NO_END for those left open: a scan from any of those braces would read the same characters in the same state,
+ * so it would find the same end. A brace this scan saw inside a string needs a scan of its own.
+ */
+const UNSCANNED = -2;
+const NO_END = -1;
+
+function closeFrom(text: string, start: number, limit: number, ends: Int32Array, open: Int32Array): void {
   let depth = 0;
   let inString = false;
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < limit; i++) {
     const ch = text[i];
     if (inString) {
       if (ch === '\\') i++;
       else if (ch === '"') inString = false;
     } else if (ch === '"') inString = true;
-    else if (ch === '{') depth++;
-    else if (ch === '}' && --depth === 0) return i;
+    else if (ch === '{') open[depth++] = i;
+    else if (ch === '}' && depth > 0) ends[open[--depth]!] = i;
   }
-  return -1;
+  while (depth > 0) ends[open[--depth]!] = NO_END;
 }

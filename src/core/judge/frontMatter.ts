@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { credentialsRefusal } from './endpointTrust';
+import { pairwiseSchema, type PairwiseConfig } from '../pairwise/pairwiseConfig';
 
 const labelName = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim());
 
@@ -6,12 +8,22 @@ const labelName = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 export const frontMatterSchema = z.object({
   dataset: z.string().trim().min(1, 'dataset must name a .jsonl/.csv file or a cached dataset'),
   label: z.string().trim().min(1, 'label must name the field holding the human label'),
-  labels: z.union([z.array(labelName), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v))))], {
-    error: 'labels must be a list such as [pass, fail] or a map of label: definition',
-  }),
+  // Optional only for pairwise judges, whose answers are A, B (and the tie); promptFile requires it otherwise.
+  labels: z
+    .union([z.array(labelName), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v))))], {
+      error: 'labels must be a list such as [pass, fail] or a map of label: definition',
+    })
+    .optional(),
+  pairwise: pairwiseSchema.optional(),
   id: z.string().trim().min(1).optional(),
   model: z.string().trim().min(1).optional(),
-  base_url: z.url({ message: 'base_url must be a URL such as http://localhost:11434/v1' }).optional(),
+  base_url: z
+    .url({ message: 'base_url must be a URL such as http://localhost:11434/v1' })
+    .superRefine((url, ctx) => {
+      const refusal = credentialsRefusal('base_url', url);
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+    })
+    .optional(),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
   seed: z.number().int().optional(),
@@ -51,4 +63,6 @@ export interface JudgeConfig {
   /** Ask the endpoint for a JSON schema response (default true); off for servers that reject it. */
   readonly structured_output: boolean;
   readonly system?: string;
+  /** A pairwise judge: two responses compared; `labels` are then the judge's answers (A, B, the tie). */
+  readonly pairwise?: PairwiseConfig;
 }

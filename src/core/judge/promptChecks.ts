@@ -1,10 +1,20 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
+import { pairwiseProblems, presentedRow, templateFields } from '../pairwise/pairVerdicts';
 import type { LocalDataset } from '../datasets/localDataset';
 import { renderChecks } from './renderChecks';
+import { describeOutside, humanLabelSet, labelsOutsideSet, matchHumanLabel } from './humanLabels';
+
+/** One wording for the editor and the CLI. */
+export function outsideSetMessage(outside: readonly (readonly [string, number])[]): string {
+  return (
+    `Human labels outside \`labels\` (also after ignoring case, spacing and quotes): ${describeOutside(outside)}. ` +
+    'Those rows are not judged and are counted apart; add the label to `labels` or fix the data.'
+  );
+}
 
 /**
  * Everything wrong with a prompt file, before any run: front matter, variables, the dataset, and what the rows
- * would render (over the labelled rows, the ones a run judges; a dataset with none yet is checked whole).
+ * would render (over the rows a run judges: labelled, in the set; a dataset with none yet is checked whole).
  */
 export function promptDiagnostics(
   text: string,
@@ -21,20 +31,25 @@ export function promptDiagnostics(
     return out;
   }
   if (!dataset) return out;
-  const unknownVariables = checkVariables(parsed, new Set(dataset.fieldPaths));
+  const unknownVariables = checkVariables(parsed, templateFields(config, dataset.fieldPaths));
+  if (config.pairwise) {
+    for (const message of pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths)) out.push({ severity: 'error', code: 'pairwise', message, ...valueRange(text, 'pairwise') });
+  }
   out.push(...unknownVariables);
   // What the rows would render is worth checking once every variable names a field: a typo is the first fix.
   if (unknownVariables.length === 0) {
-    const labelled = dataset.rows.filter((r) => r.humanLabel !== null);
-    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, labelled.length > 0 ? labelled : dataset.rows));
+    // The rows a run of the whole dataset judges: labelled, with a human label in the set (see plan.ts).
+    const judged = dataset.rows.filter((r) => r.humanLabel !== null && matchHumanLabel(r.humanLabel, humanLabelSet(config)) !== undefined);
+    // A pairwise row is checked as the judge first sees it, with response_a and response_b filled in.
+    const shown = (judged.length > 0 ? judged : dataset.rows).map((r) => (config.pairwise ? { ...r, data: presentedRow(r.data, config.pairwise, 'original') } : r));
+    out.push(...renderChecks({ config, body: parsed.body, variables: parsed.variables }, shown));
   }
-  const allowed = new Set(config.labels);
-  const outside = [...dataset.labels.keys()].filter((l) => !allowed.has(l));
+  const outside = labelsOutsideSet(dataset.labels, humanLabelSet(config));
   if (outside.length > 0) {
     out.push({
       severity: 'warning',
       code: 'human-label-outside-set',
-      message: `The dataset's human labels include ${outside.map((l) => `"${l}"`).join(', ')}, which ${outside.length === 1 ? 'is' : 'are'} not in \`labels\`. Those rows can never match; add the label or fix the data.`,
+      message: outsideSetMessage(outside),
       ...valueRange(text, 'labels'),
     });
   }
@@ -49,7 +64,8 @@ export function promptDiagnostics(
   return out;
 }
 
-function valueRange(text: string, key: string): { start: number; end: number } {
+/** Where the value of a top-level front-matter key is written (the key's line when it has no inline value). */
+export function valueRange(text: string, key: string): { start: number; end: number } {
   const match = new RegExp(`^${key}:[ \\t]*(.*)$`, 'm').exec(text);
   if (!match) return { start: 0, end: Math.min(3, text.length) };
   const start = match.index + match[0].length - (match[1] ?? '').length;

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { judgeLabels, resolvePairwise, type PairwiseConfig } from '../pairwise/pairwiseConfig';
 import { frontMatterSchema, KNOWN_KEYS, type JudgeConfig } from './frontMatter';
-import { extractVariables, type TemplateVariable } from './template';
+import { extractVariables, strayOpenings, type TemplateVariable } from './template';
 
 export interface PromptDiagnostic {
   readonly severity: 'error' | 'warning' | 'info';
@@ -62,6 +63,9 @@ export function parsePromptFile(text: string): ParsedPromptFile {
   } else if (variables.length === 0) {
     diagnostics.push({ severity: 'warning', code: 'no-variables', message: 'The prompt uses no {{variables}}: every row would get the same prompt. Insert fields of the dataset such as {{input}}.', start: bodyStart, end: bodyStart + firstLineEnd(body) });
   }
+  for (const range of strayOpenings(body, bodyStart)) {
+    diagnostics.push({ severity: 'warning', code: 'unclosed-variable', message: 'This {{ starts no variable (it has no closing }}, or the name has spaces or other characters): it is sent as written. Write {{field}}, or \\{{ for a literal {{.', ...range });
+  }
   return { config: diagnostics.some((d) => d.severity === 'error') ? null : config, body, bodyStart, diagnostics, variables };
 }
 
@@ -99,8 +103,15 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
       ...(keyRange(key) ?? whole),
     });
   }
+  // `labels` is optional in the schema only for pairwise judges.
+  const labelsMissing = raw.labels === undefined && raw.pairwise === undefined;
+  const missingLabels = (): void => void out.push({ severity: 'error', code: 'missing-key', message: `Missing "labels": ${requiredHelp('labels')}`, ...whole });
   // `labels:` with nothing after it is an empty list, reported as such rather than as a wrong type.
   const parsed = frontMatterSchema.safeParse(raw.labels === null ? { ...raw, labels: [] } : raw);
+  if (parsed.success && labelsMissing) {
+    missingLabels();
+    return null;
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0];
@@ -112,16 +123,35 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
         ...(missing ? whole : nodeRange(issue.path)),
       });
     }
+    if (labelsMissing) missingLabels();
     return null;
   }
   const fm = parsed.data;
   const labelsRange = nodeRange(['labels']);
+  let pairwise: PairwiseConfig | undefined;
+  if (fm.pairwise) {
+    const resolved = resolvePairwise(fm.pairwise);
+    for (const problem of resolved.problems) out.push({ severity: 'error', code: 'invalid-value', message: problem, ...nodeRange(['pairwise']) });
+    if (resolved.problems.length > 0) return null;
+    pairwise = resolved.config;
+  }
   let labels: string[];
   const definitions: Record<string, string> = {};
-  if (Array.isArray(fm.labels)) labels = fm.labels;
+  const given = fm.labels ?? [];
+  if (Array.isArray(given)) labels = given;
   else {
-    labels = Object.keys(fm.labels).map((l) => l.trim());
-    for (const [k, v] of Object.entries(fm.labels)) if (v) definitions[k.trim()] = v.trim();
+    labels = Object.keys(given).map((l) => l.trim());
+    for (const [k, v] of Object.entries(given)) if (v) definitions[k.trim()] = v.trim();
+  }
+  if (pairwise) {
+    // A pairwise judge answers A, B (or the tie); `labels:` may only define those.
+    const allowed = judgeLabels(pairwise);
+    const stray = labels.filter((l) => !allowed.includes(l));
+    if (stray.length > 0) {
+      out.push({ severity: 'error', code: 'invalid-value', message: `A pairwise judge answers ${allowed.join(', ')}: labels may only define those, not ${stray.map((l) => `"${l}"`).join(', ')}.`, ...labelsRange });
+      return null;
+    }
+    labels = allowed;
   }
   // YAML reads `true` or `1` as a boolean or number; they work as labels, but quoting says so on purpose.
   for (const node of labelNodes(doc)) {
@@ -156,8 +186,8 @@ function validate(doc: Document, offset: number, whole: { start: number; end: nu
     out.push({ severity: 'error', code: 'unknown-positive', message: `positive "${positive}" is not one of the labels (${labels.join(', ')}).`, ...nodeRange(['positive']) });
     return null;
   }
-  const { labels: _l, positive: _p, ...rest } = fm;
-  return { ...rest, labels, definitions, positive };
+  const { labels: _l, positive: _p, pairwise: _w, ...rest } = fm;
+  return { ...rest, labels, definitions, positive, ...(pairwise ? { pairwise } : {}) };
 }
 
 /** The label nodes as written: the items of a list, or the keys of a map. */

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
-import type { JudgeOutcome, JudgeRequest } from './llmClient';
+import type { JudgeError, JudgeOutcome, JudgeRequest } from './llmClient';
+import { parseAnswer } from './answer';
 import type { LocalDataset } from '../datasets/localDataset';
 
 /** Where a run keeps its record, its verdicts and the answers worth caching. */
@@ -34,15 +35,36 @@ export interface ExecuteOptions {
   readonly client: JudgeCaller;
   readonly store: RunStore;
   readonly signal?: AbortSignal;
+  /** Ask again for rows whose kept answer was unusable (unparseable, a label outside the set): `--retry-failed`. */
+  readonly retryUnusable?: boolean;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
 }
 
 export interface ExecuteResult {
   readonly verdicts: VerdictRecord[];
   readonly cancelled: boolean;
+  /** Rows sent to the judge (each once, whatever its retries). */
   readonly requestsMade: number;
+  /** HTTP requests, retries included. */
+  readonly httpRequests: number;
+  /** The model names the endpoint reported in this run's answers (what answered, not what was asked for). */
+  readonly reportedModels: string[];
   readonly cacheHits: number;
   readonly resumedRows: number;
+}
+
+/**
+ * The endpoint cannot answer as configured (a refused key, an unknown model, nothing at that address), found on
+ * the first answers: the run stopped at once instead of failing every row. The message says what to fix.
+ */
+export class EndpointUnusableError extends Error {
+  constructor(
+    readonly failure: JudgeError,
+    readonly requestsMade: number,
+  ) {
+    super(`The judge endpoint cannot answer: ${failure.message}. The run stopped after ${requestsMade} request${requestsMade === 1 ? '' : 's'}; fix this and run again.`);
+    this.name = 'EndpointUnusableError';
+  }
 }
 
 export function verdictKey(exampleId: string, repetition: number): string {
@@ -74,7 +96,10 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     const previous = options.done.get(verdictKey(request.exampleId, request.repetition));
     if (previous && previous.error === null && previous.cacheKey === request.cacheKey) {
       resumedRows++;
-      emit(previous);
+      // The judge's answer is what is reused, never the human's: labels may have changed since the run stopped.
+      const rescored = { ...previous, humanLabel: request.humanLabel, split: request.split };
+      if (rescored.humanLabel !== previous.humanLabel || rescored.split !== previous.split) store.record(runId, rescored, undefined);
+      emit(rescored);
     } else {
       pending.push(request);
     }
@@ -84,43 +109,105 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   const toSend: PlannedRequest[] = [];
   for (const request of pending) {
     const hit = cached.get(request.cacheKey);
-    if (!hit) {
+    if (!hit || (options.retryUnusable && hit.label === UNUSABLE)) {
       toSend.push(request);
       continue;
     }
     cacheHits++;
-    const verdict = fromCached(request, hit);
+    const verdict = fromCached(request, hit, options.labels);
     store.record(runId, verdict, undefined);
     emit(verdict);
   }
 
+  // Identical rendered requests (duplicate rows in a dataset) are sent once; the others take the same answer.
+  const unique: PlannedRequest[] = [];
+  const twins = new Map<string, PlannedRequest[]>();
+  for (const request of toSend) {
+    const same = twins.get(request.cacheKey);
+    if (same) same.push(request);
+    else {
+      twins.set(request.cacheKey, []);
+      unique.push(request);
+    }
+  }
+
   let next = 0;
   let requestsMade = 0;
+  let httpRequests = 0;
+  const reportedModels = new Set<string>();
+  // Stops the requests in flight when the endpoint turns out unusable; the user's cancel stops them too.
+  const stop = new AbortController();
+  setMaxListeners(Math.max(10, options.concurrency + 10), stop.signal);
+  const unlink = linkAbort(signal, stop);
+  let unusable: JudgeError | undefined;
+  let answeredOk = false;
   const worker = async () => {
-    while (next < toSend.length && !signal?.aborted) {
-      const request = toSend[next++]!;
+    while (next < unique.length && !stop.signal.aborted) {
+      const request = unique[next++]!;
       requestsMade++;
       const outcome = await options.client.judge(
         { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
-        signal,
+        stop.signal,
       );
+      httpRequests += outcome.attempts;
+      if (outcome.model) reportedModels.add(outcome.model);
       if (!outcome.ok && outcome.error.kind === 'cancelled') return;
+      if (outcome.ok) answeredOk = true;
+      else if (outcome.error.unusable && !answeredOk) {
+        // Nothing has worked yet and this cannot work for any row: one message, not a failure per row.
+        unusable ??= outcome.error;
+        stop.abort();
+        return;
+      }
       const verdict = fromOutcome(request, outcome);
-      store.record(runId, verdict, outcome.ok ? toCachedResponse(request.cacheKey, outcome) : undefined);
+      store.record(runId, verdict, toCachedResponse(request.cacheKey, outcome));
       emit(verdict);
+      for (const twin of twins.get(request.cacheKey)!) {
+        // No request of its own: it costs nothing, like an answer from the cache.
+        const copy: VerdictRecord = { ...fromOutcome(twin, outcome), cached: true };
+        if (outcome.ok) cacheHits++;
+        store.record(runId, copy, undefined);
+        emit(copy);
+      }
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency, toSend.length));
+  const workers = Math.max(1, Math.min(options.concurrency, unique.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  unlink();
   await store.flush();
-  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, cacheHits, resumedRows };
+  if (unusable) throw new EndpointUnusableError(unusable, requestsMade);
+  return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, httpRequests, reportedModels: [...reportedModels], cacheHits, resumedRows };
+}
+
+function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
+  if (!parent) return () => undefined;
+  if (parent.aborted) child.abort();
+  const abort = () => child.abort();
+  parent.addEventListener('abort', abort, { once: true });
+  return () => parent.removeEventListener('abort', abort);
 }
 
 function base(request: PlannedRequest) {
   return { exampleId: request.exampleId, repetition: request.repetition, split: request.split, humanLabel: request.humanLabel, cacheKey: request.cacheKey };
 }
 
-function fromCached(request: PlannedRequest, hit: CachedResponse): VerdictRecord {
+function fromCached(request: PlannedRequest, hit: CachedResponse, labels: readonly string[]): VerdictRecord {
+  if (hit.label === UNUSABLE) {
+    // Read again rather than bought again: the same request at temperature 0 gets the same answer.
+    const parsed = parseAnswer(hit.raw, labels);
+    const usage = { promptTokens: hit.promptTokens, completionTokens: hit.completionTokens };
+    if (parsed.ok) return { ...base(request), label: parsed.label, explanation: parsed.explanation, raw: hit.raw, error: null, latencyMs: hit.latencyMs, ...usage, cached: true };
+    return {
+      ...base(request),
+      label: null,
+      explanation: null,
+      raw: hit.raw,
+      error: `${parsed.kind}: ${parsed.message} (the answer kept from an earlier run, not bought again; --retry-failed asks again)`,
+      latencyMs: hit.latencyMs,
+      ...usage,
+      cached: true,
+    };
+  }
   return {
     ...base(request),
     label: hit.label,
@@ -155,13 +242,37 @@ function fromOutcome(request: PlannedRequest, outcome: JudgeOutcome): VerdictRec
     raw: outcome.raw ?? null,
     error: `${outcome.error.kind}: ${outcome.error.message}`,
     latencyMs: outcome.latencyMs,
-    promptTokens: null,
-    completionTokens: null,
+    promptTokens: outcome.usage?.promptTokens ?? null,
+    completionTokens: outcome.usage?.completionTokens ?? null,
     cached: false,
   };
 }
 
-function toCachedResponse(cacheKey: string, outcome: Extract<JudgeOutcome, { ok: true }>): CachedResponse {
+/**
+ * The stored label of an answer that arrived but named no usable label. Labels are never empty (the front matter
+ * refuses an empty one), so it cannot clash; such an answer is parsed again when read.
+ */
+export const UNUSABLE = '';
+
+/**
+ * What is kept of an outcome so the same request is never paid for twice: a usable answer, and also an answer
+ * that arrived but could not be used (unparseable, a label outside the set), which is re-read next time. Transport
+ * failures (HTTP errors, timeouts) and a page that is not the API keep nothing: those are worth another try.
+ */
+function toCachedResponse(cacheKey: string, outcome: JudgeOutcome): CachedResponse | undefined {
+  if (!outcome.ok) {
+    const answered = (outcome.error.kind === 'unparseable' || outcome.error.kind === 'label_outside_set') && !outcome.error.unusable && outcome.raw !== undefined;
+    if (!answered) return undefined;
+    return {
+      cacheKey,
+      label: UNUSABLE,
+      explanation: '',
+      raw: outcome.raw!,
+      latencyMs: outcome.latencyMs,
+      promptTokens: outcome.usage?.promptTokens ?? null,
+      completionTokens: outcome.usage?.completionTokens ?? null,
+    };
+  }
   return {
     cacheKey,
     label: outcome.label,

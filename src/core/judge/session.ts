@@ -7,13 +7,19 @@ import type { JudgeConfig } from './frontMatter';
 import { createJudgeClient } from './llmClient';
 import { planRequests, type Endpoint, type Plan } from './plan';
 import { promptHash } from './promptHash';
-import { checkVariables, parsePromptFile, type PromptDiagnostic } from './promptFile';
+import { checkVariables, parsePromptFile, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import { renderChecks } from './renderChecks';
+import { outsideSetMessage, promptDiagnostics, valueRange } from './promptChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
+import { judgedPairs, pairMetricRows, pairwiseFigures, type PairwiseFigures } from '../pairwise/pairRuns';
+import { metricLabels } from '../pairwise/pairwiseConfig';
+import { pairwiseProblems, templateFields } from '../pairwise/pairVerdicts';
+import { percentile, runCost, type ModelPrice, type RunCost } from './pricing';
+import { chooseEndpoint, redactUrl, type EndpointChoice } from './endpointTrust';
 
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { DEFAULT_BASE_URL } from './endpointTrust';
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 /** Settings that apply when neither the prompt file nor the command line says otherwise. */
@@ -24,6 +30,8 @@ export interface SessionDefaults {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** Per-million-token prices that replace or add to the built-in list (the setting judgeAlign.prices). */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
 }
 
 /** What a person asked for this run: these win over the prompt file. */
@@ -33,6 +41,8 @@ export interface SessionOverrides {
   readonly split?: Split;
   readonly repeat?: number;
   readonly concurrency?: number;
+  /** Buy again the answers kept from earlier runs that were unusable (unparseable, a label outside the set). */
+  readonly retryFailed?: boolean;
 }
 
 export interface SessionOptions {
@@ -40,7 +50,12 @@ export interface SessionOptions {
   readonly promptText: string;
   readonly defaults?: SessionDefaults;
   readonly overrides?: SessionOverrides;
-  readonly apiKey?: string;
+  /**
+   * The key to send to the endpoint this run chose, asked once that endpoint is known and the render checks have
+   * passed, before anything is sent or recorded. It decides whether the endpoint may be used at all: it throws
+   * (an EndpointNotAllowedError, or the caller's own) to refuse, and then nothing is sent. Undefined: no key.
+   */
+  readonly credentials?: (endpoint: EndpointChoice) => Promise<string | undefined>;
   readonly store: RunStore;
   /** Replaces the OpenAI-compatible client (tests). */
   readonly client?: JudgeCaller;
@@ -50,7 +65,16 @@ export interface SessionOptions {
    * for every row). Without it such a run is refused with a {@link PromptRenderError} before anything is sent.
    */
   readonly force?: boolean;
-  /** Render problems that do not stop the run: warnings, and errors overridden by `force`. */
+  /**
+   * Refuse to run while the prompt has any warning (the editor's warnings and the render checks' ones) with a
+   * {@link PromptWarningsError}, before anything is sent.
+   */
+  readonly strict?: boolean;
+  /**
+   * Problems that do not stop the run, each once and by line: the warnings the editor shows for the prompt
+   * ({@link promptDiagnostics}), the render checks' warnings over the rows this run judges, and errors overridden
+   * by `force`.
+   */
   readonly onRenderProblems?: (problems: readonly RenderProblem[]) => void;
   readonly onPlan?: (plan: Plan, runId: number, resumed: boolean) => void;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
@@ -62,12 +86,25 @@ export interface RunTotals {
   readonly rows: number;
   readonly unlabelled: number;
   readonly otherSplit: number;
+  /** Rows whose human label is none of `labels`: not judged, counted here. */
+  readonly outsideSet: number;
   readonly requests: number;
+  /** Rows sent to the judge. */
   readonly requestsMade: number;
+  /** HTTP requests, retries included (what an endpoint bills and rate-limits). */
+  readonly httpRequests: number;
+  /** What the endpoint said answered (empty when every answer came from the cache or nothing was sent). */
+  readonly reportedModels: readonly string[];
   readonly cacheHits: number;
   readonly resumedRows: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Position bias and per-order agreement, for a pairwise judge. */
+  readonly pairwise: PairwiseFigures | null;
+  /** What the tokens of this run cost, where the model's price is known (null for a local or unknown model). */
+  readonly cost: RunCost | null;
+  /** Latency of the answers bought in this run (retries and waits included), nearest-rank percentiles in ms. */
+  readonly latencyMs: { readonly p50: number; readonly p95: number } | null;
   readonly durationMs: number;
 }
 
@@ -122,6 +159,21 @@ export class PromptRenderError extends Error {
   }
 }
 
+/** A strict run found warnings: it is refused before any request. The message lists each with its line. */
+export class PromptWarningsError extends Error {
+  constructor(
+    readonly promptPath: string,
+    readonly problems: readonly RenderProblem[],
+  ) {
+    super(
+      `${promptPath} was not run: it has warnings, and a strict run treats them as errors.\n` +
+        problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n') +
+        '\nFix them in the prompt file or the dataset and run again. Nothing was sent.',
+    );
+    this.name = 'PromptWarningsError';
+  }
+}
+
 /** A dataset named by something other than a file path, which only a pulled cache can answer. */
 export class DatasetNotFoundError extends Error {
   constructor(readonly reference: string) {
@@ -133,6 +185,7 @@ export class DatasetNotFoundError extends Error {
 }
 
 export interface LoadedPrompt {
+  readonly parsed: ParsedPromptFile;
   readonly config: JudgeConfig;
   readonly body: string;
   readonly variables: readonly TemplateVariable[];
@@ -157,19 +210,26 @@ export async function loadPromptForRun(
   if (!file && !namedDataset) throw new DatasetNotFoundError(config.dataset);
   const dataset = file ? await loadLocalDataset(file, { idField: config.id, labelField: config.label }) : await namedDataset!(config.dataset, config.label);
   const datasetPath = file ?? dataset.file;
-  const variableErrors = checkVariables(parsed, new Set(dataset.fieldPaths)).filter((d) => d.severity === 'error');
+  const variableErrors = checkVariables(parsed, templateFields(config, dataset.fieldPaths)).filter((d) => d.severity === 'error');
+  if (config.pairwise) {
+    const range = valueRange(promptText, 'pairwise');
+    const problems = pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths).map((message) => ({ severity: 'error' as const, code: 'pairwise', message, ...range }));
+    if (problems.length > 0) throw new PromptInvalidError(promptPath, problems, promptText);
+  }
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
-  return { config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
+  return { parsed, config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
 
-export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint {
+export function resolveEndpoint(config: JudgeConfig, defaults: SessionDefaults = {}, overrides: SessionOverrides = {}): Endpoint & { choice: EndpointChoice } {
+  const choice = chooseEndpoint({ overrideBaseUrl: overrides.baseUrl, promptBaseUrl: config.base_url, userBaseUrl: defaults.baseUrl });
   const params: Record<string, unknown> = {};
   if (config.temperature !== undefined) params.temperature = config.temperature;
   if (config.top_p !== undefined) params.top_p = config.top_p;
   if (config.seed !== undefined) params.seed = config.seed;
   if (config.max_tokens !== undefined) params.max_tokens = config.max_tokens;
   return {
-    baseUrl: overrides.baseUrl || config.base_url || defaults.baseUrl || DEFAULT_BASE_URL,
+    baseUrl: choice.baseUrl,
+    choice,
     model: overrides.model || config.model || defaults.model || DEFAULT_MODEL,
     params,
     structured: config.structured_output ?? true,
@@ -186,19 +246,22 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   const editorLabels = (isFile && (await options.store.humanLabels?.(prompt.datasetPath, prompt.config.label))) || new Map<string, string>();
   const loaded = { ...prompt, dataset: applyLabelOverrides(prompt.dataset, editorLabels) };
   const { config } = loaded;
-  const endpoint = resolveEndpoint(config, defaults, overrides);
+  const { choice, ...endpoint } = resolveEndpoint(config, defaults, overrides);
   const split = overrides.split ?? config.split ?? 'all';
   const repeat = overrides.repeat ?? config.repeat ?? 1;
   const devRatio = config.dev_ratio ?? defaults.devRatio ?? DEFAULT_DEV_RATIO;
   const plan = planRequests(config, compileTemplate(loaded.body), loaded.dataset.rows, { split, devRatio, repeat, endpoint });
   checkRendered(options, loaded, plan);
+  const apiKey = await options.credentials?.(choice);
+  // What is recorded and shown: the URL without credentials (the client alone gets the real one).
+  const shownEndpoint = { ...endpoint, baseUrl: redactUrl(endpoint.baseUrl) };
 
   const { runId, resumed, done } = await options.store.startRun({
     promptPath: options.promptPath,
     promptText: options.promptText,
     promptHash: promptHash(options.promptText),
     model: endpoint.model,
-    baseUrl: endpoint.baseUrl,
+    baseUrl: shownEndpoint.baseUrl,
     params: { ...endpoint.params, structured: endpoint.structured, devRatio },
     dataset: config.dataset,
     split,
@@ -210,7 +273,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
     options.client ??
     createJudgeClient({
       baseUrl: endpoint.baseUrl,
-      apiKey: options.apiKey,
+      apiKey,
       timeoutMs: defaults.timeoutMs ?? 60_000,
       maxRetries: defaults.maxRetries ?? 4,
     });
@@ -228,30 +291,62 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       client,
       store: options.store,
       signal: options.signal,
+      retryUnusable: overrides.retryFailed === true,
       onVerdict: options.onVerdict,
     });
     status = result.cancelled ? 'cancelled' : 'completed';
-    const totals = summarize(config, result.verdicts, plan, {
+    const totals = summarize(config, result.verdicts, plan, endpoint.model, defaults.prices, {
       requestsMade: result.requestsMade,
+      httpRequests: result.httpRequests,
+      reportedModels: result.reportedModels,
       cacheHits: result.cacheHits,
       resumedRows: result.resumedRows,
       durationMs: Date.now() - started,
       repeat,
     });
     await options.store.finishRun(runId, status, totals);
-    return { runId, status, resumed, config, endpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
+    return { runId, status, resumed, config, endpoint: shownEndpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
   } catch (err) {
     await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     throw err;
   }
 }
 
-/** The gate before a run: refuses on error-level render problems (unless forced) and reports the rest. */
+/**
+ * The gate before a run: refuses on error-level render problems (unless forced), on any warning when strict, and
+ * reports the rest.
+ */
 function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan): void {
-  const problems = renderChecks(prompt, plan.judged).map((p) => ({ ...p, line: lineOf(options.promptText, p.start) }));
+  const found = renderChecks(prompt, plan.judged);
+  const outside = [...plan.outsideSet];
+  if (outside.length > 0) {
+    found.push({ severity: 'warning', code: 'human-label-outside-set', message: outsideSetMessage(outside), ...valueRange(options.promptText, 'labels') });
+  }
+  const withLine = (p: PromptDiagnostic): RenderProblem => ({ ...p, line: lineOf(options.promptText, p.start) });
+  const problems = found.map(withLine);
+  // The editor's warnings too, from the function the editor calls. Where both report the same check on the same
+  // line, the run's own finding wins: it counts the rows of this run's split.
+  const reported = new Set(problems.map((p) => `${p.code}:${p.line}`));
+  for (const d of promptDiagnostics(options.promptText, prompt.parsed, prompt.dataset, undefined)) {
+    const p = withLine(d);
+    if (p.severity !== 'warning' || reported.has(`${p.code}:${p.line}`)) continue;
+    reported.add(`${p.code}:${p.line}`);
+    problems.push(p);
+  }
+  problems.sort((a, b) => a.line - b.line);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 && !options.force) throw new PromptRenderError(options.promptPath, errors);
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (warnings.length > 0 && options.strict) throw new PromptWarningsError(options.promptPath, warnings);
   if (problems.length > 0) options.onRenderProblems?.(problems);
+}
+
+/**
+ * The rows a run's figures are computed on: each verdict, or for a pairwise judge each pair, its orders combined,
+ * in the humans' label values. Compare and the reports use it too, so they score runs as the run did.
+ */
+export function scoredRows(config: Pick<JudgeConfig, 'pairwise' | 'repeat'>, verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
+  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, config.repeat), config.pairwise) : toMetricRows(verdicts);
 }
 
 export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
@@ -262,6 +357,8 @@ export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetr
     humanLabel: v.humanLabel,
     judgeLabel: v.label,
     failed: v.error !== null,
+    // The runner writes errors as "<kind>: <message>" (see runner.fromOutcome).
+    ...(v.error?.startsWith('label_outside_set:') ? { failure: 'label_outside_set' as const } : {}),
   }));
 }
 
@@ -269,29 +366,52 @@ function summarize(
   config: JudgeConfig,
   verdicts: readonly VerdictRecord[],
   plan: Plan,
-  counts: { requestsMade: number; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
+  model: string,
+  prices: SessionDefaults['prices'],
+  counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
-  const rows = toMetricRows(verdicts);
-  const opts = { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
+  const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
+  const rows = scoredRows(config, verdicts);
+  const opts = config.pairwise ? { labels: metricLabels(config.pairwise) } : { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;
+  const latencies: number[] = [];
   for (const v of verdicts) {
     if (v.cached) continue;
     promptTokens += v.promptTokens ?? 0;
     completionTokens += v.completionTokens ?? 0;
+    if (v.latencyMs !== null && v.latencyMs !== undefined) latencies.push(v.latencyMs);
   }
+  // Priced as what answered when the endpoint said (a dated version), else as what was asked for.
+  const pricedModel = counts.reportedModels.length === 1 ? counts.reportedModels[0]! : model;
+  const cost = promptTokens + completionTokens > 0 ? runCost(pricedModel, { prompt: promptTokens, completion: completionTokens }, prices) : null;
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
+  // Unlabelled rows are never sent, so the verdicts cannot count them: the plan does.
+  const scored = bySplit(rows, opts);
+  const withUnlabelled = (m: AlignmentMetrics, unlabelled: number): AlignmentMetrics => ({ ...m, rows: m.rows + unlabelled, unlabelled: m.unlabelled + unlabelled });
   return {
-    metrics: bySplit(rows, opts),
-    flips: counts.repeat > 1 ? computeFlips(rows) : null,
+    metrics: {
+      all: withUnlabelled(scored.all, plan.unlabelled),
+      dev: withUnlabelled(scored.dev, plan.unlabelledBySplit.dev),
+      test: withUnlabelled(scored.test, plan.unlabelledBySplit.test),
+    },
+    flips: counts.repeat > 1 && !config.pairwise ? computeFlips(rows) : null,
+    pairwise: config.pairwise && pairs ? pairwiseFigures(pairs, config.pairwise, plan.judged) : null,
     rows: plan.rows,
     unlabelled: plan.unlabelled,
     otherSplit: plan.otherSplit,
+    outsideSet: [...plan.outsideSet.values()].reduce((a, b) => a + b, 0),
     requests: plan.requests.length,
     requestsMade: counts.requestsMade,
+    httpRequests: counts.httpRequests,
+    reportedModels: counts.reportedModels,
     cacheHits: counts.cacheHits,
     resumedRows: counts.resumedRows,
     promptTokens,
     completionTokens,
+    cost,
+    latencyMs: p50 === null || p95 === null ? null : { p50: Math.round(p50), p95: Math.round(p95) },
     durationMs: counts.durationMs,
   };
 }

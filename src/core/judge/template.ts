@@ -18,6 +18,25 @@ export function extractVariables(body: string, offset = 0): TemplateVariable[] {
   return out;
 }
 
+/**
+ * `{{` that starts no variable (no closing `}}`, or a name the template cannot read, such as `{{my field}}`): it is
+ * sent as written, which is rarely what was meant. Escaped `\{{` and the braces of a variable are not reported.
+ */
+export function strayOpenings(body: string, offset = 0): { start: number; end: number }[] {
+  const taken: [number, number][] = [...body.matchAll(VARIABLE)].map((m) => [m.index!, m.index! + m[0].length]);
+  const inside = (i: number) => taken.some(([s, e]) => i >= s && i < e);
+  const out: { start: number; end: number }[] = [];
+  for (let i = body.indexOf('{{'); i !== -1; i = body.indexOf('{{', i + 2)) {
+    if (inside(i) || inside(i + 1) || body[i - 1] === '\\') continue;
+    // Up to its `}}` when the line has one, else to the end of the line.
+    let lineEnd = body.indexOf('\n', i);
+    if (lineEnd === -1) lineEnd = body.length;
+    const close = body.indexOf('}}', i + 2);
+    out.push({ start: offset + i, end: offset + (close !== -1 && close < lineEnd ? close + 2 : lineEnd) });
+  }
+  return out;
+}
+
 export interface Rendered {
   readonly text: string;
   /** Variables with no value in this row (rendered as empty). */

@@ -36,7 +36,8 @@ export function tallyRows(rows: readonly VerdictForMetrics[], labels: readonly s
       continue;
     }
     if (r.failed || r.judgeLabel === null) {
-      failed++;
+      if (r.failure === 'label_outside_set') judgeLabelOutsideSet++;
+      else failed++;
       continue;
     }
     if (!allowed.has(r.judgeLabel)) {

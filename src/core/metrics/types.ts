@@ -8,6 +8,8 @@ export interface VerdictForMetrics {
   readonly judgeLabel: string | null;
   /** The judge call failed (HTTP error, timeout, unparseable answer, label outside the set). */
   readonly failed: boolean;
+  /** Why it failed, when the judge answered with a label outside the set (counted in errorBreakdown apart). */
+  readonly failure?: 'label_outside_set';
   /** 0-based; absent means 0. */
   readonly repetition?: number;
 }

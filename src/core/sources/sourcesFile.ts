@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { urlCredentials } from '../redact';
 
 /**
  * `judge-align.sources.json` at the workspace root: what to pull from where, so a teammate or CI re-pulls the
@@ -121,6 +122,8 @@ export function parseSourcesFile(text: string, file = SOURCES_FILE): SourcesFile
     const parsed = sourceConfigSchema.safeParse(entry);
     const label = typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string' ? `"${(entry as { name: string }).name}"` : `#${i + 1}`;
     if (!parsed.success) throw new SourcesFileError(`${file}, source ${label}: ${describe(parsed.error)}.`);
+    const inUrl = urlCredentials(parsed.data.endpoint);
+    if (inUrl) throw new SourcesFileError(`${file}, source ${label}: the endpoint URL holds a credential (${inUrl}); remove it from the URL: keys live in the environment or the editor's secret storage, never in a file that may be committed.`);
     if (seen.has(parsed.data.name)) throw new SourcesFileError(`${file}: two sources are named "${parsed.data.name}"; names must be unique.`);
     seen.add(parsed.data.name);
     sources.push(parsed.data);

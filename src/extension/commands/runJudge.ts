@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { CacheRunStore } from '../../core/judge/cacheRunStore';
-import { DEFAULT_BASE_URL, runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
-import type { Split } from '../../core/judge/runTypes';
+import { runJudgeSession, type SessionOptions, type SessionResult } from '../../core/judge/session';
+import type { Split, VerdictRecord } from '../../core/judge/runTypes';
 import { promptHash } from '../../core/judge/promptHash';
-import { formatKappa, formatPercent } from '../../core/format';
+import { formatKappa, formatModel, formatPercent } from '../../core/format';
+import { formatUsd } from '../../core/judge/pricing';
 import type { ActiveRuns } from '../activeRuns';
 import type { CacheHost } from '../cacheHost';
+import { activePrompt } from '../activePrompt';
 import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
 import type { RunSummaries } from '../runSummaries';
-import { promptForApiKey, type ApiKeyStore } from '../secrets';
+import { editorCredentials, RunNotStartedError, type ConsentDependencies } from '../endpointConsent';
+import { credentialsRefusal, EndpointNotAllowedError, hostOf } from '../../core/judge/endpointTrust';
 import { readSettings } from '../settings';
 import { PromptRenderError } from '../../core/judge/session';
 import { showRunRefused } from '../errors';
@@ -29,14 +32,24 @@ export interface RunDependencies {
   readonly documents: PromptDocuments;
   readonly activeRuns: ActiveRuns;
   readonly summaries: RunSummaries;
-  readonly apiKeys: ApiKeyStore;
+  readonly consent: ConsentDependencies;
 }
 
 /** Run, cancel and show judge runs for a prompt file; the long work runs under withProgress with cancel. */
+/** A run of a prompt as it goes, for views that did not start it (an open workbench follows a run from the lens). */
+export type RunEvent =
+  | { readonly kind: 'started'; readonly promptPath: string; readonly runId: number; readonly total: number; readonly split: Split }
+  | { readonly kind: 'verdict'; readonly promptPath: string; readonly verdict: VerdictRecord; readonly done: number; readonly total: number }
+  | { readonly kind: 'finished'; readonly promptPath: string; readonly runId: number | undefined };
+
 export class JudgeRunCommands implements vscode.Disposable {
+  private readonly events = new vscode.EventEmitter<RunEvent>();
+  readonly onRunEvent = this.events.event;
+
   constructor(private readonly deps: RunDependencies) {}
 
-  async run(uri: vscode.Uri | undefined, split: Split, hooks: RunHooks = {}): Promise<SessionResult | undefined> {
+  /** `split` undefined: the prompt's own `split:` (else all rows). */
+  async run(uri: vscode.Uri | undefined, split: Split | undefined, hooks: RunHooks = {}): Promise<SessionResult | undefined> {
     const { log, activeRuns } = this.deps;
     const document = await this.promptDocument(uri);
     if (!document) return undefined;
@@ -53,26 +66,18 @@ export class JudgeRunCommands implements vscode.Disposable {
     }
     const settings = readSettings(document.uri);
     const baseUrl = settings.baseUrl || process.env.OPENAI_BASE_URL || undefined;
-    let { key } = await this.deps.apiKeys.get();
-    const needsKey = (baseUrl ?? DEFAULT_BASE_URL).startsWith(DEFAULT_BASE_URL);
-    if (!key && needsKey && !/base_url:/m.test(document.getText())) {
-      const set = 'Set API Key';
-      const choice = await vscode.window.showWarningMessage(
-        'Judge Align has no API key for the OpenAI API. Set one (kept in Secret Storage), set OPENAI_API_KEY, or point judgeAlign.baseUrl at another endpoint.',
-        set,
-        'Open Settings',
-      );
-      if (choice === set && (await promptForApiKey(this.deps.apiKeys, log))) key = (await this.deps.apiKeys.get()).key;
-      else {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'judgeAlign.baseUrl');
-        return undefined;
-      }
+    const refusal = baseUrl ? credentialsRefusal(settings.baseUrl ? 'The setting judgeAlign.baseUrl' : 'OPENAI_BASE_URL', baseUrl) : undefined;
+    if (refusal) {
+      log.error(refusal);
+      void vscode.window.showErrorMessage(`Judge Align did not run: ${refusal}`);
+      return undefined;
     }
 
     const active = activeRuns.start(promptPath);
     const controller = new AbortController();
     active.cancellation.token.onCancellationRequested(() => controller.abort());
     const promptText = document.getText();
+    let refused: EndpointNotAllowedError | undefined;
     try {
       const cache = await this.deps.cacheHost.get();
       const result = await vscode.window.withProgress(
@@ -84,7 +89,7 @@ export class JudgeRunCommands implements vscode.Disposable {
             promptPath,
             promptText,
             store: new CacheRunStore(cache),
-            apiKey: key,
+            credentials: editorCredentials(this.deps.consent, document, settings.baseUrl),
             defaults: {
               baseUrl,
               model: settings.model,
@@ -92,11 +97,13 @@ export class JudgeRunCommands implements vscode.Disposable {
               concurrency: settings.concurrency,
               timeoutMs: settings.requestTimeoutSeconds * 1000,
               maxRetries: settings.maxRetries,
+              prices: settings.prices,
             },
             overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
             signal: controller.signal,
             onPlan: (plan, runId, resumed) => {
-              log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split}).`);
+              this.events.fire({ kind: 'started', promptPath, runId, total: plan.requests.length, split: plan.split });
+              log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split ?? 'the prompt\'s split'}).`);
               activeRuns.progress(active, 0, plan.requests.length);
               hooks.onPlan?.(plan, runId, resumed);
             },
@@ -109,31 +116,41 @@ export class JudgeRunCommands implements vscode.Disposable {
               }
               if (done === total || done % 5 === 0) activeRuns.progress(active, done, total);
               hooks.onVerdict?.(verdict, done, total);
+              this.events.fire({ kind: 'verdict', promptPath, verdict, done, total });
             },
           });
         },
       );
       await this.remember(promptPath, promptText, result);
       this.announce(result);
+      this.events.fire({ kind: 'finished', promptPath, runId: result.runId });
       return result;
     } catch (err) {
       if (err instanceof PromptRenderError) return void showRunRefused(log, document, err);
-      showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
-      return undefined;
+      if (err instanceof RunNotStartedError) return undefined;
+      if (err instanceof EndpointNotAllowedError) refused = err;
+      else showError(log, `Judge run of ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
     } finally {
       activeRuns.end(active);
     }
+    if (!refused) return undefined;
+    // Declined earlier in this workspace: say so, and offer the question again rather than a settings hunt.
+    log.warn(refused.message);
+    const again = 'Ask Again';
+    if ((await vscode.window.showErrorMessage(refused.message, again)) !== again) return undefined;
+    await this.deps.consent.decisions.forget(refused.endpoint.origin);
+    return this.run(document.uri, split, hooks);
   }
 
   cancel(uri: vscode.Uri | undefined): void {
-    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const path = activePrompt(uri)?.fsPath;
     const active = path ? this.deps.activeRuns.get(path) : undefined;
     if (active) active.cancellation.cancel();
     else void vscode.window.showInformationMessage('No judge run is in progress for this file.');
   }
 
   async showResults(uri: vscode.Uri | undefined, runId: number | undefined): Promise<void> {
-    const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
+    const path = activePrompt(uri)?.fsPath;
     const id = runId ?? (path ? this.deps.summaries.get(path)?.runId : undefined);
     if (id === undefined) {
       void vscode.window.showInformationMessage('This prompt has no finished run yet: run it from its CodeLens first.');
@@ -166,21 +183,24 @@ export class JudgeRunCommands implements vscode.Disposable {
     const t = result.totals;
     this.deps.log.info(
       `Run #${result.runId} ${result.status}: agreement ${formatPercent(m.agreement)}, kappa ${formatKappa(m.kappa)}, n=${m.n}, failed=${m.errors}; ` +
-        `${t.requestsMade} requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens, ${t.durationMs} ms.`,
+        `${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}; ${t.requestsMade} rows sent in ${t.httpRequests} HTTP requests, ${t.cacheHits} cached, ${t.promptTokens}+${t.completionTokens} tokens${t.cost ? ` ≈ ${formatUsd(t.cost.usd)} (${t.cost.pricedAs})` : ''}${t.latencyMs ? `, latency p50 ${t.latencyMs.p50} ms p95 ${t.latencyMs.p95} ms` : ''}, ${t.durationMs} ms.`,
     );
     const verb = result.status === 'cancelled' ? 'Cancelled; so far' : 'Done';
     const failed = m.errors > 0 ? `, ${m.errors} failed` : '';
     const show = 'Show Results';
     void vscode.window
-      .showInformationMessage(`Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}.`, show)
+      .showInformationMessage(
+        `Judge Align: ${verb}: ${formatPercent(m.agreement)} agreement, κ ${formatKappa(m.kappa)} on ${m.n} rows${failed}, at ${hostOf(result.endpoint.baseUrl)}, ${formatModel(result.endpoint.model, t.reportedModels)}${t.cost ? `, ≈ ${formatUsd(t.cost.usd)}` : ''}.`,
+        show,
+      )
       .then((c) => {
         if (c === show) void this.showResults(undefined, result.runId);
       });
   }
 
   private async promptDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!target || !target.fsPath.endsWith('.judge.md')) {
+    const target = activePrompt(uri);
+    if (!target) {
       void vscode.window.showInformationMessage('Open a *.judge.md prompt file to run its judge.');
       return undefined;
     }
@@ -189,5 +209,6 @@ export class JudgeRunCommands implements vscode.Disposable {
 
   dispose(): void {
     // Active runs are cancelled by ActiveRuns.dispose.
+    this.events.dispose();
   }
 }

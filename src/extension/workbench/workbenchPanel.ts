@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { defaultBase } from '../../core/judge/comparableRuns';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import { toRowView } from './rowViews';
@@ -15,7 +16,7 @@ import { jsonReport } from '../../core/report/jsonReport';
 import { markdownReport } from '../../core/report/markdownReport';
 import { parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type WebviewMessage } from '../../protocol/workbench';
 import type { CacheHost } from '../cacheHost';
-import type { JudgeRunCommands } from '../commands/runJudge';
+import type { JudgeRunCommands, RunEvent } from '../commands/runJudge';
 import { showError } from '../errors';
 import { annotator } from '../annotator';
 import type { PromptDocuments } from '../promptDocuments';
@@ -42,6 +43,12 @@ export class WorkbenchPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private shownRunId: number | undefined;
   private disposed = false;
+
+  /** The prompt of the workbench that has the focus: "Run Judge" from the palette runs the prompt it shows. */
+  static activePrompt(): vscode.Uri | undefined {
+    for (const p of WorkbenchPanel.panels.values()) if (p.panel.active) return p.promptUri;
+    return undefined;
+  }
 
   static createOrShow(deps: WorkbenchDependencies, promptUri: vscode.Uri): WorkbenchPanel {
     const existing = WorkbenchPanel.panels.get(promptUri.fsPath);
@@ -81,6 +88,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'judge-align.svg');
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, panel.title, 'workbench');
     this.disposables.push(
+      deps.runs.onRunEvent((event) => void this.follow(event).catch((err: unknown) => deps.log.warn(`Workbench could not follow the run: ${err instanceof Error ? err.message : String(err)}`))),
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const parsed = parseWebviewMessage(raw);
@@ -96,7 +104,12 @@ export class WorkbenchPanel implements vscode.Disposable {
     );
   }
 
+  /**
+   * Every message to the panel goes through here. Once the user has closed the panel, posting is a no-op: a run
+   * it started keeps going and is saved, there is just no view of it any more (and `panel.webview` would throw).
+   */
   private post(message: HostMessage): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
@@ -180,7 +193,55 @@ export class WorkbenchPanel implements vscode.Disposable {
     });
   }
 
+  /** Whether this panel started the run in progress (it then gets the run through its own hooks). */
+  private ownRun = false;
+  private followed: { rows: Map<string, DatasetRow>; variables: string[]; buffer: RowView[]; timer?: NodeJS.Timeout; done: number; total: number } | undefined;
+
+  /** A run of this prompt started elsewhere (the lens, the command): the panel shows it live, as its own. */
+  private async follow(event: RunEvent): Promise<void> {
+    if (event.promptPath !== this.promptUri.fsPath || this.ownRun) return;
+    if (event.kind === 'started') {
+      const { rows, variables } = await this.rowContext();
+      this.followed = { rows, variables, buffer: [], done: 0, total: event.total };
+      this.shownRunId = event.runId;
+      this.post({ type: 'runStarted', runId: event.runId, total: event.total, split: event.split });
+      return;
+    }
+    const f = this.followed;
+    if (event.kind === 'verdict') {
+      if (!f) return;
+      f.done = event.done;
+      f.total = event.total;
+      if (event.verdict.repetition === 0) f.buffer.push(toRowView(event.verdict, f.rows.get(event.verdict.exampleId), f.variables));
+      f.timer ??= setTimeout(() => this.flushFollowed(), ROW_FLUSH_MS);
+      return;
+    }
+    if (f?.timer) clearTimeout(f.timer);
+    this.flushFollowed();
+    this.followed = undefined;
+    this.post({ type: 'history', history: await this.history() });
+    if (event.runId !== undefined) await this.sendRun(event.runId, false);
+  }
+
+  private flushFollowed(): void {
+    const f = this.followed;
+    if (!f) return;
+    f.timer = undefined;
+    if (f.buffer.length === 0) return;
+    this.post({ type: 'rows', rows: f.buffer, done: f.done, total: f.total });
+    f.buffer = [];
+  }
+
   private async runJudge(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
+    this.ownRun = true;
+    try {
+      await this.runOwn(split, model, concurrency);
+    } finally {
+      this.ownRun = false;
+    }
+  }
+
+  private async runOwn(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
     const { rows, variables } = await this.rowContext();
     let buffer: RowView[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -216,8 +277,10 @@ export class WorkbenchPanel implements vscode.Disposable {
     if (head === undefined) return this.post({ type: 'comparison', comparison: null });
     const cache = await this.deps.cacheHost.get();
     const view = cache.read((repos): ComparisonView | null => {
-      const base =
-        baseRunId ?? repos.runs.listForPrompt(this.promptUri.fsPath, 200).find((r) => r.id < head && (r.status === 'completed' || r.status === 'cancelled'))?.id;
+      const headRun = repos.runs.get(head);
+      const earlier = repos.runs.listForPrompt(this.promptUri.fsPath, 200).filter((r) => r.id < head);
+      // The same default as judge-align compare and cache pruning: the latest earlier run that compares.
+      const base = baseRunId ?? (headRun && defaultBase(headRun, earlier, (s) => s === 'completed' || s === 'cancelled')?.id);
       if (base === undefined) return null;
       const c = compareRuns(toMetricRows(repos.verdicts.listForRun(base)), toMetricRows(repos.verdicts.listForRun(head)));
       const changes: ComparisonView['changes'] = {};
@@ -257,8 +320,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     const name = path.basename(this.promptUri.fsPath);
     await vscode.commands.executeCommand(
       'vscode.diff',
-      PromptSnapshotProvider.uriFor(baseRunId, name),
-      PromptSnapshotProvider.uriFor(headRunId, name),
+      PromptSnapshotProvider.uriFor(baseRunId, this.promptUri),
+      PromptSnapshotProvider.uriFor(headRunId, this.promptUri),
       `${name}: run #${baseRunId} ↔ run #${headRunId}`,
       { viewColumn: vscode.ViewColumn.Active },
     );

@@ -35,18 +35,21 @@ suite('render checks: what a pulled dataset would send, before any request', () 
     const ext = vscode.extensions.getExtension(ID)!;
     await ext.activate();
     server = await startOpenAIServer();
+    // The user's own endpoint (the setting), not a base_url in the prompt: that one would need the consent modal.
+    await vscode.workspace.getConfiguration('judgeAlign').update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
     // Another process's pull, as far as the extension can tell: its own Cache on the workspace's file.
     cache = await Cache.open(path.join(folder().fsPath, '.judge-align', 'cache.sqlite'), { wasmPath: path.join(ext.extensionPath, 'dist', 'sql-wasm.wasm') });
     await saveSourceBatch(cache, { datasetName: 'support-bot', sourceId: null }, spans(objectInput));
     uri = vscode.Uri.joinPath(folder(), 'spans.judge.md');
     fs.writeFileSync(
       uri.fsPath,
-      ['---', 'dataset: support-bot', 'label: correctness', 'labels: [correct, incorrect]', `base_url: ${server.baseUrl}`, '---', 'Question: {{attributes.input}}', 'Answer: {{output}}', ''].join('\n'),
+      ['---', 'dataset: support-bot', 'label: correctness', 'labels: [correct, incorrect]', '---', 'Question: {{attributes.input}}', 'Answer: {{output}}', ''].join('\n'),
     );
   });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('judgeAlign').update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
     cache.close();
     await server.close();
     fs.rmSync(uri.fsPath, { force: true });

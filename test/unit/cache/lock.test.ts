@@ -30,12 +30,16 @@ describe('cache write lock', () => {
     cache.close();
   });
 
-  test('a lock of a dead process, an unreadable old one, an ancient one and our own leftover are all taken over', async () => {
+  test('a lock of a dead process (with or without a token), an unreadable old one, an ancient one and our own leftover are all taken over', async () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file, { lockTimeoutMs: 2_000 });
     const leftovers: Array<() => void> = [
       () => writeLock(file, { pid: DEAD_PID }),
-      () => writeLock(file, { pid: DEAD_PID }), // without a token, as older versions wrote it
+      () => {
+        // Without a token, as older versions wrote it (JSON.stringify leaves an undefined field out).
+        writeLock(file, { pid: DEAD_PID, token: undefined });
+        assert.equal('token' in JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')), false, 'the leftover has no token');
+      },
       () => writeLock(file, { pid: process.ppid, time: Date.now() - 60 * 60_000 }),
       () => writeLock(file, { pid: process.pid, token: 'not-held-by-anyone' }),
       () => {

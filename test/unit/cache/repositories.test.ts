@@ -184,15 +184,16 @@ describe('cache repositories', () => {
     cache.close();
   });
 
-  test('responses: getMany finds only stored keys, across more keys than one query takes', async () => {
+  test('responses: getMany finds only stored keys, across more keys than one query takes; a stored answer is never replaced', async () => {
     const cache = await openFresh();
     const stored = Array.from({ length: 1_200 }, (_, i) => ({ cacheKey: `k${i}`, label: i % 2 ? 'yes' : 'no', explanation: `e${i}`, raw: '{}', latencyMs: i, promptTokens: null, completionTokens: 5 }));
     await cache.write((r) => r.responses.putMany(stored));
-    await cache.write((r) => r.responses.putMany([{ ...stored[0]!, label: 'replaced' }]));
+    // A stored answer is kept: verdicts refer to it for their raw text and explanation.
+    await cache.write((r) => r.responses.putMany([{ ...stored[0]!, label: 'replaced', raw: '{"other": 1}' }]));
     const keys = [...stored.map((s) => s.cacheKey), 'absent-1', 'absent-2'];
     const found = cache.read((r) => r.responses.getMany(keys));
     assert.equal(found.size, 1_200);
-    assert.equal(found.get('k0')?.label, 'replaced');
+    assert.deepEqual(found.get('k0'), stored[0]);
     assert.deepEqual(found.get('k7'), stored[7]);
     assert.equal(found.has('absent-1'), false);
     assert.equal(cache.read((r) => r.responses.getMany([])).size, 0);

@@ -104,3 +104,38 @@ describe('judge-align CLI', async () => {
     assert.equal((JSON.parse(r.stdout) as { split: string }).split, 'test');
   });
 });
+
+describe('CLI manners', () => {
+  test('<command> --help prints that command\'s usage; an unknown option says what was meant', async () => {
+    const help = await cli(['run', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage:\n  judge-align run <file\.judge\.md> \[options\]/);
+    assert.match(help.stdout, /--allow-prompt-endpoint/);
+    assert.doesNotMatch(help.stdout, /--skip-bad-rows/, 'only run\'s options');
+    assert.match((await cli(['import', '-h'])).stdout, /--skip-bad-rows/);
+    const typo = await cli(['run', 'x.judge.md', '--splt', 'dev']);
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, 'judge-align: Unknown option --splt for run. Did you mean --split? Run judge-align run --help for its options.\n');
+    const pull = await cli(['pull', '--ful']);
+    assert.match(pull.stderr, /Unknown option --ful for pull\. Did you mean --full\?/);
+  });
+});
+
+describe('compare compares like with like', async () => {
+  const server = await startOpenAIServer();
+  after(() => server.close());
+
+  test('the default base is the latest earlier run of the same split; named runs that differ need --force', async () => {
+    const ws = sampleWorkspace();
+    assert.equal((await cli(['run', ws.prompt, '--base-url', server.baseUrl])).code, 0); // #1 all
+    assert.equal((await cli(['run', ws.prompt, '--base-url', server.baseUrl, '--split', 'dev'])).code, 0); // #2 dev
+    fs.writeFileSync(ws.prompt, fs.readFileSync(ws.prompt, 'utf8').replace('model: gpt-4o-mini', 'model: gpt-4.1-mini'));
+    assert.equal((await cli(['run', ws.prompt, '--base-url', server.baseUrl])).code, 0); // #3 all
+    const auto = JSON.parse((await cli(['compare', ws.prompt, '--json'])).stdout) as { base: { runId: number }; head: { runId: number } };
+    assert.deepEqual([auto.base.runId, auto.head.runId], [1, 3], 'run #2 (dev) is skipped');
+    const refused = await cli(['compare', ws.prompt, '--base', '2', '--head', '3']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Run #2 and run #3 do not compare: split dev and split all\. Compare runs of the same split, dataset and endpoint, or add --force\./);
+    assert.equal((await cli(['compare', ws.prompt, '--base', '2', '--head', '3', '--force'])).code, 0);
+  });
+});

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import * as net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { createJudgeClient, type JudgeClientOptions, type JudgeRequest, type RetryEvent } from '../../../src/core/judge/llmClient';
+import { freePort } from '../../support/codeServer';
 import { countTokens, sequenceResponder, startOpenAIServer, type Reply } from '../../support/openaiServer';
 
 const SYSTEM = 'You are an evaluator. Answer in JSON.';
@@ -31,15 +31,6 @@ function fakeSleep() {
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 describe('judge client against the local OpenAI-compatible server, through the real SDK', async () => {
@@ -231,14 +222,46 @@ describe('judge client against the local OpenAI-compatible server, through the r
     assert.match(out.error.message, new RegExp(`model name.*${server.baseUrl.replace(/[.]/g, '\\.')}`));
   });
 
-  test('connection refused names the base URL and the setting judgeAlign.baseUrl, after the retries', async () => {
+  test('connection refused before the endpoint ever answered: named, marked unusable, not retried', async () => {
     const port = await freePort();
     const sleeper = fakeSleep();
-    const out = await createJudgeClient({ baseUrl: `http://127.0.0.1:${port}/v1`, timeoutMs: 1000, maxRetries: 1, sleep: sleeper.fn }).judge(request('refused'));
+    const out = await createJudgeClient({ baseUrl: `http://127.0.0.1:${port}/v1`, timeoutMs: 1000, maxRetries: 3, sleep: sleeper.fn }).judge(request('refused'));
     assert.ok(!out.ok);
     assert.equal(out.error.kind, 'connection');
-    assert.equal(out.attempts, 2);
+    assert.equal(out.error.unusable, true);
+    assert.equal(out.attempts, 1);
     assert.match(out.error.message, new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*judgeAlign\\.baseUrl`));
+  });
+
+  test('connection refused after the endpoint answered in this run (a restart) is retried', async () => {
+    const local = await startOpenAIServer();
+    const sleeper = fakeSleep();
+    const judge = createJudgeClient({ baseUrl: local.baseUrl, timeoutMs: 1000, maxRetries: 2, sleep: sleeper.fn });
+    assert.equal((await judge.judge(request('first answers'))).ok, true);
+    await local.close();
+    const out = await judge.judge(request('then refused'));
+    assert.ok(!out.ok);
+    assert.equal(out.attempts, 3);
+    assert.match(out.error.message, /ECONNREFUSED.*after 3 attempts/);
+  });
+
+  test('an HTML page with status 200 says the base URL is probably wrong', async () => {
+    const http = await import('node:http');
+    const page = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!DOCTYPE html><html><body>Welcome to nginx!</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const { port } = page.address() as { port: number };
+    try {
+      const out = await createJudgeClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, maxRetries: 2 }).judge(request('html'));
+      assert.ok(!out.ok);
+      assert.equal(out.error.unusable, true);
+      assert.equal(out.attempts, 1);
+      assert.match(out.error.message, /answered with a web page, not a chat completion: the base URL is probably wrong/);
+    } finally {
+      page.close();
+    }
   });
 
   test('cancellation mid-request is prompt and reported as cancelled', { timeout: 5000 }, async () => {

@@ -42,6 +42,15 @@ describe('prompt file', () => {
     assert.equal(p.config, null);
   });
 
+  test('a base_url holding a credential is an error on the value, saying where the key belongs', () => {
+    const text = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\nbase_url: https://gw.example/v1?api-key=abc\n---\n{{x}}\n';
+    const p = parsePromptFile(text);
+    const d = p.diagnostics.find((x) => x.code === 'invalid-value')!;
+    assert.equal(text.slice(d.start, d.end), 'https://gw.example/v1?api-key=abc');
+    assert.match(d.message, /base_url holds a credential \(the query parameter api-key\): remove it from the URL and keep the key in Secret Storage/);
+    assert.equal(p.config, null);
+  });
+
   test('missing keys, too few labels, empty labels, a bad positive', () => {
     const missing = parsePromptFile('---\ndataset: d.jsonl\n---\n{{x}}\n');
     assert.deepEqual(missing.diagnostics.filter((d) => d.code === 'missing-key').map((d) => d.message.split(':')[0]), ['Missing "label"', 'Missing "labels"']);
@@ -119,6 +128,17 @@ describe('prompt file', () => {
   test('empty body is an error; a body without variables a warning', () => {
     assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\n\n').diagnostics.some((d) => d.code === 'empty-body' && d.severity === 'error'));
     assert.ok(parsePromptFile('---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\nJudge it.\n').diagnostics.some((d) => d.code === 'no-variables' && d.severity === 'warning'));
+  });
+
+  test('a {{ that starts no variable is a warning on it; escaped, tripled and real variables are not', () => {
+    const head = '---\ndataset: d.jsonl\nlabel: l\nlabels: [a, b]\n---\n';
+    const stray = (body: string) => {
+      const text = head + body;
+      return parsePromptFile(text).diagnostics.filter((d) => d.code === 'unclosed-variable').map((d) => [d.severity, text.slice(d.start, d.end)]);
+    };
+    assert.deepEqual(stray('Q: {{q}}\nNotes: {{ notes\nEnd {{x}}\n'), [['warning', '{{ notes']]);
+    assert.deepEqual(stray('Q: {{my field}} and {{q}}'), [['warning', '{{my field}}']]);
+    assert.deepEqual(stray('Q: {{q}} \\{{literal}} \\{{ open {{{q}}}'), []);
   });
 });
 

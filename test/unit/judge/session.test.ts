@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
 import { CacheRunStore } from '../../../src/core/judge/cacheRunStore';
+import { EndpointUnusableError } from '../../../src/core/judge/runner';
 import { PromptInvalidError, runJudgeSession } from '../../../src/core/judge/session';
 import { startOpenAIServer } from '../../support/openaiServer';
 import { tempDir } from '../../support/tempDir';
@@ -21,6 +22,21 @@ function workspace(rows: number, prompt = samplePrompt) {
   fs.writeFileSync(promptPath, text);
   const humans = new Map(lines.map((l) => JSON.parse(l) as { ID: string; user_query: string; hallucination: string }).map((r) => [r.user_query, r.hallucination]));
   return { dir, promptPath, text, humans, cacheFile: path.join(dir, '.judge-align', 'cache.sqlite') };
+}
+
+/** A run of the workspace's prompt, cancelled once `rows` rows are judged. */
+function cancelAfter(rows: number, ws: ReturnType<typeof workspace>, store: CacheRunStore, baseUrl: string) {
+  const controller = new AbortController();
+  return runJudgeSession({
+    promptPath: ws.promptPath,
+    promptText: ws.text,
+    store,
+    defaults: { baseUrl, concurrency: 2 },
+    signal: controller.signal,
+    onVerdict: (_v, done) => {
+      if (done === rows) controller.abort();
+    },
+  });
 }
 
 describe('judge session: runner, cache, metrics', async () => {
@@ -68,6 +84,10 @@ describe('judge session: runner, cache, metrics', async () => {
     assert.equal(stored.run.status, 'completed');
     assert.equal(stored.run.promptText, ws.text);
     assert.equal(stored.verdicts.length, 30);
+    // Counts that mean what they say: 30 rows sent; one retry each for rows 0 and 1, two for rows 2 and 5.
+    assert.equal(result.totals.requestsMade, 30);
+    assert.equal(result.totals.httpRequests, 36);
+    assert.deepEqual(m.errorBreakdown, { failed: 3, judgeLabelOutsideSet: 1 });
     cache.close();
   });
 
@@ -97,17 +117,7 @@ describe('judge session: runner, cache, metrics', async () => {
     const cache = await Cache.open(ws.cacheFile);
     const store = new CacheRunStore(cache, { maxDelayMs: 20 });
     server.setResponder((input) => ({ answer: { label: input.labels[0]!, explanation: 'slow' }, latencyMs: 30 }));
-    const controller = new AbortController();
-    const first = await runJudgeSession({
-      promptPath: ws.promptPath,
-      promptText: ws.text,
-      store,
-      defaults: { baseUrl: server.baseUrl, concurrency: 2 },
-      signal: controller.signal,
-      onVerdict: (_v, done) => {
-        if (done === 10) controller.abort();
-      },
-    });
+    const first = await cancelAfter(10, ws, store, server.baseUrl);
     assert.equal(first.status, 'cancelled');
     const kept = first.verdicts.length;
     assert.ok(kept >= 10 && kept < 40, `kept ${kept}`);
@@ -121,6 +131,71 @@ describe('judge session: runner, cache, metrics', async () => {
     assert.equal(second.totals.resumedRows, kept);
     assert.equal(server.requests.length - before, 40 - kept);
     assert.equal(cache.read((r) => r.verdicts.listForRun(first.runId).length), 40);
+    cache.close();
+  });
+
+  test('a resumed run scores the answers it reuses against today\'s human labels, and saves those', async () => {
+    const ws = workspace(40);
+    const cache = await Cache.open(ws.cacheFile);
+    const store = new CacheRunStore(cache, { maxDelayMs: 20 });
+    server.setResponder(() => ({ answer: { label: 'yes', explanation: 'always yes' }, latencyMs: 20 }));
+    const first = await cancelAfter(10, ws, store, server.baseUrl);
+    assert.equal(first.status, 'cancelled');
+    // Relabel in the file: every third row becomes "yes", the rest "no".
+    const file = path.join(ws.dir, 'rows.jsonl');
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    rows.forEach((r, i) => (r.hallucination = i % 3 === 0 ? 'yes' : 'no'));
+    fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const expectedYes = rows.filter((r) => r.hallucination === 'yes').length;
+
+    const second = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store, defaults: { baseUrl: server.baseUrl, concurrency: 4 } });
+    server.setResponder(undefined);
+    assert.equal(second.resumed, true);
+    assert.ok(second.totals.resumedRows >= 10);
+    // The judge said "yes" to every row: it agrees exactly where the human now says "yes".
+    assert.equal(second.totals.metrics.all.matches, expectedYes);
+    assert.equal(second.totals.metrics.all.agreement, expectedYes / 40);
+    const stored = new Map(cache.read((r) => r.verdicts.listForRun(second.runId)).map((v) => [v.exampleId, v.humanLabel]));
+    for (const r of rows) assert.equal(stored.get(r.ID!), r.hallucination, `row ${r.ID} keeps today's label`);
+    cache.close();
+  });
+
+  test('an endpoint that cannot answer (refused key, unknown model) stops the run on the first answers, with one message', async () => {
+    const ws = workspace(200);
+    const cache = await Cache.open(ws.cacheFile);
+    const before = server.requests.length;
+    for (const [reply, expected] of [
+      [{ status: 401 }, /HTTP 401: the endpoint wants an API key and none is set/],
+      [{ status: 404 }, /HTTP 404.*check the model name and the base URL/],
+    ] as const) {
+      server.setResponder(() => reply);
+      await assert.rejects(
+        runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl, concurrency: 8, maxRetries: 4 } }),
+        (e: unknown) => e instanceof EndpointUnusableError && expected.test(e.message) && /The run stopped after \d+ requests?; fix this and run again/.test(e.message),
+      );
+    }
+    // Requests aborted when the run stopped may still reach the server later, so count both runs together.
+    assert.ok(server.requests.length - before <= 16, `at most one request per worker and run, not one per row: ${server.requests.length - before}`);
+    server.setResponder(undefined);
+    const runs = cache.read((r) => r.runs.listForPrompt(ws.promptPath));
+    assert.deepEqual(runs.map((r) => r.status), ['failed', 'failed']);
+    cache.close();
+  });
+
+  test('an unusable answer after the endpoint has worked is a failed row, not a stop', async () => {
+    // Another prompt text, so no answer comes from the cache of the tests above: rows are sent in order.
+    const ws = workspace(20, samplePrompt + '\nBe brief.\n');
+    const cache = await Cache.open(ws.cacheFile);
+    const queries = [...ws.humans.keys()];
+    server.setResponder((input) => {
+      const i = queries.findIndex((q) => input.userText.includes(q));
+      return i >= 5 && i % 2 === 0 ? { status: 404 } : { answer: { label: 'no', explanation: 'fine' } };
+    });
+    const result = await runJudgeSession({ promptPath: ws.promptPath, promptText: ws.text, store: new CacheRunStore(cache), defaults: { baseUrl: server.baseUrl, concurrency: 1 } });
+    server.setResponder(undefined);
+    assert.equal(result.status, 'completed');
+    assert.equal(result.verdicts.length, 20);
+    assert.equal(result.totals.metrics.all.errors, 7, 'rows 6, 8, ..., 18');
     cache.close();
   });
 

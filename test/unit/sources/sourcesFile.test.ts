@@ -28,6 +28,13 @@ describe('judge-align.sources.json', () => {
     );
   });
 
+  it('refuses a credential inside an endpoint URL, without echoing it', () => {
+    assert.throws(
+      () => parseSourcesFile(file([{ kind: 'phoenix', name: 'p', endpoint: 'https://ann:hunter2@phoenix.test', project: 'default' }])),
+      (e: unknown) => e instanceof SourcesFileError && /source "p": the endpoint URL holds a credential \(a user name or password\)/.test(e.message) && !/hunter2/.test(e.message),
+    );
+  });
+
   it('says which source and field is wrong', () => {
     assert.throws(() => parseSourcesFile(file([{ kind: 'langsmith', name: 'both', endpoint: 'https://x.test', projectId: 'a', datasetId: 'b' }])), /source "both": .*either "projectId" or "datasetId"/);
     assert.throws(() => parseSourcesFile(file([{ kind: 'arize', name: 'none', endpoint: 'https://x.test' }])), /source "none": .*either "projectId" or "file"/);

@@ -3,6 +3,7 @@ import { all, now, num, type Row } from '../sql';
 
 export interface ResponseRow {
   readonly cacheKey: string;
+  /** '' for an answer that arrived but named no usable label (kept so it is re-read, not bought again). */
   readonly label: string;
   readonly explanation: string;
   readonly raw: string;
@@ -34,9 +35,18 @@ export function responsesRepository(db: Database) {
       }
       return found;
     },
+    /**
+     * Stores answers not cached yet. An answer already stored under a key is kept, never replaced: verdicts refer to
+     * it for their text (see verdicts.upsertMany), and both answers are answers to the very same request.
+     */
     putMany(rows: readonly ResponseRow[]): void {
       const stmt = db.prepare(
-        'INSERT OR REPLACE INTO responses(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        // An answer is never replaced (verdicts refer to it), except one kept as unusable (label ''): no verdict
+        // refers to those (a verdict with an error stores its own text), and --retry-failed bought a new one.
+        `INSERT INTO responses(cache_key, label, explanation, raw, latency_ms, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(cache_key) DO UPDATE SET label = excluded.label, explanation = excluded.explanation, raw = excluded.raw, latency_ms = excluded.latency_ms,
+           prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, created_at = excluded.created_at
+         WHERE responses.label = ''`,
       );
       const stamp = now();
       try {

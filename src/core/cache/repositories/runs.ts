@@ -73,6 +73,13 @@ export function runsRepository(db: Database) {
         : one(db, 'SELECT * FROM runs WHERE prompt_path = ? ORDER BY id DESC LIMIT 1', [promptPath]);
       return r ? toRun(r) : undefined;
     },
+    /** The newest finished run of every prompt (any process's), for views that show each prompt's last result. */
+    latestFinishedPerPrompt(): RunRow[] {
+      return all(
+        db,
+        `SELECT * FROM runs WHERE id IN (SELECT MAX(id) FROM runs WHERE status IN ('completed', 'cancelled', 'failed', 'interrupted') GROUP BY prompt_path)`,
+      ).map(toRun);
+    },
     /** Runs left 'running' by a process that is gone (crash, reload, kill): they become 'interrupted'. */
     markInterrupted(): number {
       const orphans = this.findInterrupted();

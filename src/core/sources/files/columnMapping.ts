@@ -77,7 +77,7 @@ export function toText(value: unknown): string | null {
 
 /** Every column path seen in `records`, nested ones dotted, up to `maxDepth` parts (the field-path listing over all of them). */
 export function collectPaths(records: Iterable<Record<string, unknown>>, maxDepth = 3): string[] {
-  return fieldPathsOf(records, { rows: Infinity, parts: maxDepth });
+  return fieldPathsOf(records, { parts: maxDepth });
 }
 
 /** The id column when none is mapped: `id` if the file has one (as a judge prompt's local dataset does). */

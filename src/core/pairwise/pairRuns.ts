@@ -1,0 +1,49 @@
+import type { VerdictForMetrics } from '../metrics/types';
+import type { VerdictRecord } from '../judge/runTypes';
+import type { PairwiseConfig } from './pairwiseConfig';
+import { decodeCall } from './pairVerdicts';
+import { byOrder, pairOutcome, positionFigures, verbosityFigures, type JudgedPair, type OrderFigures, type PositionFigures, type VerbosityFigures } from './positionBias';
+
+/** The figures a pairwise run reports beside agreement with the humans. */
+export interface PairwiseFigures {
+  readonly position: PositionFigures;
+  readonly byOrder: { readonly original: OrderFigures; readonly swapped: OrderFigures };
+  readonly verbosity: VerbosityFigures;
+}
+
+/** A run's verdicts as pairs: each row's first repetition in each order it was shown in. */
+export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number): JudgedPair[] {
+  const pairs = new Map<string, { id: string; split: 'dev' | 'test'; human: string | null; orders: JudgedPair['orders'][number][] }>();
+  for (const v of verdicts) {
+    const call = decodeCall(v.repetition, repeat);
+    if (call.repetition !== 0) continue;
+    let pair = pairs.get(v.exampleId);
+    if (!pair) {
+      pair = { id: v.exampleId, split: v.split, human: v.humanLabel, orders: [] };
+      pairs.set(v.exampleId, pair);
+    }
+    pair.orders.push({ position: call.position, answer: v.error === null ? v.label : null, error: v.error });
+  }
+  return [...pairs.values()];
+}
+
+/** One row per pair for the agreement figures: the combined verdict against the human's choice. */
+export function pairMetricRows(pairs: readonly JudgedPair[], config: PairwiseConfig): VerdictForMetrics[] {
+  return pairs.map((pair) => {
+    const outcome = pairOutcome(pair, config);
+    return {
+      exampleId: pair.id,
+      ...(pair.split ? { split: pair.split } : {}),
+      humanLabel: pair.human,
+      judgeLabel: 'value' in outcome ? outcome.value : null,
+      failed: 'failed' in outcome,
+    };
+  });
+}
+
+/** `rows`: the judged rows' data, for the responses' lengths. */
+export function pairwiseFigures(pairs: readonly JudgedPair[], config: PairwiseConfig, rows: readonly { readonly id: string; readonly data: Record<string, unknown> }[]): PairwiseFigures {
+  const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+  const lengths = new Map(rows.map((r) => [r.id, [text(r.data[config.responses[0]]).length, text(r.data[config.responses[1]]).length] as const]));
+  return { position: positionFigures(pairs, config), byOrder: byOrder(pairs, config), verbosity: verbosityFigures(pairs, lengths, config) };
+}

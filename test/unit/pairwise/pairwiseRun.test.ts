@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { main } from '../../../src/cli/main';
+import { captureStreams } from '../../support/capture';
+import { startOpenAIServer } from '../../support/openaiServer';
+import { tempDir } from '../../support/tempDir';
+
+const root = path.join(__dirname, '..', '..', '..');
+const sample = path.join(root, 'samples', 'mtbench-pairs');
+
+interface Pair {
+  id: string;
+  output_1: string;
+  output_2: string;
+  preferred: string;
+}
+const pairs = fs.readFileSync(path.join(sample, 'mtbench-pairs-100.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Pair);
+/** Every fourth pair (mt-004, mt-008, ...) gets a judge that always answers "A"; the rest a judge that is right. */
+const biased = (p: Pair) => Number(p.id.slice(3)) % 4 === 0;
+
+function workspace(promptEdit: (text: string) => string = (t) => t): string {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(sample, 'mtbench-pairs-100.jsonl'), path.join(dir, 'mtbench-pairs-100.jsonl'));
+  fs.writeFileSync(path.join(dir, 'preference.judge.md'), promptEdit(fs.readFileSync(path.join(sample, 'preference.judge.md'), 'utf8')));
+  fs.mkdirSync(path.join(dir, '.judge-align'));
+  return path.join(dir, 'preference.judge.md');
+}
+
+function between(text: string, start: string, end: string): string {
+  const from = text.indexOf(start) + start.length;
+  return text.slice(from, text.indexOf(end, from)).trim();
+}
+
+async function cli(args: string[]) {
+  const { out, err, text } = captureStreams();
+  const code = await main(args, out, err);
+  return { code, ...text() };
+}
+
+interface Report {
+  metrics: {
+    n: number;
+    agreement: number;
+    position: { pairs: number; consistent: number; consistency: number; decided: number; firstShownWins: number; firstShownRate: number };
+    byOrder: { original: { agreement: number }; swapped: { agreement: number } };
+    verbosity: { pairs: number; judgeLongerRate: number; humanLongerRate: number };
+  };
+  counts: { requestsMade: number };
+}
+
+describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
+  const server = await startOpenAIServer({
+    labelFor: (input) => {
+      // The two responses exactly as the sample prompt shows them.
+      const a = between(input.userText, '[Response A]: ', '\n\n[Response B]: ');
+      const b = between(input.userText, '[Response B]: ', '\n\nAnswer "A"');
+      const pair = pairs.find((p) => (p.output_1 === a && p.output_2 === b) || (p.output_1 === b && p.output_2 === a))!;
+      if (biased(pair)) return 'A';
+      const preferred = pair.preferred === '1' ? pair.output_1 : pair.output_2;
+      return preferred === a ? 'A' : 'B';
+    },
+  });
+  after(() => server.close());
+
+  test('figures worked by hand from the scripted judge, 200 requests, then none', async () => {
+    const prompt = workspace();
+    const r = await cli(['run', prompt, '--base-url', server.baseUrl, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /warning/, 'the sample prompt has no warnings');
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(server.requests.length, 200, 'each pair in both orders');
+    // 25 biased pairs answer A in both orders: inconsistent, never a match. The 75 others are right both ways.
+    const biasedPreferring1 = pairs.filter((p) => biased(p) && p.preferred === '1').length;
+    assert.equal(report.metrics.n, 100);
+    assert.equal(report.metrics.agreement, 75 / 100);
+    assert.equal(report.metrics.position.pairs, 100);
+    assert.equal(report.metrics.position.consistent, 75);
+    assert.equal(report.metrics.position.consistency, 0.75);
+    // First shown wins: both verdicts of a biased pair (50), and for a right pair the order showing its preferred first (75).
+    assert.equal(report.metrics.position.decided, 200);
+    assert.equal(report.metrics.position.firstShownWins, 125);
+    assert.equal(report.metrics.position.firstShownRate, 125 / 200);
+    // As written, "A" is output_1: a biased pair matches when the human preferred 1; swapped, when they preferred 2.
+    assert.equal(report.metrics.byOrder.original.agreement, (75 + biasedPreferring1) / 100);
+    assert.equal(report.metrics.byOrder.swapped.agreement, (75 + (25 - biasedPreferring1)) / 100);
+
+    // Verbosity: the biased pairs are inconsistent (no verdict to count); the others are judged as the humans chose.
+    const clear = pairs.filter((p) => !biased(p) && Math.abs(p.output_1.length - p.output_2.length) > 0.1 * Math.max(p.output_1.length, p.output_2.length));
+    const longerPreferred = clear.filter((p) => (p.output_1.length > p.output_2.length) === (p.preferred === '1')).length;
+    assert.deepEqual(report.metrics.verbosity, { pairs: clear.length, judgeLongerRate: longerPreferred / clear.length, humanLongerRate: longerPreferred / clear.length, threshold: 0.1 });
+
+    const text = await cli(['run', prompt, '--base-url', server.baseUrl]);
+    assert.equal(server.requests.length, 200, 'a re-run sends nothing');
+    assert.match(text.stdout, /position: 75 of 100 pairs judged both ways agree across orders \(consistency 75\.0%\); the first-shown response won 125 of 200 decided verdicts \(62\.5% \[/);
+  });
+
+  test('swapping the two fields in the file changes no combined figure and buys nothing', async () => {
+    const prompt = workspace();
+    const before = server.requests.length;
+    const first = JSON.parse((await cli(['run', prompt, '--base-url', server.baseUrl, '--json'])).stdout) as Report;
+    fs.writeFileSync(prompt, fs.readFileSync(prompt, 'utf8').replace('responses: [output_1, output_2]', 'responses: [output_2, output_1]'));
+    const swapped = JSON.parse((await cli(['run', prompt, '--base-url', server.baseUrl, '--json'])).stdout) as Report;
+    assert.equal(server.requests.length, before + 200, 'the swapped file asks the same two questions per pair: all answered already');
+    assert.equal(swapped.metrics.agreement, first.metrics.agreement);
+    assert.deepEqual(swapped.metrics.position, first.metrics.position);
+    assert.equal(swapped.metrics.byOrder.original.agreement, first.metrics.byOrder.swapped.agreement);
+  });
+});
