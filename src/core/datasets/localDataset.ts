@@ -82,7 +82,20 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
       options.labelField,
     );
   }
-  const idField = options.idField ?? (records.length > 0 && records.every((r) => r.data.id !== undefined && r.data.id !== null) ? 'id' : undefined);
+  // Without `id:`, a field named "id" is the row id when rows have one. Some rows with it and some without is a
+  // mistake, not a reason to number every row by line (that would move rows between dev and test): say where.
+  const hasId = (r: RawRecord) => r.data.id !== undefined && r.data.id !== null && String(r.data.id).trim() !== '';
+  const withId = records.filter(hasId).length;
+  if (!options.idField && withId > 0 && withId < records.length) {
+    const missing = records.find((r) => !hasId(r))!;
+    throw new FileFormatError(
+      file,
+      { unit: 'line', n: missing.line },
+      `this row has no "id" while ${withId} other row${withId === 1 ? ' has' : 's have'} one. Give it an id (rows are matched and split by id), or set \`id:\` in the front matter to another field.`,
+      'id',
+    );
+  }
+  const idField = options.idField ?? (records.length > 0 && withId === records.length ? 'id' : undefined);
   const rows: DatasetRow[] = [];
   const lineOfId = new Map<string, number>();
   for (const r of records) {

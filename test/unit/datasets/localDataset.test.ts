@@ -45,6 +45,18 @@ describe('local datasets', () => {
     await assert.rejects(loadLocalDataset(file, { idField: 'ID', labelField: 'l' }), (e: unknown) => e instanceof FileFormatError && /ids\.jsonl:2: this row has no id in "ID"/.test(e.message));
   });
 
+  test('without id:, one row lacking the "id" the others have is an error naming its line, not a switch to line numbers', async () => {
+    const file = path.join(tempDir(), 'some-ids.jsonl');
+    fs.writeFileSync(file, '{"id": "a", "l": "x"}\n{"id": "b", "l": "y"}\n{"l": "z"}\n');
+    await assert.rejects(
+      loadLocalDataset(file, { labelField: 'l' }),
+      (e: unknown) => e instanceof FileFormatError && /some-ids\.jsonl:3: this row has no "id" while 2 other rows have one/.test(e.message),
+    );
+    const none = path.join(tempDir(), 'no-ids.jsonl');
+    fs.writeFileSync(none, '{"l": "x"}\n{"l": "y"}\n');
+    assert.deepEqual((await loadLocalDataset(none, { labelField: 'l' })).rows.map((r) => r.id), ['1', '2'], 'no row with an id: line numbers');
+  });
+
   test('CSV with quoted newlines keeps line numbers right; BOM stripped; unlabelled rows counted', async () => {
     const file = path.join(tempDir(), 'rows.csv');
     fs.writeFileSync(file, '\uFEFFid,text,label\n1,"two\nlines",good\n2,plain,\n3,"x",bad\n');
