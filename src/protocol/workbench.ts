@@ -39,7 +39,11 @@ export const runSummaryViewSchema = z.object({
   startedAt: z.string(),
   status: z.string(),
   split: runSplit,
+  /** The model asked for. */
   model: z.string(),
+  /** Where the answers came from (host), and the model as asked for and as the endpoint said answered. */
+  endpoint: z.string(),
+  modelText: z.string(),
   promptHash: z.string(),
   agreement: nullableNumber,
   kappa: nullableNumber,

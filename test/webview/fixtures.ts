@@ -44,14 +44,14 @@ export function initMessage(history = 0): HostMessage {
     model: 'gpt-4o-mini',
     concurrency: 8,
     labelledRows: 200,
-    history: Array.from({ length: history }, (_, i) => ({ runId: i + 1, startedAt: new Date(2026, 10, 1 + i).toISOString(), status: 'completed', split: 'dev' as const, model: 'gpt-4o-mini', promptHash: `h${i}`, agreement: 0.7 + i * 0.04, kappa: 0.4 + i * 0.07, n: 140 })),
+    history: Array.from({ length: history }, (_, i) => ({ runId: i + 1, startedAt: new Date(2026, 10, 1 + i).toISOString(), status: 'completed', split: 'dev' as const, model: 'gpt-4o-mini', endpoint: 'api.openai.com', modelText: 'asked for gpt-4o-mini, answered by gpt-4o-mini-2024-07-18', promptHash: `h${i}`, agreement: 0.7 + i * 0.04, kappa: 0.4 + i * 0.07, n: 140 })),
   };
 }
 
 export function runMessage(list: RowView[], runId = 3): HostMessage {
   return {
     type: 'run',
-    run: { runId, startedAt: new Date(2026, 10, 3).toISOString(), status: 'completed', split: 'all', model: 'gpt-4o-mini', promptHash: 'h2', agreement: 0.82, kappa: 0.61, n: list.length },
+    run: { runId, startedAt: new Date(2026, 10, 3).toISOString(), status: 'completed', split: 'all', model: 'gpt-4o-mini', endpoint: 'api.openai.com', modelText: 'asked for gpt-4o-mini, answered by gpt-4o-mini-2024-07-18', promptHash: 'h2', agreement: 0.82, kappa: 0.61, n: list.length },
     metrics: metrics(list),
     rows: list,
     running: false,

@@ -32,7 +32,7 @@ export function historyChart(runs: readonly RunSummaryView[], current: number | 
       const run = runs[i]!;
       const dot = svg('circle', { cx: x(i), cy: y(v), r: run.runId === current ? 5 : 3.5, class: `dot ${cls}${run.runId === current ? ' current' : ''}`, tabindex: 0, role: 'button', 'data-run': run.runId });
       const title = svg('title', {});
-      title.textContent = `Run #${run.runId} (${run.split}, ${run.model}): agreement ${run.agreement === null ? '–' : (run.agreement * 100).toFixed(1) + '%'}, κ ${run.kappa === null ? '–' : run.kappa.toFixed(2)}`;
+      title.textContent = `Run #${run.runId} (${run.split}, ${run.modelText} at ${run.endpoint}): agreement ${run.agreement === null ? '–' : (run.agreement * 100).toFixed(1) + '%'}, κ ${run.kappa === null ? '–' : run.kappa.toFixed(2)}`;
       dot.appendChild(title);
       dot.addEventListener('click', () => open(run.runId));
       dot.addEventListener('keydown', (e) => {

@@ -163,7 +163,7 @@ function renderProgress(): void {
   if (model.running) {
     progress.textContent = model.running.total > 0 ? `Run #${model.running.runId}: ${model.running.done}/${model.running.total}` : 'Starting…';
   } else if (model.run) {
-    progress.textContent = `Run #${model.run.runId} · ${model.run.status} · ${model.run.split} · ${model.run.model}`;
+    progress.textContent = `Run #${model.run.runId} · ${model.run.status} · ${model.run.split} · ${model.run.modelText} at ${model.run.endpoint}`;
   } else {
     progress.textContent = `${model.labelledRows} labelled rows · no run yet`;
   }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultBase } from '../../core/judge/comparableRuns';
+import { hostOf } from '../../core/judge/endpointTrust';
+import { formatModel } from '../../core/format';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import { toRowView } from './rowViews';
@@ -362,6 +364,9 @@ function summaryView(run: RunRow): RunSummaryView {
     status: run.status,
     split: run.split,
     model: run.model,
+    endpoint: hostOf(run.baseUrl),
+    // Runs recorded before answers reported their model have no list: shown as asked for.
+    modelText: formatModel(run.model, Array.isArray(totals?.reportedModels) ? totals.reportedModels : [run.model]),
     promptHash: run.promptHash,
     agreement: m?.agreement ?? null,
     kappa: m?.kappa ?? null,

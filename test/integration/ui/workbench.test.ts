@@ -43,6 +43,8 @@ test('run from the workbench, filter by a confusion cell, edit, re-run and compa
   await view.locator('[data-testid=run]').click();
   await view.locator('.count', { hasText: '200 of 200 rows' }).waitFor({ timeout: 90_000 });
   await view.locator('[data-testid=progress]', { hasText: /Run #1 · completed/ }).waitFor({ timeout: 30_000 });
+  // Where the figures came from: the model the answers reported, and the endpoint's host.
+  assert.equal(await view.locator('[data-testid=progress]').textContent(), `Run #1 · completed · all · model gpt-4o-mini at ${new URL(ui.llm.baseUrl).host}`);
   // 200 rows, every 7th (index % 7 === 3) wrong: 29 mismatches; mismatches are listed first, with explanations.
   assert.equal(await view.locator('[data-testid=figures-all] .big').textContent(), '85.5%');
   const first = view.locator('.vrow').first();
