@@ -2,6 +2,7 @@ import type { Repositories } from '../cache/repos';
 import { parsePromptFile } from './promptFile';
 import type { VerdictRecord } from './runTypes';
 import type { RunTotals } from './session';
+import { metricLabels, type PairwiseConfig } from '../pairwise/pairwiseConfig';
 
 /** One finished run as the reports (src/core/report) read it: what was run, its totals, and every verdict. */
 export interface ReportInput {
@@ -12,7 +13,11 @@ export interface ReportInput {
   readonly split: string;
   readonly status: string;
   readonly startedAt?: string;
+  /** The categories of the figures: the labels, or for a pairwise judge the humans' winner values (and the tie). */
   readonly labels: readonly string[];
+  /** Set for a pairwise judge: its verdicts are judge calls (A or B in an order), read in pairs. */
+  readonly pairwise?: PairwiseConfig;
+  readonly repeat: number;
   readonly totals: RunTotals;
   readonly verdicts: readonly VerdictRecord[];
 }
@@ -23,7 +28,8 @@ export function loadRunReport(repos: Repositories, runId: number): ReportInput |
   if (!run) return undefined;
   const totals = run.totals as RunTotals | null;
   if (!totals || !('metrics' in totals)) return undefined;
-  const labels = parsePromptFile(run.promptText).config?.labels ?? Object.keys(totals.metrics.all.confusion);
+  const config = parsePromptFile(run.promptText).config;
+  const labels = config?.pairwise ? metricLabels(config.pairwise) : (config?.labels ?? Object.keys(totals.metrics.all.confusion));
   return {
     runId,
     promptPath: run.promptPath,
@@ -33,6 +39,8 @@ export function loadRunReport(repos: Repositories, runId: number): ReportInput |
     status: run.status,
     startedAt: run.startedAt,
     labels,
+    ...(config?.pairwise ? { pairwise: config.pairwise } : {}),
+    repeat: run.repeat,
     totals,
     verdicts: repos.verdicts.listForRun(runId),
   };

@@ -3,6 +3,9 @@ import type { ReportInput } from '../judge/runReport';
 import { verdictStatus } from '../judge/verdictStatus';
 import { formatKappa, formatPercent } from '../format';
 import { escapeMarkdownInline } from './markdownText';
+import { judgedPairs } from '../pairwise/pairRuns';
+import type { Position } from '../pairwise/pairVerdicts';
+import { pairOutcome, type JudgedPair } from '../pairwise/positionBias';
 
 /** A run as Markdown: figures per split, confusion, per-label scores, then every mismatch and failure. */
 export function markdownReport(input: ReportInput, options: { maxRows?: number } = {}): string {
@@ -51,6 +54,20 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
   if (totals.flips) {
     out.push('', `**Repetitions**: ${totals.flips.flipped} of ${totals.flips.examples} examples changed label between repetitions (${formatPercent(totals.flips.flipRate)}).`);
   }
+  if (input.pairwise && totals.pairwise) {
+    const p = totals.pairwise;
+    out.push(
+      '',
+      '## Position and length',
+      '',
+      `${p.position.consistent} of ${p.position.pairs} pairs judged both ways agree across orders (consistency ${formatPercent(p.position.consistency)}). ` +
+        `The response shown first won ${p.position.firstShownWins} of ${p.position.decided} decided verdicts (${formatPercent(p.position.firstShownRate)}; 50% is no position bias). ` +
+        `As written: ${formatPercent(p.byOrder.original.agreement)} agreement; swapped: ${formatPercent(p.byOrder.swapped.agreement)}. ` +
+        `On ${p.verbosity.pairs} pairs of clearly different length the judge picked the longer in ${formatPercent(p.verbosity.judgeLongerRate)}, the humans in ${formatPercent(p.verbosity.humanLongerRate)}.`,
+    );
+    out.push('', ...pairMismatchLines(input, maxRows), '');
+    return out.join('\n');
+  }
   const first = input.verdicts.filter((v) => v.repetition === 0);
   const mismatches = first.filter((v) => verdictStatus(v) === 'mismatch');
   const failed = first.filter((v) => verdictStatus(v) === 'failed');
@@ -74,4 +91,26 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
   }
   out.push('');
   return out.join('\n');
+}
+
+/** A pairwise run's disagreements, a pair a row: the humans' choice, the combined verdict, each order's answer. */
+function pairMismatchLines(input: ReportInput, maxRows: number): string[] {
+  const config = input.pairwise!;
+  const judged = judgedPairs(input.verdicts, input.repeat).map((pair) => ({ pair, outcome: pairOutcome(pair, config) }));
+  const wrong = judged.filter(({ pair, outcome }) => 'value' in outcome && outcome.value !== pair.human);
+  const failed = judged.filter(({ outcome }) => 'failed' in outcome);
+  const out = [`## Pairs the judge got wrong (${wrong.length})`, ''];
+  if (wrong.length === 0) out.push('None.');
+  else {
+    out.push('| pair | split | human | judge | as written | swapped |', '|---|---|---|---|---|---|');
+    const answer = (pair: JudgedPair, position: Position) => pair.orders.find((o) => o.position === position)?.answer ?? '–';
+    for (const { pair, outcome } of wrong.slice(0, maxRows)) {
+      out.push(`| ${escapeMarkdownInline(pair.id)} | ${pair.split ?? ''} | ${escapeMarkdownInline(pair.human ?? '')} | ${escapeMarkdownInline((outcome as { value: string }).value)} | ${answer(pair, 'original')} | ${answer(pair, 'swapped')} |`);
+    }
+    if (wrong.length > maxRows) out.push('', `…and ${wrong.length - maxRows} more.`);
+  }
+  out.push('', `## Failed pairs (${failed.length})`, '');
+  if (failed.length === 0) out.push('None.');
+  else for (const { pair, outcome } of failed.slice(0, maxRows)) out.push(`- ${escapeMarkdownInline(pair.id)}: ${escapeMarkdownInline((outcome as { failed: string }).failed, 300)}`);
+  return out;
 }

@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { main } from '../../../src/cli/main';
+import { Cache } from '../../../src/core/cache/cache';
+import { loadRunReport } from '../../../src/core/judge/runReport';
+import { markdownReport } from '../../../src/core/report/markdownReport';
 import { captureStreams } from '../../support/capture';
 import { startOpenAIServer } from '../../support/openaiServer';
 import { tempDir } from '../../support/tempDir';
@@ -40,6 +43,7 @@ async function cli(args: string[]) {
 }
 
 interface Report {
+  runId: number;
   metrics: {
     n: number;
     agreement: number;
@@ -90,6 +94,17 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
     const clear = pairs.filter((p) => !biased(p) && Math.abs(p.output_1.length - p.output_2.length) > 0.1 * Math.max(p.output_1.length, p.output_2.length));
     const longerPreferred = clear.filter((p) => (p.output_1.length > p.output_2.length) === (p.preferred === '1')).length;
     assert.deepEqual(report.metrics.verbosity, { pairs: clear.length, judgeLongerRate: longerPreferred / clear.length, humanLongerRate: longerPreferred / clear.length, threshold: 0.1 });
+
+    // The editor's report reads the run back in pairs.
+    const cache = await Cache.open(path.join(path.dirname(prompt), '.judge-align', 'cache.sqlite'), { readonly: true });
+    try {
+      const markdown = markdownReport(cache.read((repos) => loadRunReport(repos, (JSON.parse(r.stdout) as { runId: number }).runId))!);
+      assert.match(markdown, /75 of 100 pairs judged both ways agree across orders \(consistency 75\.0%\)\. The response shown first won 125 of 200/);
+      assert.match(markdown, /## Pairs the judge got wrong \(25\)/);
+      assert.match(markdown, /\| mt-004 \| (dev|test) \| [12] \| inconsistent \| A \| A \|/);
+    } finally {
+      cache.close();
+    }
 
     const text = await cli(['run', prompt, '--base-url', server.baseUrl]);
     assert.equal(server.requests.length, 200, 'a re-run sends nothing');
