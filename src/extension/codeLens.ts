@@ -70,7 +70,7 @@ export class JudgeCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       lenses.push(
         new vscode.CodeLens(range, {
           title: `$(graph) ${formatPercent(summary.agreement)} agreement · κ ${formatKappa(summary.kappa)} · ${summary.mismatches} mismatches${failed}${split}${status}${stale}`,
-          tooltip: 'Open the results of the last run',
+          tooltip: `Open the results of run #${summary.runId}${summary.source ? ` (${summary.source})` : ''}`,
           command: 'judgeAlign.showResults',
           arguments: [document.uri, summary.runId],
         }),

@@ -39,7 +39,7 @@ export class PromptsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>,
       ? `${formatPercent(summary.agreement)} · κ ${formatKappa(summary.kappa)}`
       : vscode.workspace.asRelativePath(path.dirname(uri.fsPath), false);
     item.tooltip = summary
-      ? `${vscode.workspace.asRelativePath(uri)}\nLast run #${summary.runId}: ${summary.n} scored, ${summary.mismatches} mismatches, ${summary.failed} failed`
+      ? `${vscode.workspace.asRelativePath(uri)}\nLast run #${summary.runId}: ${summary.n} scored, ${summary.mismatches} mismatches, ${summary.failed} failed${summary.source ? `\n${summary.source}` : ''}`
       : vscode.workspace.asRelativePath(uri);
     return item;
   }

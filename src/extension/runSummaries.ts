@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunRow } from '../core/cache/repositories/runs';
+import { formatModel } from '../core/format';
+import { hostOf } from '../core/judge/endpointTrust';
 
 /** What the result lens shows, kept in workspace state so it survives a reload without opening the cache. */
 export interface RunSummary {
@@ -13,6 +15,13 @@ export interface RunSummary {
   readonly mismatches: number;
   readonly failed: number;
   readonly finishedAt: string;
+  /** Where the figures came from: the model as the answers reported it, and the endpoint's host. */
+  readonly source?: string;
+}
+
+/** "model gpt-4o-mini at api.openai.com", "asked for gpt-4o-mini, answered by judge-align-demo (...) at 127.0.0.1:8123". */
+export function runSource(model: string, reportedModels: readonly string[] | undefined, baseUrl: string): string {
+  return `${formatModel(model, reportedModels ?? [model])} at ${hostOf(baseUrl)}`;
 }
 
 const KEY = 'judgeAlign.runSummaries';
@@ -42,6 +51,7 @@ export function summaryOfRun(run: RunRow): RunSummary | undefined {
     mismatches: m.n - m.matches,
     failed: m.errors,
     finishedAt: run.finishedAt ?? run.startedAt,
+    source: runSource(run.model, (run.totals as { reportedModels?: string[] } | null)?.reportedModels, run.baseUrl),
   };
 }
 

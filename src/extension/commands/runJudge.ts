@@ -11,7 +11,7 @@ import { activePrompt } from '../activePrompt';
 import { showError } from '../errors';
 import type { PromptDocuments } from '../promptDocuments';
 import { ResultsDocumentProvider } from '../results';
-import type { RunSummaries } from '../runSummaries';
+import { runSource, type RunSummaries } from '../runSummaries';
 import { editorCredentials, RunNotStartedError, type ConsentDependencies } from '../endpointConsent';
 import { credentialsRefusal, EndpointNotAllowedError, hostOf } from '../../core/judge/endpointTrust';
 import { readSettings } from '../settings';
@@ -175,6 +175,7 @@ export class JudgeRunCommands implements vscode.Disposable {
       mismatches: first.filter((v) => v.error === null && v.label !== v.humanLabel).length,
       failed: m.errors,
       finishedAt: new Date().toISOString(),
+      source: runSource(result.endpoint.model, result.totals.reportedModels, result.endpoint.baseUrl),
     });
   }
 
