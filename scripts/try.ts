@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as net from 'node:net';
+import { isAlive } from '../src/core/cache/processAlive';
 import { folderUrl, freePort, REPO_ROOT, startCodeServer } from '../test/support/codeServer';
 
 /** What the demo's answers say answered them: shown wherever a run's model is, so nobody mistakes it for a model. */
@@ -33,14 +34,6 @@ function portBusy(port: number, host: string): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The tour's workspace: a copy of the sample under .cache/ (made once, then kept with the edits and runs made in
@@ -59,7 +52,7 @@ async function main(): Promise<void> {
   const running = path.join(workDir, 'running.json');
   if (fs.existsSync(running)) {
     const previous = JSON.parse(fs.readFileSync(running, 'utf8')) as { pid: number; url: string };
-    if (alive(previous.pid)) {
+    if (isAlive(previous.pid)) {
       console.log(`\nJudge Align is already running (try.sh, pid ${previous.pid}). Open:\n\n  ${previous.url}\n\nStop it with Ctrl-C in its terminal to start another.\n`);
       return;
     }

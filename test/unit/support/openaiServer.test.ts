@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { after, describe, test } from 'node:test';
+import { isAlive } from '../../../src/core/cache/processAlive';
 import {
   countTokens,
   faultOnce,
@@ -304,20 +305,12 @@ async function startCli(args: string[], stdin: 'pipe' | 'ignore' = 'pipe'): Prom
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('CLI mode', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-align-openai-'));
   const leftovers: number[] = [];
   after(() => {
-    for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -366,7 +359,7 @@ describe('CLI mode', () => {
     assert.equal((await fetch(`${String(seen.baseUrl)}/models`)).status, 200);
     parent.kill('SIGKILL');
     await exited(parent);
-    while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
   });
 
   test('an unknown argument is refused with the usage', { timeout: 20_000 }, async () => {
