@@ -109,6 +109,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     ...options.env,
   };
   delete env.VSCODE_IPC_HOOK_CLI;
+  // code-server takes PORT from the environment over --bind-addr: try.sh's PORT must not override the port chosen.
+  delete env.PORT;
   const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   if (options.vsix) {
     execFileSync(CODE_SERVER_BIN, [...common, '--install-extension', options.vsix, '--force'], { env, stdio: 'pipe' });
