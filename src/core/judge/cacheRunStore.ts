@@ -74,8 +74,10 @@ export class CacheRunStore implements RunStore {
     );
   }
 
-  async startRun(input: RunRecordInput): Promise<{ runId: number; resumed: boolean; done: ReadonlyMap<string, VerdictRecord> }> {
+  async startRun(input: RunRecordInput): Promise<{ runId: number; resumed: boolean; done: ReadonlyMap<string, VerdictRecord>; concurrent: boolean }> {
     return this.cache.write((repos) => {
+      const others = repos.runs.listForPrompt(input.promptPath, 20).filter((r) => r.status === 'running');
+      const concurrent = (runId: number) => others.some((r) => r.id !== runId);
       const previous = repos.runs.latestForPrompt(input.promptPath);
       const resumable =
         previous &&
@@ -91,9 +93,10 @@ export class CacheRunStore implements RunStore {
         repos.runs.reopen(previous.id);
         const done = new Map<string, VerdictRecord>();
         for (const v of repos.verdicts.listForRun(previous.id)) if (v.error === null) done.set(verdictKey(v.exampleId, v.repetition), v);
-        return { runId: previous.id, resumed: true, done };
+        return { runId: previous.id, resumed: true, done, concurrent: concurrent(previous.id) };
       }
-      return { runId: repos.runs.create(input), resumed: false, done: new Map() };
+      const runId = repos.runs.create(input);
+      return { runId, resumed: false, done: new Map(), concurrent: concurrent(runId) };
     });
   }
 

@@ -7,7 +7,8 @@ import type { LocalDataset } from '../datasets/localDataset';
 /** Where a run keeps its record, its verdicts and the answers worth caching. */
 export interface RunStore {
   /** Creates the run record, or reopens an unfinished run of the very same request set. */
-  startRun(input: RunRecordInput): Promise<{ runId: number; resumed: boolean; done: ReadonlyMap<string, VerdictRecord> }>;
+  /** `concurrent`: another run of the same prompt is in progress (another process, another window). */
+  startRun(input: RunRecordInput): Promise<{ runId: number; resumed: boolean; done: ReadonlyMap<string, VerdictRecord>; concurrent?: boolean }>;
   cachedResponses(keys: readonly string[]): Promise<ReadonlyMap<string, CachedResponse>>;
   /** Queues a verdict (and the answer to cache) for the next batched save. */
   record(runId: number, verdict: VerdictRecord, response: CachedResponse | undefined): void;
@@ -37,6 +38,11 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Ask again for rows whose kept answer was unusable (unparseable, a label outside the set): `--retry-failed`. */
   readonly retryUnusable?: boolean;
+  /**
+   * Another run of the same prompt is in progress: this one works from the other end of the list, so the two meet
+   * in the middle (each looks in the cache again as it goes) instead of both paying for every row.
+   */
+  readonly concurrent?: boolean;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
 }
 
@@ -131,6 +137,22 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     }
   }
 
+  if (options.concurrent) unique.reverse();
+  // Answers another run of the same rows saved since this one looked (two windows, the CLI beside the editor):
+  // the next LOOK_AHEAD requests are looked up again at most every LOOK_AGAIN_MS, so the two runs share answers.
+  const foundLater = new Map<string, CachedResponse>();
+  let lastLook = Date.now();
+  let looking: Promise<void> | undefined;
+  const lookAgain = async () => {
+    if (Date.now() - lastLook < LOOK_AGAIN_MS) return;
+    looking ??= (async () => {
+      const found = await store.cachedResponses(unique.slice(next, next + LOOK_AHEAD).map((r) => r.cacheKey));
+      for (const [key, hit] of found) if (options.retryUnusable !== true || hit.label !== UNUSABLE) foundLater.set(key, hit);
+      lastLook = Date.now();
+    })().finally(() => (looking = undefined));
+    await looking;
+  };
+
   let next = 0;
   let requestsMade = 0;
   let httpRequests = 0;
@@ -143,7 +165,20 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   let answeredOk = false;
   const worker = async () => {
     while (next < unique.length && !stop.signal.aborted) {
+      await lookAgain();
+      if (next >= unique.length || stop.signal.aborted) return;
       const request = unique[next++]!;
+      const saved = foundLater.get(request.cacheKey);
+      if (saved) {
+        // The other run bought it meanwhile.
+        for (const r of [request, ...twins.get(request.cacheKey)!]) {
+          cacheHits++;
+          const verdict = fromCached(r, saved, options.labels);
+          store.record(runId, verdict, undefined);
+          emit(verdict);
+        }
+        continue;
+      }
       requestsMade++;
       const outcome = await options.client.judge(
         { model: options.model, messages: request.messages, labels: options.labels, params: options.params, structured: options.structured },
@@ -253,6 +288,10 @@ function fromOutcome(request: PlannedRequest, outcome: JudgeOutcome): VerdictRec
  * refuses an empty one), so it cannot clash; such an answer is parsed again when read.
  */
 export const UNUSABLE = '';
+
+/** How often, and how far ahead, a run looks in the cache for answers another run saved meanwhile. */
+const LOOK_AGAIN_MS = 500;
+const LOOK_AHEAD = 200;
 
 /**
  * What is kept of an outcome so the same request is never paid for twice: a usable answer, and also an answer

@@ -256,7 +256,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
   // What is recorded and shown: the URL without credentials (the client alone gets the real one).
   const shownEndpoint = { ...endpoint, baseUrl: redactUrl(endpoint.baseUrl) };
 
-  const { runId, resumed, done } = await options.store.startRun({
+  const { runId, resumed, done, concurrent } = await options.store.startRun({
     promptPath: options.promptPath,
     promptText: options.promptText,
     promptHash: promptHash(options.promptText),
@@ -292,6 +292,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       store: options.store,
       signal: options.signal,
       retryUnusable: overrides.retryFailed === true,
+      concurrent: concurrent === true,
       onVerdict: options.onVerdict,
     });
     status = result.cancelled ? 'cancelled' : 'completed';
