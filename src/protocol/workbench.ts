@@ -96,7 +96,14 @@ export type HostMessage = z.infer<typeof hostMessageSchema>;
 /** Webview → host. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('runJudge'), split: runSplit, model: z.string().trim().max(200).optional(), concurrency: z.number().int().min(1).max(128).optional() }),
+  z.object({
+    type: z.literal('runJudge'),
+    split: runSplit,
+    model: z.string().trim().max(200).optional(),
+    concurrency: z.number().int().min(1).max(128).optional(),
+    /** Ask again for rows whose kept answer was unusable, instead of reading it again (the CLI's --retry-failed). */
+    retryFailed: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('openRun'), runId: z.number().int() }),
   z.object({ type: z.literal('compare'), baseRunId: z.number().int().nullable() }),

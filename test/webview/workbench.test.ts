@@ -82,6 +82,19 @@ describe('workbench webview in Chromium', () => {
     await page.close();
   });
 
+  test('Retry failed shows only when the run has failed rows, and asks again through a typed runJudge', async () => {
+    const list = rows(60);
+    assert.ok(list.some((r) => r.status === 'failed'), 'the fixture has failed rows');
+    const page = await loaded('dark', list);
+    await page.locator('[data-testid=retry-failed]:not([hidden])').click();
+    assert.deepEqual(JSON.parse(JSON.stringify((await posted(page)).at(-1))), { type: 'runJudge', split: 'all', retryFailed: true });
+    await page.close();
+    const clean = await loaded('dark', list.filter((r) => r.status !== 'failed'));
+    assert.equal(await clean.locator('[data-testid=retry-failed]').getAttribute('hidden'), '');
+    assert.match((await clean.locator('[data-testid=progress]').textContent()) ?? '', /· asked for gpt-4o-mini, answered by gpt-4o-mini-2024-07-18 at api\.openai\.com$/);
+    await clean.close();
+  });
+
   test('compare shows fixed and regressed rows and can filter to them', async () => {
     const list = rows(60);
     const page = await loaded('dark', list);

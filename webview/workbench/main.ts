@@ -88,6 +88,8 @@ const splitSelect = select('run-split', [['all', 'All labelled rows'], ['dev', '
 const modelField = h('vscode-textfield', { 'data-testid': 'model', placeholder: 'model', 'aria-label': 'Model' }) as HTMLElement & { value: string };
 const concurrencyField = h('vscode-textfield', { 'data-testid': 'concurrency', type: 'number', min: 1, max: 128, 'aria-label': 'Concurrency' }) as HTMLElement & { value: string };
 const runButton = h('vscode-button', { 'data-testid': 'run', onclick: () => startRun() }, icon('play'), ' Run');
+// Failed rows whose answer arrived but could not be used are kept and read again on a plain Run: this asks again.
+const retryButton = h('vscode-button', { 'data-testid': 'retry-failed', secondary: true, hidden: true, title: 'Ask the judge again for the failed rows (answers that could not be used are otherwise read again, not bought)', onclick: () => startRun(true) }, icon('refresh'), ' Retry failed');
 const cancelButton = h('vscode-button', { 'data-testid': 'cancel', secondary: true, disabled: true, onclick: () => channel.send({ type: 'cancel' }) }, icon('debug-stop'), ' Cancel');
 const progress = h('span', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
 const exportButtons = h(
@@ -98,15 +100,16 @@ const exportButtons = h(
   ),
 );
 const title = h('h1', {});
-header.append(title, splitSelect, modelField, concurrencyField, runButton, cancelButton, progress, exportButtons);
+header.append(title, splitSelect, modelField, concurrencyField, runButton, retryButton, cancelButton, progress, exportButtons);
 
-function startRun(): void {
+function startRun(retryFailed = false): void {
   const concurrency = Number(concurrencyField.value);
   channel.send({
     type: 'runJudge',
     split: (splitSelect as unknown as { value: 'all' | 'dev' | 'test' }).value,
     model: modelField.value.trim() || undefined,
     concurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 128 ? concurrency : undefined,
+    ...(retryFailed ? { retryFailed: true } : {}),
   });
 }
 
@@ -150,6 +153,7 @@ function renderAll(): void {
   modelField.setAttribute('placeholder', model.model || 'model');
   concurrencyField.setAttribute('placeholder', String(model.concurrency));
   runButton.toggleAttribute('disabled', model.running !== null);
+  retryButton.toggleAttribute('hidden', model.running !== null || !model.rows.some((r) => r.status === 'failed'));
   cancelButton.toggleAttribute('disabled', model.running === null);
   renderProgress();
   renderFigures();

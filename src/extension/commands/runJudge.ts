@@ -22,6 +22,8 @@ import { showRunRefused } from '../errors';
 export interface RunHooks {
   readonly model?: string;
   readonly concurrency?: number;
+  /** Ask again for rows whose kept answer was unusable. */
+  readonly retryFailed?: boolean;
   readonly onPlan?: SessionOptions['onPlan'];
   readonly onVerdict?: SessionOptions['onVerdict'];
 }
@@ -99,7 +101,7 @@ export class JudgeRunCommands implements vscode.Disposable {
               maxRetries: settings.maxRetries,
               prices: settings.prices,
             },
-            overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency },
+            overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency, retryFailed: hooks.retryFailed },
             signal: controller.signal,
             onPlan: (plan, runId, resumed) => {
               this.events.fire({ kind: 'started', promptPath, runId, total: plan.requests.length, split: plan.split });

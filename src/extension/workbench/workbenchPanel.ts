@@ -120,7 +120,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       case 'ready':
         return this.sendInit();
       case 'runJudge':
-        return this.runJudge(message.split, message.model, message.concurrency);
+        return this.runJudge(message.split, message.model, message.concurrency, message.retryFailed === true);
       case 'cancel':
         return void this.deps.runs.cancel(this.promptUri);
       case 'openRun':
@@ -234,16 +234,16 @@ export class WorkbenchPanel implements vscode.Disposable {
     f.buffer = [];
   }
 
-  private async runJudge(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
+  private async runJudge(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined, retryFailed: boolean): Promise<void> {
     this.ownRun = true;
     try {
-      await this.runOwn(split, model, concurrency);
+      await this.runOwn(split, model, concurrency, retryFailed);
     } finally {
       this.ownRun = false;
     }
   }
 
-  private async runOwn(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined): Promise<void> {
+  private async runOwn(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined, retryFailed: boolean): Promise<void> {
     const { rows, variables } = await this.rowContext();
     let buffer: RowView[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -257,6 +257,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     const result = await this.deps.runs.run(this.promptUri, split, {
       model,
       concurrency,
+      retryFailed,
       onPlan: (plan, runId) => {
         this.shownRunId = runId;
         this.post({ type: 'runStarted', runId, total: plan.requests.length, split });
