@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { removeTempFiles, writeFileAtomic, type WriteBytes } from './atomicFile';
 import { CacheCorruptError, CacheEmptyError, CacheNotFoundError, CacheTooNewError } from './errors';
-import { applyJournal, journalPath, takeJournal, type TakenJournal } from './journal';
+import { applyJournal, hasJournal, takeJournal, type TakenJournal } from './journal';
 import { acquireLock, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
@@ -122,7 +122,7 @@ export class Cache {
       const needsWrite =
         loaded.stamp === undefined ||
         loaded.version < SCHEMA_VERSION ||
-        fs.existsSync(journalPath(absolute)) ||
+        hasJournal(absolute) ||
         cache.read((r) => r.runs.findInterrupted()).length > 0;
       if (needsWrite) {
         fs.mkdirSync(path.dirname(absolute), { recursive: true });

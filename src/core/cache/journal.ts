@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fsyncDir } from './atomicFile';
 import { acquireLock, type Release } from './lock';
@@ -25,6 +27,24 @@ export function journalPath(cacheFile: string): string {
   return `${cacheFile}.journal.jsonl`;
 }
 
+/**
+ * Where the journal goes when the cache's own folder cannot take it (read-only, no permission, full): the user's
+ * cache folder, under a name made from the cache's path, so the next open of that cache finds it.
+ */
+export function fallbackJournalPath(cacheFile: string): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const id = createHash('sha256').update(path.resolve(cacheFile)).digest('hex').slice(0, 16);
+  return path.join(base, 'judge-align', 'journals', `${path.basename(cacheFile)}-${id}.journal.jsonl`);
+}
+
+/** Whether a journal of this cache waits for replay, beside it or in the fallback folder. */
+export function hasJournal(cacheFile: string): boolean {
+  return fs.existsSync(journalPath(cacheFile)) || fs.existsSync(fallbackJournalPath(cacheFile));
+}
+
+/** A write the cache's folder refuses: worth trying the fallback folder. */
+const REFUSED = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
+
 /** The journal could not be read back: a line is not an entry this version wrote. */
 export class JournalUnreadableError extends Error {
   override readonly name = 'JournalUnreadableError';
@@ -40,9 +60,25 @@ export class JournalUnreadableError extends Error {
  * Appends entries and fsyncs them before returning: once this returns, they survive a crash. A failed append
  * is cut back off, so the journal never ends in half an entry that a later append would bury.
  */
-export async function appendJournal(cacheFile: string, entries: readonly JournalEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const file = journalPath(cacheFile);
+export async function appendJournal(cacheFile: string, entries: readonly JournalEntry[]): Promise<string | undefined> {
+  if (entries.length === 0) return undefined;
+  try {
+    await appendTo(journalPath(cacheFile), entries);
+    return journalPath(cacheFile);
+  } catch (err) {
+    if (!REFUSED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    const fallback = fallbackJournalPath(cacheFile);
+    try {
+      fs.mkdirSync(path.dirname(fallback), { recursive: true });
+      await appendTo(fallback, entries);
+      return fallback;
+    } catch (second) {
+      throw new Error(`${(err as Error).message}; and in ${fallback}: ${(second as Error).message}`, { cause: second });
+    }
+  }
+}
+
+async function appendTo(file: string, entries: readonly JournalEntry[]): Promise<void> {
   const bytes = Buffer.from(entries.map((e) => JSON.stringify({ v: 1, ...e }) + '\n').join(''), 'utf8');
   const release = await acquireLock(file, { timeoutMs: JOURNAL_LOCK_TIMEOUT_MS, purpose: 'keeping unsaved judge answers' });
   try {
@@ -78,9 +114,27 @@ export interface TakenJournal {
   release: Release;
 }
 
-/** The journal beside the cache, locked and read, or undefined when there is none. */
+/** The cache's journals (beside it, and in the fallback folder), locked and read; undefined when there is none. */
 export async function takeJournal(cacheFile: string): Promise<TakenJournal | undefined> {
-  const file = journalPath(cacheFile);
+  const taken: TakenJournal[] = [];
+  try {
+    for (const file of [journalPath(cacheFile), fallbackJournalPath(cacheFile)]) {
+      const one = await takeOne(file);
+      if (one) taken.push(one);
+    }
+  } catch (err) {
+    for (const t of taken) t.release();
+    throw err;
+  }
+  if (taken.length === 0) return undefined;
+  return {
+    entries: taken.flatMap((t) => t.entries),
+    remove: () => taken.forEach((t) => t.remove()),
+    release: () => taken.forEach((t) => t.release()),
+  };
+}
+
+async function takeOne(file: string): Promise<TakenJournal | undefined> {
   if (!fs.existsSync(file)) return undefined;
   const release = await acquireLock(file, { timeoutMs: JOURNAL_LOCK_TIMEOUT_MS, purpose: 'saving journaled judge answers' });
   let text: string;

@@ -165,12 +165,13 @@ export class CacheRunStore implements RunStore {
   ): Promise<never> {
     for (const id of runIds) this.unsaved.add(id);
     let journalError: unknown;
+    let written: string | undefined;
     try {
-      await appendJournal(this.cache.path, entries);
+      written = await appendJournal(this.cache.path, entries);
     } catch (err) {
       journalError = err;
     }
-    throw new RunNotSavedError(this.cache.path, journalPath(this.cache.path), runId, journalError === undefined ? status : undefined, unsaved, cause, journalError);
+    throw new RunNotSavedError(this.cache.path, written ?? journalPath(this.cache.path), runId, journalError === undefined ? status : undefined, unsaved, cause, journalError);
   }
 }
 
