@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunRow } from '../core/cache/repositories/runs';
-import { formatModel } from '../core/format';
-import { hostOf } from '../core/judge/endpointTrust';
+import { runSource } from '../core/judge/runReport';
 
 /** What the result lens shows, kept in workspace state so it survives a reload without opening the cache. */
 export interface RunSummary {
@@ -19,10 +18,6 @@ export interface RunSummary {
   readonly source?: string;
 }
 
-/** "model gpt-4o-mini at api.openai.com", "asked for gpt-4o-mini, answered by judge-align-demo (...) at 127.0.0.1:8123". */
-export function runSource(model: string, reportedModels: readonly string[] | undefined, baseUrl: string): string {
-  return `${formatModel(model, reportedModels ?? [model])} at ${hostOf(baseUrl)}`;
-}
 
 const KEY = 'judgeAlign.runSummaries';
 

@@ -1,5 +1,7 @@
 import type { Repositories } from '../cache/repos';
 import { parsePromptFile } from './promptFile';
+import { hostOf } from './endpointTrust';
+import { formatModel } from '../format';
 import type { VerdictRecord } from './runTypes';
 import type { RunTotals } from './session';
 import { metricLabels, type PairwiseConfig } from '../pairwise/pairwiseConfig';
@@ -9,6 +11,8 @@ export interface ReportInput {
   readonly runId: number;
   readonly promptPath: string;
   readonly model: string;
+  /** Where the answers came from: the endpoint's host, and the model as asked for and as the answers reported it. */
+  readonly source: string;
   readonly dataset: string;
   readonly split: string;
   readonly status: string;
@@ -20,6 +24,15 @@ export interface ReportInput {
   readonly repeat: number;
   readonly totals: RunTotals;
   readonly verdicts: readonly VerdictRecord[];
+}
+
+/**
+ * Where a run's figures came from, as every view says it: "model gpt-4o-mini at api.openai.com", "asked for
+ * gpt-4o-mini, answered by judge-align-demo (...) at 127.0.0.1:8123". Runs recorded before answers reported their
+ * model have no list: shown as asked for.
+ */
+export function runSource(model: string, reportedModels: readonly string[] | undefined, baseUrl: string): string {
+  return `${formatModel(model, Array.isArray(reportedModels) ? reportedModels : [model])} at ${hostOf(baseUrl)}`;
 }
 
 /** Everything the reports need about one stored run, or undefined when the run is unknown or unfinished. */
@@ -34,6 +47,7 @@ export function loadRunReport(repos: Repositories, runId: number): ReportInput |
     runId,
     promptPath: run.promptPath,
     model: run.model,
+    source: runSource(run.model, totals.reportedModels, run.baseUrl),
     dataset: run.dataset,
     split: run.split,
     status: run.status,

@@ -14,7 +14,7 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
   const out: string[] = [];
   out.push(`# Judge run #${input.runId}: ${escapeMarkdownInline(input.promptPath)}`, '');
   out.push(
-    `Model \`${input.model}\` · dataset \`${input.dataset}\` · split **${input.split}** · status **${input.status}**` +
+    `${escapeMarkdownInline(input.source)} · dataset \`${input.dataset}\` · split **${input.split}** · status **${input.status}**` +
       (input.startedAt ? ` · ${input.startedAt}` : ''),
     '',
   );

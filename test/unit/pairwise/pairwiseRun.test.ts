@@ -101,6 +101,7 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
       const markdown = markdownReport(cache.read((repos) => loadRunReport(repos, (JSON.parse(r.stdout) as { runId: number }).runId))!);
       assert.match(markdown, /75 of 100 pairs judged both ways agree across orders \(consistency 75\.0%\)\. The response shown first won 125 of 200/);
       assert.match(markdown, /## Pairs the judge got wrong \(25\)/);
+      assert.ok(markdown.includes(`model gpt-4o-mini at ${new URL(server.baseUrl).host} · dataset`), 'the report says where its figures came from');
       assert.match(markdown, /\| mt-004 \| (dev|test) \| [12] \| inconsistent \| A \| A \|/);
     } finally {
       cache.close();
