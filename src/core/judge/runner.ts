@@ -111,18 +111,21 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     }
   }
 
-  const cached = await store.cachedResponses(pending.map((r) => r.cacheKey));
-  const toSend: PlannedRequest[] = [];
-  for (const request of pending) {
-    const hit = cached.get(request.cacheKey);
-    if (!hit || (options.retryUnusable && hit.label === UNUSABLE)) {
-      toSend.push(request);
-      continue;
-    }
+  // A kept answer serves, unless it was unusable and the run was told to ask again (--retry-failed).
+  const serves = (hit: CachedResponse | undefined): hit is CachedResponse => hit !== undefined && !(options.retryUnusable && hit.label === UNUSABLE);
+  const answerFromCache = (request: PlannedRequest, hit: CachedResponse) => {
     cacheHits++;
     const verdict = fromCached(request, hit, options.labels);
     store.record(runId, verdict, undefined);
     emit(verdict);
+  };
+
+  const cached = await store.cachedResponses(pending.map((r) => r.cacheKey));
+  const toSend: PlannedRequest[] = [];
+  for (const request of pending) {
+    const hit = cached.get(request.cacheKey);
+    if (serves(hit)) answerFromCache(request, hit);
+    else toSend.push(request);
   }
 
   // Identical rendered requests (duplicate rows in a dataset) are sent once; the others take the same answer.
@@ -147,7 +150,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
     if (Date.now() - lastLook < LOOK_AGAIN_MS) return;
     looking ??= (async () => {
       const found = await store.cachedResponses(unique.slice(next, next + LOOK_AHEAD).map((r) => r.cacheKey));
-      for (const [key, hit] of found) if (options.retryUnusable !== true || hit.label !== UNUSABLE) foundLater.set(key, hit);
+      for (const [key, hit] of found) if (serves(hit)) foundLater.set(key, hit);
       lastLook = Date.now();
     })().finally(() => (looking = undefined));
     await looking;
@@ -171,12 +174,7 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
       const saved = foundLater.get(request.cacheKey);
       if (saved) {
         // The other run bought it meanwhile.
-        for (const r of [request, ...twins.get(request.cacheKey)!]) {
-          cacheHits++;
-          const verdict = fromCached(r, saved, options.labels);
-          store.record(runId, verdict, undefined);
-          emit(verdict);
-        }
+        for (const r of [request, ...twins.get(request.cacheKey)!]) answerFromCache(r, saved);
         continue;
       }
       requestsMade++;
