@@ -22,9 +22,9 @@ export interface CompareArgs {
 
 
 /** The run's prompt settings as it was run (its text is kept with the run); a plain judge if it no longer parses. */
-function configOf(run: RunRow): { pairwise?: NonNullable<ReturnType<typeof parsePromptFile>['config']>['pairwise']; repeat: number } {
+function configOf(run: RunRow): { pairwise?: NonNullable<ReturnType<typeof parsePromptFile>['config']>['pairwise'] } {
   const config = parsePromptFile(run.promptText).config;
-  return { ...(config?.pairwise ? { pairwise: config.pairwise } : {}), repeat: run.repeat };
+  return config?.pairwise ? { pairwise: config.pairwise } : {};
 }
 
 /** What changed between two runs of a prompt: rows fixed and regressed, and the agreement delta. */
@@ -59,7 +59,7 @@ export async function compareCommand(args: CompareArgs, out: NodeJS.WritableStre
       }
       return { base: baseRun, head: headRun, before: repos.verdicts.listForRun(baseRun.id), after: repos.verdicts.listForRun(headRun.id) };
     });
-    const comparison = compareRuns(scoredRows(configOf(base), before), scoredRows(configOf(head), after));
+    const comparison = compareRuns(scoredRows(configOf(base), base.repeat, before), scoredRows(configOf(head), head.repeat, after));
     const agreement = (r: RunRow) => (r.totals as RunTotals | null)?.metrics?.all?.agreement ?? null;
     const report = {
       base: { runId: base.id, promptHash: base.promptHash, agreement: agreement(base) },

@@ -236,7 +236,7 @@ export function jsonReport(result: SessionResult): unknown {
 function pairMismatches(result: SessionResult): unknown[] {
   const config = result.config.pairwise!;
   const explained = new Map(result.verdicts.map((v) => [`${v.exampleId}#${v.repetition}`, v.explanation]));
-  return judgedPairs(result.verdicts, result.config.repeat)
+  return judgedPairs(result.verdicts, result.repeat)
     .map((pair) => ({ pair, outcome: pairOutcome(pair, config) }))
     .filter(({ pair, outcome }) => 'value' in outcome && outcome.value !== pair.human)
     .map(({ pair, outcome }) => ({
@@ -247,7 +247,7 @@ function pairMismatches(result: SessionResult): unknown[] {
       orders: pair.orders.map((o) => ({
         position: o.position,
         answer: o.answer,
-        explanation: explained.get(`${pair.id}#${callIndex(o.position, 0, result.config.repeat)}`) ?? null,
+        explanation: explained.get(`${pair.id}#${callIndex(o.position, 0, result.repeat)}`) ?? null,
       })),
     }));
 }

@@ -115,6 +115,8 @@ export interface SessionResult {
   readonly config: JudgeConfig;
   readonly endpoint: Endpoint;
   readonly split: Split;
+  /** Judge calls per row this run made (the command line's, else the prompt's): how its calls are numbered. */
+  readonly repeat: number;
   readonly datasetPath: string;
   readonly totals: RunTotals;
   readonly verdicts: VerdictRecord[];
@@ -306,7 +308,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       repeat,
     });
     await options.store.finishRun(runId, status, totals);
-    return { runId, status, resumed, config, endpoint: shownEndpoint, split, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
+    return { runId, status, resumed, config, endpoint: shownEndpoint, split, repeat, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
   } catch (err) {
     await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     throw err;
@@ -346,8 +348,8 @@ function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan
  * The rows a run's figures are computed on: each verdict, or for a pairwise judge each pair, its orders combined,
  * in the humans' label values. Compare and the reports use it too, so they score runs as the run did.
  */
-export function scoredRows(config: Pick<JudgeConfig, 'pairwise' | 'repeat'>, verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
-  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, config.repeat), config.pairwise) : toMetricRows(verdicts);
+export function scoredRows(config: Pick<JudgeConfig, 'pairwise'>, repeat: number, verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
+  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, repeat), config.pairwise) : toMetricRows(verdicts);
 }
 
 export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
@@ -371,8 +373,9 @@ function summarize(
   prices: SessionDefaults['prices'],
   counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
+  // Calls are numbered by the repeat this run made (the command line's may differ from the prompt's).
   const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
-  const rows = scoredRows(config, verdicts);
+  const rows = config.pairwise && pairs ? pairMetricRows(pairs, config.pairwise) : toMetricRows(verdicts);
   const opts = config.pairwise ? { labels: metricLabels(config.pairwise) } : { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;

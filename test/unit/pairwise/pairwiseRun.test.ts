@@ -109,6 +109,13 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
 
     const text = await cli(['run', prompt, '--base-url', server.baseUrl]);
     assert.equal(server.requests.length, 200, 'a re-run sends nothing');
+
+    // --repeat on the command line numbers the calls by its own count, not the prompt's: the figures read the
+    // first repetition of each order, the same answers as above.
+    const repeated = JSON.parse((await cli(['run', prompt, '--base-url', server.baseUrl, '--repeat', '2', '--json'])).stdout) as Report;
+    assert.equal(server.requests.length, 400, 'only the second repetition of each order is bought');
+    assert.deepEqual(repeated.metrics.position, report.metrics.position);
+    assert.equal(repeated.metrics.agreement, report.metrics.agreement);
     assert.match(text.stdout, /position: 75 of 100 pairs judged both ways agree across orders \(consistency 75\.0%\); the first-shown response won 125 of 200 decided verdicts \(62\.5% \[/);
   });
 
