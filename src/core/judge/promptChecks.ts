@@ -1,6 +1,7 @@
 import { checkVariables, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import { pairwiseProblems, presentedRow, templateFields } from '../pairwise/pairVerdicts';
 import type { LocalDataset } from '../datasets/localDataset';
+import type { JudgeConfig } from './frontMatter';
 import { renderChecks } from './renderChecks';
 import { describeOutside, humanLabelSet, labelsOutsideSet, matchHumanLabel } from './humanLabels';
 
@@ -32,9 +33,7 @@ export function promptDiagnostics(
   }
   if (!dataset) return out;
   const unknownVariables = checkVariables(parsed, templateFields(config, dataset.fieldPaths));
-  if (config.pairwise) {
-    for (const message of pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths)) out.push({ severity: 'error', code: 'pairwise', message, ...valueRange(text, 'pairwise') });
-  }
+  out.push(...pairwiseDiagnostics(text, config, parsed.variables, dataset.fieldPaths));
   out.push(...unknownVariables);
   // What the rows would render is worth checking once every variable names a field: a typo is the first fix.
   if (unknownVariables.length === 0) {
@@ -62,6 +61,12 @@ export function promptDiagnostics(
     });
   }
   return out;
+}
+
+/** What keeps a pairwise prompt from judging (see pairwiseProblems), as errors on its `pairwise:` key. */
+export function pairwiseDiagnostics(text: string, config: JudgeConfig, variables: readonly { readonly path: string }[], fieldPaths: readonly string[]): PromptDiagnostic[] {
+  if (!config.pairwise) return [];
+  return pairwiseProblems(config.pairwise, variables, fieldPaths).map((message) => ({ severity: 'error', code: 'pairwise', message, ...valueRange(text, 'pairwise') }));
 }
 
 /** Where the value of a top-level front-matter key is written (the key's line when it has no inline value). */

@@ -9,13 +9,13 @@ import { planRequests, type Endpoint, type Plan } from './plan';
 import { promptHash } from './promptHash';
 import { checkVariables, parsePromptFile, type ParsedPromptFile, type PromptDiagnostic } from './promptFile';
 import { renderChecks } from './renderChecks';
-import { outsideSetMessage, promptDiagnostics, valueRange } from './promptChecks';
+import { outsideSetMessage, pairwiseDiagnostics, promptDiagnostics, valueRange } from './promptChecks';
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
 import { judgedPairs, pairMetricRows, pairwiseFigures, type PairwiseFigures } from '../pairwise/pairRuns';
 import { metricLabels } from '../pairwise/pairwiseConfig';
-import { pairwiseProblems, templateFields } from '../pairwise/pairVerdicts';
+import { templateFields } from '../pairwise/pairVerdicts';
 import { percentile, runCost, type ModelPrice, type RunCost } from './pricing';
 import { chooseEndpoint, redactUrl, type EndpointChoice } from './endpointTrust';
 
@@ -213,11 +213,8 @@ export async function loadPromptForRun(
   const dataset = file ? await loadLocalDataset(file, { idField: config.id, labelField: config.label }) : await namedDataset!(config.dataset, config.label);
   const datasetPath = file ?? dataset.file;
   const variableErrors = checkVariables(parsed, templateFields(config, dataset.fieldPaths)).filter((d) => d.severity === 'error');
-  if (config.pairwise) {
-    const range = valueRange(promptText, 'pairwise');
-    const problems = pairwiseProblems(config.pairwise, parsed.variables, dataset.fieldPaths).map((message) => ({ severity: 'error' as const, code: 'pairwise', message, ...range }));
-    if (problems.length > 0) throw new PromptInvalidError(promptPath, problems, promptText);
-  }
+  const pairwiseErrors = pairwiseDiagnostics(promptText, config, parsed.variables, dataset.fieldPaths);
+  if (pairwiseErrors.length > 0) throw new PromptInvalidError(promptPath, pairwiseErrors, promptText);
   if (variableErrors.length > 0) throw new PromptInvalidError(promptPath, variableErrors, promptText);
   return { parsed, config, body: parsed.body, variables: parsed.variables, dataset, datasetPath };
 }
