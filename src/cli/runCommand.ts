@@ -9,7 +9,7 @@ import { formatUsd } from '../core/judge/pricing';
 import { judgedPairs, type PairwiseFigures } from '../core/pairwise/pairRuns';
 import { callIndex } from '../core/pairwise/pairVerdicts';
 import { pairOutcome } from '../core/pairwise/positionBias';
-import { credentialsRefusal, DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
+import { credentialsRefusal, EndpointNotAllowedError, hostOf, OPENAI_ORIGIN, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
@@ -65,7 +65,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
       credentials: async (endpoint) => {
         if (endpoint.needsConsent && !args.allowPromptEndpoint) throw promptEndpointRefused(promptPath, endpoint);
         const key = process.env.OPENAI_API_KEY;
-        if (!key && endpoint.origin === originOf(DEFAULT_BASE_URL)) throw new MissingKeyError();
+        if (!key && endpoint.origin === OPENAI_ORIGIN) throw new MissingKeyError();
         return key;
       },
       defaults: {

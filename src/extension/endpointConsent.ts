@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL, EndpointNotAllowedError, hostOf, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
+import { EndpointNotAllowedError, hostOf, OPENAI_ORIGIN, originOf, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
 import { parsePromptFile } from '../core/judge/promptFile';
 import { configuredOrigin, type ApiKeyStore } from './secrets';
 
@@ -61,7 +61,7 @@ export function editorCredentials(deps: ConsentDependencies, document: vscode.Te
     const { key } = await deps.apiKeys.get(endpoint.origin, { configured });
     if (endpoint.needsConsent) await confirm(deps, document, endpoint, key !== undefined);
     if (key) return key;
-    if (endpoint.source === 'default' || endpoint.origin === originOf(DEFAULT_BASE_URL)) {
+    if (endpoint.origin === OPENAI_ORIGIN) {
       // The OpenAI API always wants a key; asking now beats 401 on every row.
       const set = 'Set API Key';
       const choice = await vscode.window.showWarningMessage(

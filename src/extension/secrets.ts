@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL, hostOf, originOf } from '../core/judge/endpointTrust';
+import { DEFAULT_BASE_URL, hostOf, OPENAI_ORIGIN, originOf } from '../core/judge/endpointTrust';
 
 // Judge keys, one per endpoint origin, in SecretStorage (the OS keychain behind VS Code), never in settings, the
 // cache or logs. A key stored for one host is never sent to another: a prompt file naming a new base_url gets
@@ -32,7 +32,7 @@ export class ApiKeyStore {
       }
     }
     const env = process.env.OPENAI_API_KEY;
-    if (env && (scope.configured || origin === originOf(DEFAULT_BASE_URL))) return { key: env, source: 'environment' };
+    if (env && (scope.configured || origin === OPENAI_ORIGIN)) return { key: env, source: 'environment' };
     return { key: undefined, source: 'none' };
   }
 

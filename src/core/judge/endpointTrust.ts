@@ -8,6 +8,8 @@ import { urlCredentials } from '../redact';
 export { redactUrl, redactUrlsIn } from '../redact';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The OpenAI API's origin: always trusted, and the one endpoint that never runs without a key. */
+export const OPENAI_ORIGIN = 'https://api.openai.com';
 
 /** Who named the base URL a run uses, strongest first (as resolveEndpoint picks it). */
 export type EndpointSource = 'command-line' | 'prompt' | 'settings' | 'default';
@@ -38,7 +40,7 @@ export function chooseEndpoint(input: { overrideBaseUrl?: string; promptBaseUrl?
         ? [input.userBaseUrl, 'settings']
         : [DEFAULT_BASE_URL, 'default'];
   const origin = originOf(baseUrl);
-  const trusted = new Set([originOf(DEFAULT_BASE_URL), ...(input.userBaseUrl ? [originOf(input.userBaseUrl)] : [])]);
+  const trusted = new Set([OPENAI_ORIGIN, ...(input.userBaseUrl ? [originOf(input.userBaseUrl)] : [])]);
   return { baseUrl, origin, source, needsConsent: source === 'prompt' && !trusted.has(origin) };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chooseEndpoint, DEFAULT_BASE_URL, originOf, redactUrl, redactUrlsIn } from '../../../src/core/judge/endpointTrust';
+import { chooseEndpoint, DEFAULT_BASE_URL, OPENAI_ORIGIN, originOf, redactUrl, redactUrlsIn } from '../../../src/core/judge/endpointTrust';
 
 describe('chooseEndpoint: which base URL a run uses, and whether a prompt file alone chose it', () => {
   test('precedence: the command line, then the prompt, then the setting or OPENAI_BASE_URL, then OpenAI', () => {
@@ -28,6 +28,10 @@ describe('chooseEndpoint: which base URL a run uses, and whether a prompt file a
 
   test('a command-line base URL wins, so nothing the prompt names is used and nothing needs consent', () => {
     assert.equal(chooseEndpoint({ overrideBaseUrl: 'http://127.0.0.1:9/v1', promptBaseUrl: 'https://collector.example/v1' }).needsConsent, false);
+  });
+
+  test('OPENAI_ORIGIN is the default base URL\'s origin', () => {
+    assert.equal(OPENAI_ORIGIN, originOf(DEFAULT_BASE_URL));
   });
 
   test('originOf lower-cases the host and drops default ports', () => {
