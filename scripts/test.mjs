@@ -41,7 +41,7 @@ function step(title, cmd, args) {
 }
 
 /** node:test over files, counted from a JUnit report rather than by scraping the console. */
-function nodeTests(layer, files, { concurrency = 1 } = {}) {
+function nodeTests(layer, files, { concurrency = 1, env = {} } = {}) {
   if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, note: 'no test files' };
   const junit = join(results, `${layer}.junit.xml`);
   rmSync(junit, { force: true });
@@ -50,7 +50,7 @@ function nodeTests(layer, files, { concurrency = 1 } = {}) {
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=junit', `--test-reporter-destination=${junit}`,
     ...files.map((f) => relative(root, f)),
-  ]);
+  ], env);
   if (!existsSync(junit)) return { passed: 0, failed: 1, skipped: 0, note: `the runner exited ${code} without a report` };
   const xml = readFileSync(junit, 'utf8');
   // One <testcase> per test; failures and skips are marked inside it.
@@ -88,7 +88,18 @@ layer('lint', () => {
 layer('unit', () => {
   // The CLI bundle is tested too.
   step('build', process.execPath, ['scripts/build.mjs']);
-  return nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 });
+  const all = nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 });
+  // The cache suite again with sql.js's native paths off, once as a build without the C functions would run and once
+  // as after a failed load-time self-test (src/core/cache/sqlJsSelfTest.ts): the fallback is what keeps data safe.
+  const cacheTests = findTests(join(root, 'test', 'unit', 'cache'));
+  const fallbacks = ['no-native', 'failed-self-test'].map((mode) => {
+    console.log(`\n--- cache tests with JUDGE_ALIGN_SQLJS_FALLBACK=${mode} ---`);
+    return nodeTests(`unit-sqljs-${mode}`, cacheTests, { concurrency: 2, env: { JUDGE_ALIGN_SQLJS_FALLBACK: mode } });
+  });
+  return [all, ...fallbacks].reduce((a, b) => ({
+    passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped,
+    note: [a.note, b.note].filter(Boolean).join('; ') || undefined,
+  }));
 });
 
 layer('host', () => {

@@ -11,6 +11,7 @@ import { makeRepositories, type Repositories } from './repos';
 import { closeDatabase } from './nativeStatements';
 import { scalar } from './sql';
 import { loadSqlJs } from './sqljs';
+import { selfTestSqlJs } from './sqlJsSelfTest';
 
 export interface OpenCacheOptions {
   /** Where sql-wasm.wasm is; by default beside the bundle, else from node_modules. */
@@ -113,6 +114,7 @@ export class Cache {
     const absolute = path.resolve(file);
     if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
+    selfTestSqlJs(sql);
     const loaded = readDatabase(sql, absolute, !options.readonly);
     const cache = new Cache(absolute, sql, loaded, options);
     if (options.readonly) return cache;

@@ -61,8 +61,26 @@ export interface SqliteNative {
   readonly memory: WebAssembly.Memory;
 }
 
-/** The C side of `sql`, or undefined when this build of sql.js does not export all of it. */
+/**
+ * Why the C side is not used in this process, once the load-time self-test (sqlJsSelfTest) or the environment said
+ * so; undefined while it is. Set once per process: one sql.js instance, one decision.
+ */
+let refusedBecause: string | undefined =
+  process.env.JUDGE_ALIGN_SQLJS_FALLBACK === 'no-native' ? 'JUDGE_ALIGN_SQLJS_FALLBACK=no-native hides the C functions' : undefined;
+
+/** From now on sql.js is used through its API only: no memory database, no native statements. */
+export function refuseNative(reason: string): void {
+  refusedBecause ??= reason;
+}
+
+/** Why plain sql.js is in use (see refuseNative), or undefined when the faster native paths are. */
+export function nativeRefusal(): string | undefined {
+  return refusedBecause;
+}
+
+/** The C side of `sql`, or undefined when this build of sql.js does not export all of it or it was refused. */
 export function sqliteNative(sql: SqlJsStatic | undefined): SqliteNative | undefined {
+  if (refusedBecause !== undefined) return undefined;
   const memory = sqlJsMemory();
   const c = sql as (SqlJsStatic & Partial<SqliteC>) | undefined;
   if (c === undefined || memory === undefined || FUNCTIONS.some((name) => typeof c[name] !== 'function')) return undefined;

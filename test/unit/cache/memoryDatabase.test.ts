@@ -7,9 +7,10 @@ import { isMemoryDatabase, openDatabase } from '../../../src/core/cache/memoryDa
 import { APPLICATION_ID, MIGRATIONS } from '../../../src/core/cache/migrations';
 import { scalar } from '../../../src/core/cache/sql';
 import { loadSqlJs } from '../../../src/core/cache/sqljs';
+import { skipWhenNativeIsOff } from '../../support/sqlJsFallback';
 import { tempDir } from '../../support/tempDir';
 
-describe('memory database', () => {
+describe('memory database', { skip: skipWhenNativeIsOff }, () => {
   test('holds a file image in SQLite memory and exports it back unchanged', async () => {
     const SQL = await loadSqlJs();
     const source = new SQL.Database();

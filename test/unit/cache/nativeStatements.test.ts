@@ -4,6 +4,7 @@ import { openDatabase } from '../../../src/core/cache/memoryDatabase';
 import { MultiRowInsert } from '../../../src/core/cache/multiRowInsert';
 import { closeDatabase, nativeWriteStatement } from '../../../src/core/cache/nativeStatements';
 import { loadSqlJs } from '../../../src/core/cache/sqljs';
+import { skipWhenNativeIsOff } from '../../support/sqlJsFallback';
 
 async function database() {
   const db = openDatabase(await loadSqlJs());
@@ -11,7 +12,7 @@ async function database() {
   return db;
 }
 
-describe('native write statements', () => {
+describe('native write statements', { skip: skipWhenNativeIsOff }, () => {
   test('bind numbers, text, bytes and NULL as sql.js would, and count the rows changed', async () => {
     const db = await database();
     const insert = nativeWriteStatement(db, 'INSERT INTO t(n, s, b) VALUES (?, ?, ?), (?, ?, ?), (?, CAST(? AS TEXT), ?)');
