@@ -24,7 +24,7 @@ const builds = [
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    define: { JUDGE_ALIGN_VERSION: JSON.stringify(version) },
+    define: { ...nodeCommon.define, JUDGE_ALIGN_VERSION: JSON.stringify(version) },
   },
 ];
 

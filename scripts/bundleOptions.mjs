@@ -22,5 +22,9 @@ export function nodeOptions({ production }) {
     format: 'cjs',
     // sql.js finds its wasm next to the bundle (see src/core/cache/sqljs.ts), never inlined.
     external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
+    // Node 21+ has a global `navigator`, and VS Code's extension host (1.139 and later) logs a PendingMigrationError
+    // every time code reads it. Bundled libraries (zod's allowsEval check, the platform clients' runtime sniffing)
+    // read it only to detect a browser; in these bundles the answer is always "not a browser", as on Node 20.
+    define: { navigator: 'undefined', 'globalThis.navigator': 'undefined' },
   };
 }
