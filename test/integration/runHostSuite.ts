@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchBrowser } from '../support/browser';
 import { folderUrl, REPO_ROOT, startCodeServer } from '../support/codeServer';
+import { extensionHostErrors } from '../support/extensionHostLog';
 import { copySample } from '../support/workspace';
 
 interface HostResults {
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
       throw new Error(`the suite exited with ${code} and wrote no results; code-server log: ${server.logFile}\n${fs.readFileSync(server.logFile, 'utf8').slice(-3000)}`);
     }
     const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostResults;
+    results.results.push(logCheck(server.workDir));
+    results.failures = results.results.filter((r) => r.state === 'failed').length;
     for (const r of results.results) {
       console.log(`${r.state === 'passed' ? '  ✔' : r.state === 'failed' ? '  ✖' : '  -'} ${r.title}${r.durationMs ? ` (${r.durationMs} ms)` : ''}`);
       if (r.error) console.log(r.error.split('\n').map((l) => `      ${l}`).join('\n'));
@@ -46,6 +49,15 @@ async function main(): Promise<number> {
     await server.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/** One more result, counted with the suite's: the extension host logged no error from judge-align while it ran. */
+function logCheck(workDir: string): HostResults['results'][number] {
+  const title = 'the extension host log holds no error from judge-align';
+  const { files, errors } = extensionHostErrors(workDir, ['judge-align', REPO_ROOT]);
+  if (files.length === 0) return { title, state: 'failed', error: `no extension host log under ${workDir}/user-data/logs: the check could not look` };
+  if (errors.length > 0) return { title, state: 'failed', error: errors.join('\n\n').slice(0, 4000) };
+  return { title, state: 'passed' };
 }
 
 main().then(
