@@ -54,7 +54,7 @@ async function main(): Promise<number> {
 /** One more result, counted with the suite's: the extension host logged no error from judge-align while it ran. */
 function logCheck(workDir: string): HostResults['results'][number] {
   const title = 'the extension host log holds no error from judge-align';
-  const { files, errors } = extensionHostErrors(workDir, ['judge-align', REPO_ROOT]);
+  const { files, errors } = extensionHostErrors(workDir, ['judge-align.judge-align', REPO_ROOT]);
   if (files.length === 0) return { title, state: 'failed', error: `no extension host log under ${workDir}/user-data/logs: the check could not look` };
   if (errors.length > 0) return { title, state: 'failed', error: errors.join('\n\n').slice(0, 4000) };
   return { title, state: 'passed' };

@@ -8,7 +8,29 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const CODE_SERVER_BIN = path.join(REPO_ROOT, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+/**
+ * The two VS Code builds the tests run in, both installed by scripts/setup.sh: the oldest we claim (engines.vscode,
+ * on the machine's Node 20, where the cache uses sql.js) and the newest code-server the registry serves (VS Code
+ * 1.139, which needs Node 22+: it runs with the Node 24 setup.sh installs). JUDGE_ALIGN_CODE_SERVER picks one.
+ */
+export const CODE_SERVERS = {
+  minimum: { version: '4.100.3', dir: path.join(REPO_ROOT, '.cache', 'code-server'), nodeBin: undefined },
+  newest: {
+    version: '4.139.1',
+    dir: path.join(REPO_ROOT, '.cache', 'code-server-4.139'),
+    nodeBin: path.join(REPO_ROOT, '.cache', 'node24', 'node_modules', 'node', 'bin'),
+  },
+} as const;
+export type CodeServerBuild = keyof typeof CODE_SERVERS;
+
+function chosenBuild(): CodeServerBuild {
+  const wanted = process.env.JUDGE_ALIGN_CODE_SERVER ?? 'minimum';
+  if (wanted === 'minimum' || wanted === 'newest') return wanted;
+  throw new Error(`JUDGE_ALIGN_CODE_SERVER=${wanted} is not a code-server build the tests know: use minimum or newest.`);
+}
+
+export const CODE_SERVER_BUILD = chosenBuild();
+export const CODE_SERVER_BIN = path.join(CODE_SERVERS[CODE_SERVER_BUILD].dir, 'node_modules', '.bin', 'code-server');
 
 export interface CodeServerOptions {
   /** A vsix to install before starting. */
@@ -85,7 +107,7 @@ function hookExit(): void {
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   if (!fs.existsSync(CODE_SERVER_BIN)) {
-    throw new Error(`code-server is not installed at ${CODE_SERVER_BIN}: run bash scripts/setup.sh first.`);
+    throw new Error(`code-server ${CODE_SERVERS[CODE_SERVER_BUILD].version} is not installed at ${CODE_SERVER_BIN}: run bash scripts/setup.sh first.`);
   }
   const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'judge-align-vscode-'));
   const dirs = {
@@ -109,6 +131,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     ...options.env,
   };
   delete env.VSCODE_IPC_HOOK_CLI;
+  // code-server's launcher runs the first `node` on PATH.
+  const nodeBin = CODE_SERVERS[CODE_SERVER_BUILD].nodeBin;
+  if (nodeBin) env.PATH = `${nodeBin}${path.delimiter}${env.PATH ?? ''}`;
   // code-server takes PORT from the environment over --bind-addr: try.sh's PORT must not override the port chosen.
   delete env.PORT;
   const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];

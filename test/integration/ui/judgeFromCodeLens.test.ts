@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl } from '../../support/codeServer';
+import { extensionHostErrors } from '../../support/extensionHostLog';
 import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
 
 let ui: UiSession;
@@ -59,8 +60,19 @@ test('open the sample, see the lens, run a palette command, run the judge from i
 
   await result.click();
   await wb.page.locator('.tab', { hasText: 'judge-run-1.md' }).waitFor({ timeout: 30_000 });
-  await wb.page.locator('.monaco-editor .view-lines', { hasText: 'Mismatches (29)' }).first().waitFor({ timeout: 30_000 });
+  const report = wb.page.locator('.monaco-editor .view-lines', { hasText: '# Judge run #1' }).first();
+  await report.waitFor({ timeout: 30_000 });
+  // Newer VS Code wraps the report's long lines, pushing its mismatches below the fold: find them, as a user would.
+  await report.click();
+  await wb.page.keyboard.press('Control+F');
+  await wb.page.keyboard.type('## Mismatches (29)');
+  await wb.page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).waitFor({ timeout: 30_000 });
   await wb.screenshot('results-report');
   assert.ok(fs.existsSync(path.join(ui.workspace, '.judge-align', 'cache.sqlite')));
+  // Activation, a run and a report later, the extension host logged nothing against us (VS Code 1.139 logs every read
+  // of the global navigator as an error).
+  const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
+  assert.ok(log.files.length > 0, `no extension host log under ${ui.server.workDir}`);
+  assert.deepEqual(log.errors, []);
   await wb.close();
 });

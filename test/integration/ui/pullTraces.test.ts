@@ -58,7 +58,8 @@ test('add a LangSmith source with the wizard, pull it, pull again from the saved
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(5/6): filters' }).waitFor({ timeout: 30_000 });
   await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Root runs only' }).locator('[role=checkbox]').first().click();
   await wb.screenshot('wizard-filters');
-  await wb.page.keyboard.press('Enter');
+  // After a click on a checkbox, Enter toggles the focused row in newer VS Code (1.139) instead of accepting: press OK.
+  await wb.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
 
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(6/6): name' }).waitFor({ timeout: 30_000 });
   assert.equal(await wb.page.locator('.quick-input-widget input.input').inputValue(), 'qa-bot-prod', 'the project name is suggested');
