@@ -12,6 +12,7 @@ const fields = {
   devSplitRatio: z.number().min(0.05).max(0.95).default(0.7),
   cachePath: z.string().trim().min(1).default('.judge-align/cache.sqlite'),
   codeLensEnabled: z.boolean().default(true),
+  confirmRunAbove: z.number().int().min(0).default(500),
   prices: z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) })).default({}),
 };
 
@@ -24,6 +25,7 @@ const keys: Record<keyof typeof fields, string> = {
   devSplitRatio: 'devSplitRatio',
   cachePath: 'cachePath',
   codeLensEnabled: 'codeLens.enabled',
+  confirmRunAbove: 'confirmRunAbove',
   prices: 'prices',
 };
 

@@ -51,6 +51,21 @@ export const runSummaryViewSchema = z.object({
 });
 export type RunSummaryView = z.infer<typeof runSummaryViewSchema>;
 
+/** What a run bought and how fast it answered, from its recorded totals (null for a run recorded without them). */
+export const runUsageViewSchema = z.object({
+  /** Judge calls the run made, sent or not. */
+  requests: z.number().int().min(0),
+  /** Of them, answered from the cache (the CLI's "cached"): they cost nothing. */
+  cached: z.number().int().min(0),
+  promptTokens: z.number().min(0),
+  completionTokens: z.number().min(0),
+  /** Null when no price is known for the model (or nothing was bought). */
+  usd: z.number().min(0).nullable(),
+  pricedAs: z.string().nullable(),
+  latencyMs: z.object({ p50: z.number(), p95: z.number() }).nullable(),
+});
+export type RunUsageView = z.infer<typeof runUsageViewSchema>;
+
 export const comparisonViewSchema = z.object({
   baseRunId: z.number(),
   headRunId: z.number(),
@@ -85,6 +100,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     metrics: z.object({ all: metricsViewSchema, dev: metricsViewSchema, test: metricsViewSchema }),
     rows: z.array(rowViewSchema),
     running: z.boolean(),
+    usage: runUsageViewSchema.nullable(),
   }),
   z.object({ type: z.literal('history'), history: z.array(runSummaryViewSchema) }),
   z.object({ type: z.literal('comparison'), comparison: comparisonViewSchema.nullable() }),

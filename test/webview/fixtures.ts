@@ -1,4 +1,4 @@
-import type { HostMessage, RowView } from '../../src/protocol/workbench';
+import type { HostMessage, RowView, RunUsageView } from '../../src/protocol/workbench';
 
 export function rows(n: number, labels = ['yes', 'no']): RowView[] {
   return Array.from({ length: n }, (_, i) => {
@@ -48,12 +48,16 @@ export function initMessage(history = 0): HostMessage {
   };
 }
 
-export function runMessage(list: RowView[], runId = 3): HostMessage {
+/** What a finished run bought, as the host reads it from the run's totals. */
+export const USAGE: RunUsageView = { requests: 1234, cached: 56, promptTokens: 410_000, completionTokens: 32_000, usd: 0.41, pricedAs: 'gpt-4o-mini (list price 2025-08)', latencyMs: { p50: 820, p95: 2100 } };
+
+export function runMessage(list: RowView[], runId = 3, usage: RunUsageView | null = USAGE): HostMessage {
   return {
     type: 'run',
     run: { runId, startedAt: new Date(2026, 10, 3).toISOString(), status: 'completed', split: 'all', model: 'gpt-4o-mini', endpoint: 'api.openai.com', modelText: 'asked for gpt-4o-mini, answered by gpt-4o-mini-2024-07-18', promptHash: 'h2', agreement: 0.82, kappa: 0.61, n: list.length },
     metrics: metrics(list),
     rows: list,
     running: false,
+    usage,
   };
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/codeServer';
-import { initMessage, rows, runMessage } from './fixtures';
+import { initMessage, rows, runMessage, USAGE } from './fixtures';
 import { openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS, type Theme } from './harness';
 
 const harness = useWebviewHarness('workbench');
@@ -145,6 +145,21 @@ describe('workbench webview in Chromium', () => {
     assert.ok(((await page.locator('.detail').textContent()) ?? '').includes('<a href="javascript:alert(4)">link</a>'));
     await page.waitForTimeout(200);
     assert.equal(dialogs, 0);
+    await page.close();
+  });
+
+  test('the header shows what the run bought: requests, cached, tokens, cost and latency; an unknown price says how to set one', async () => {
+    const page = await loaded();
+    const usage = page.locator('[data-testid=usage]');
+    assert.equal(await usage.textContent(), '1,234 requests (56 cached) · 410k in / 32k out tokens · $0.410 · p50 820 ms / p95 2.1 s');
+    assert.equal(await usage.getAttribute('title'), 'Priced as gpt-4o-mini (list price 2025-08)');
+    // A model without a price.
+    await postToPage(page, runMessage(rows(200), 4, { ...USAGE, usd: null, pricedAs: null, latencyMs: null }));
+    await page.waitForFunction(() => document.querySelector('[data-testid=usage]')?.textContent?.includes('unknown'));
+    assert.equal(await usage.textContent(), '1,234 requests (56 cached) · 410k in / 32k out tokens · cost unknown (set judgeAlign.prices)');
+    // A run recorded without totals (a failed run) shows no line rather than zeros.
+    await postToPage(page, runMessage(rows(200), 5, null));
+    await page.waitForFunction(() => document.querySelector('[data-testid=usage]')?.hasAttribute('hidden'));
     await page.close();
   });
 

@@ -3,11 +3,12 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { parseHostMessage, parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type WebviewMessage } from '../../src/protocol/workbench';
+import { parseHostMessage, parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type RunUsageView, type WebviewMessage } from '../../src/protocol/workbench';
 import { createChannel } from '../shared/messaging';
 import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
 import { VirtualList } from '../shared/virtualList';
 import { historyChart } from './history';
+import { usageText } from './usage';
 import { DEFAULT_FILTERS, mergeRows, visibleRows, type Filters } from './state';
 import css from './workbench.css';
 
@@ -27,6 +28,7 @@ interface Model {
   history: RunSummaryView[];
   run: RunSummaryView | null;
   metrics: { all: MetricsView; dev: MetricsView; test: MetricsView } | null;
+  usage: RunUsageView | null;
   rows: RowView[];
   running: { runId: number; done: number; total: number } | null;
   comparison: ComparisonView | null;
@@ -50,6 +52,7 @@ const model: Model = {
   history: [],
   run: null,
   metrics: null,
+  usage: null,
   rows: [],
   running: null,
   comparison: null,
@@ -92,6 +95,7 @@ const runButton = h('vscode-button', { 'data-testid': 'run', onclick: () => star
 const retryButton = h('vscode-button', { 'data-testid': 'retry-failed', secondary: true, hidden: true, title: 'Ask the judge again for the failed rows (answers that could not be used are otherwise read again, not bought)', onclick: () => startRun(true) }, icon('refresh'), ' Retry failed');
 const cancelButton = h('vscode-button', { 'data-testid': 'cancel', secondary: true, disabled: true, onclick: () => channel.send({ type: 'cancel' }) }, icon('debug-stop'), ' Cancel');
 const progress = h('span', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
+const usage = h('span', { class: 'usage', 'data-testid': 'usage', hidden: true });
 const exportButtons = h(
   'span',
   { class: 'export' },
@@ -100,7 +104,7 @@ const exportButtons = h(
   ),
 );
 const title = h('h1', {});
-header.append(title, splitSelect, modelField, concurrencyField, runButton, retryButton, cancelButton, progress, exportButtons);
+header.append(title, splitSelect, modelField, concurrencyField, runButton, retryButton, cancelButton, progress, usage, exportButtons);
 
 function startRun(retryFailed = false): void {
   const concurrency = Number(concurrencyField.value);
@@ -171,6 +175,12 @@ function renderProgress(): void {
   } else {
     progress.textContent = `${model.labelledRows} labelled rows · no run yet`;
   }
+  // The shown run's cost, once it is finished (a run in progress has no totals yet).
+  const u = model.running ? null : model.usage;
+  usage.textContent = u ? usageText(u) : '';
+  usage.toggleAttribute('hidden', !u);
+  if (u?.pricedAs) usage.setAttribute('title', `Priced as ${u.pricedAs}`);
+  else usage.removeAttribute('title');
 }
 
 function figureCard(name: string, m: MetricsView | undefined): HTMLElement {
@@ -412,6 +422,7 @@ channel.onMessage((m) => {
     case 'run':
       model.run = m.run;
       model.metrics = m.metrics;
+      model.usage = m.usage;
       model.rows = m.rows;
       model.running = m.running ? model.running : null;
       if (model.comparison && model.comparison.headRunId !== m.run.runId) model.comparison = null;

@@ -44,6 +44,12 @@ export interface ExecuteOptions {
    */
   readonly concurrent?: boolean;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
+  /**
+   * Asked once the runner knows how many requests it will send (rows neither resumed nor cached, a duplicate prompt
+   * once), before any is sent; resolving false sends nothing and the run ends `declined`. Not asked when nothing
+   * is to be sent.
+   */
+  readonly confirmSend?: (toSend: number) => Promise<boolean>;
 }
 
 export interface ExecuteResult {
@@ -57,6 +63,8 @@ export interface ExecuteResult {
   readonly reportedModels: string[];
   readonly cacheHits: number;
   readonly resumedRows: number;
+  /** {@link ExecuteOptions.confirmSend} said no: nothing was sent (the cached and resumed rows are in `verdicts`). */
+  readonly declined?: boolean;
 }
 
 /**
@@ -138,6 +146,11 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
       twins.set(request.cacheKey, []);
       unique.push(request);
     }
+  }
+
+  if (unique.length > 0 && options.confirmSend && !(await options.confirmSend(unique.length))) {
+    await store.flush();
+    return { verdicts, cancelled: true, declined: true, requestsMade: 0, httpRequests: 0, reportedModels: [], cacheHits, resumedRows };
   }
 
   if (options.concurrent) unique.reverse();

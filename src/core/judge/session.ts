@@ -78,6 +78,11 @@ export interface SessionOptions {
   readonly onRenderProblems?: (problems: readonly RenderProblem[]) => void;
   readonly onPlan?: (plan: Plan, runId: number, resumed: boolean) => void;
   readonly onVerdict?: (verdict: VerdictRecord, done: number, total: number) => void;
+  /**
+   * Asked with the number of requests the run will send (the runner's count: cached and resumed rows are not in it)
+   * and what they go to, before the first is sent. False: nothing is sent, the run ends cancelled and `declined`.
+   */
+  readonly confirmSend?: (toSend: number, target: { readonly model: string; readonly baseUrl: string }) => Promise<boolean>;
 }
 
 export interface RunTotals {
@@ -120,6 +125,8 @@ export interface SessionResult {
   readonly datasetPath: string;
   readonly totals: RunTotals;
   readonly verdicts: VerdictRecord[];
+  /** The person said no when asked to confirm the requests ({@link SessionOptions.confirmSend}): nothing was sent. */
+  readonly declined?: boolean;
 }
 
 /** The prompt file cannot be run as it is; the message lists each problem with its line. */
@@ -293,6 +300,7 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       retryUnusable: overrides.retryFailed === true,
       concurrent: concurrent === true,
       onVerdict: options.onVerdict,
+      confirmSend: options.confirmSend && ((toSend) => options.confirmSend!(toSend, { model: endpoint.model, baseUrl: shownEndpoint.baseUrl })),
     });
     status = result.cancelled ? 'cancelled' : 'completed';
     const totals = summarize(config, result.verdicts, plan, endpoint.model, defaults.prices, {
@@ -305,7 +313,19 @@ export async function runJudgeSession(options: SessionOptions): Promise<SessionR
       repeat,
     });
     await options.store.finishRun(runId, status, totals);
-    return { runId, status, resumed, config, endpoint: shownEndpoint, split, repeat, datasetPath: loaded.datasetPath, totals, verdicts: result.verdicts };
+    return {
+      runId,
+      status,
+      resumed,
+      config,
+      endpoint: shownEndpoint,
+      split,
+      repeat,
+      datasetPath: loaded.datasetPath,
+      totals,
+      verdicts: result.verdicts,
+      ...(result.declined ? { declined: true } : {}),
+    };
   } catch (err) {
     await options.store.finishRun(runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     throw err;

@@ -18,6 +18,7 @@ import { credentialsRefusal, EndpointNotAllowedError, hostOf } from '../../core/
 import { readSettings } from '../settings';
 import { PromptRenderError } from '../../core/judge/session';
 import { showRunRefused } from '../errors';
+import { confirmSend } from '../runConfirmation';
 
 /** What the workbench adds to a run: overrides, and a view of it as it goes. */
 export interface RunHooks {
@@ -104,6 +105,7 @@ export class JudgeRunCommands implements vscode.Disposable {
             },
             overrides: { split, model: hooks.model || undefined, concurrency: hooks.concurrency, retryFailed: hooks.retryFailed },
             signal: controller.signal,
+            confirmSend: (toSend, target) => confirmSend(toSend, target, settings.confirmRunAbove),
             onPlan: (plan, runId, resumed) => {
               this.events.fire({ kind: 'started', promptPath, runId, total: plan.requests.length, split: plan.split });
               log.info(`Run #${runId}${resumed ? ' (resumed)' : ''} of ${promptPath}: ${plan.requests.length} judge calls over ${plan.rows} labelled rows (${split ?? 'the prompt\'s split'}).`);
@@ -124,6 +126,12 @@ export class JudgeRunCommands implements vscode.Disposable {
           });
         },
       );
+      if (result.declined) {
+        log.info(`Run #${result.runId} of ${promptPath} not sent: the request count was declined.`);
+        void vscode.window.showInformationMessage(`Judge Align did not run ${vscode.workspace.asRelativePath(document.uri)}: nothing was sent.`);
+        this.events.fire({ kind: 'finished', promptPath, runId: result.runId });
+        return result;
+      }
       await this.remember(promptPath, promptText, result);
       this.announce(result);
       this.events.fire({ kind: 'finished', promptPath, runId: result.runId });

@@ -16,7 +16,7 @@ import type { AlignmentMetrics } from '../../core/metrics/types';
 import { csvReport } from '../../core/report/csvReport';
 import { jsonReport } from '../../core/report/jsonReport';
 import { markdownReport } from '../../core/report/markdownReport';
-import { parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type WebviewMessage } from '../../protocol/workbench';
+import { parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type RunUsageView, type WebviewMessage } from '../../protocol/workbench';
 import type { CacheHost } from '../cacheHost';
 import type { JudgeRunCommands, RunEvent } from '../commands/runJudge';
 import { showError } from '../errors';
@@ -192,6 +192,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       metrics: { all: metricsView(report.totals.metrics.all), dev: metricsView(report.totals.metrics.dev), test: metricsView(report.totals.metrics.test) },
       rows: report.verdicts.filter((v) => v.repetition === 0).map((v) => toRowView(v, rows.get(v.exampleId), variables)),
       running,
+      usage: usageView(run.totals as RunTotals | null),
     });
   }
 
@@ -372,6 +373,21 @@ function summaryView(run: RunRow): RunSummaryView {
     agreement: m?.agreement ?? null,
     kappa: m?.kappa ?? null,
     n: m?.n ?? 0,
+  };
+}
+
+/** The figures the CLI prints after a run (requests, tokens, cost, latency), from what the run recorded. */
+function usageView(totals: RunTotals | null): RunUsageView | null {
+  // A failed run records only its error; runs recorded before a figure existed lack it.
+  if (!totals || typeof totals.requests !== 'number') return null;
+  return {
+    requests: totals.requests,
+    cached: totals.cacheHits ?? 0,
+    promptTokens: totals.promptTokens ?? 0,
+    completionTokens: totals.completionTokens ?? 0,
+    usd: totals.cost?.usd ?? null,
+    pricedAs: totals.cost?.pricedAs ?? null,
+    latencyMs: totals.latencyMs ?? null,
   };
 }
 
