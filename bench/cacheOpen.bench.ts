@@ -6,6 +6,7 @@ import { openDatabase } from '../src/core/cache/memoryDatabase';
 import { scalar } from '../src/core/cache/sql';
 import { loadSqlJs } from '../src/core/cache/sqljs';
 import type { BenchResult } from './types';
+import { median } from './stats';
 
 const TARGET_BYTES = 20 * 1024 * 1024;
 const ROUNDS = 9;
@@ -91,8 +92,4 @@ async function timedAsync(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await fn();
   return performance.now() - started;
-}
-
-function median(times: number[]): number {
-  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }

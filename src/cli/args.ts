@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closest } from '../core/judge/promptFile';
+import { closest } from '../core/closest';
 import { UsageError } from './exitCodes';
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];

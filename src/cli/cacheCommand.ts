@@ -2,16 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Cache } from '../core/cache/cache';
 import { compactCache, compactSummary } from '../core/cache/compact';
-import { DEFAULT_KEEP_PER_PROMPT } from '../core/cache/retention';
 import { findCachePath } from './cachePath';
 import { ExitCode, UsageError } from './exitCodes';
-
-export const CACHE_USAGE = `  judge-align cache prune [--keep N] [--cache PATH] [--json]
-                                                drop what no kept run needs, then VACUUM. Kept: the latest N runs of
-                                                each prompt (default ${DEFAULT_KEEP_PER_PROMPT}), the run each of them is compared with
-                                                by default (the completed run before it), runs in progress; then the
-                                                cached answers no kept run refers to go (re-running an older prompt
-                                                version pays for its answers again)`;
 
 export interface CacheArgs {
   readonly action: 'prune';

@@ -10,23 +10,6 @@ import { findCachePath } from './cachePath';
 import { cancelOnSignals } from './cancellation';
 import { ExitCode, UsageError } from './exitCodes';
 
-/** For `judge-align --help`. */
-export const IMPORT_USAGE = `  judge-align import <file> --dataset NAME [options]
-                                                import a .jsonl, .csv, .tsv or .parquet file into the cache
-
-Options for import:
-  --dataset NAME              the cache dataset the rows go to (a prompt's \`dataset:\`)
-  --id COL                    row id column (default: "id" if present, else the line or row number)
-  --input COL, --output COL   the example's input and output (nested JSON as dotted paths: request.messages.0.content)
-  --label COL                 the human label column
-  --label-name NAME           the annotation name labels are saved under (default: the label column)
-  --explanation COL           the labeller's explanation column
-  --author NAME               who labelled the file (default: file-import)
-  --skip-bad-rows             import every good row and list the bad ones (default: stop at the first bad row)
-  --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite here or above)
-  --json                      print one JSON object (rows, inserted, updated, unchanged, annotations, skipped, ...)
-`;
-
 export interface ImportArgs {
   readonly file: string;
   readonly dataset: string;

@@ -1,69 +1,12 @@
 import { parseCommandArgs, wantsHelp } from './args';
-import { jsonFailure, runCommand, type RunProgress } from './runCommand';
-import { CACHE_USAGE, cacheCommand } from './cacheCommand';
-import { compareCommand } from './compareCommand';
-import { parsePullArgs, pullCommand } from './pullCommand';
-import { IMPORT_USAGE, importCommand, parseImportArgs } from './importCommand';
+import type { RunProgress } from './runCommand';
 import { ExitCode, UsageError } from './exitCodes';
 import { DEFAULT_KEEP_PER_PROMPT } from '../core/cache/retention';
 import type { Split } from '../core/judge/runTypes';
-import { PromptRenderError, PromptWarningsError } from '../core/judge/session';
+import { HELP, FOOTER, USAGE } from './usage';
 
-const RUN_USAGE = `  judge-align run <file.judge.md> [options]     run the judge over the labelled rows
-
-Options for run:
-  --split all|dev|test        which rows (default: the prompt's split, else all)
-  --concurrency N             requests in flight (default 8)
-  --base-url URL              OpenAI-compatible endpoint (default: prompt, OPENAI_BASE_URL, OpenAI)
-  --allow-prompt-endpoint     let a base_url named only in the prompt file receive the rows and OPENAI_API_KEY
-                              (without it such a run stops before any request, exit 2; --base-url or
-                              OPENAI_BASE_URL naming the same origin allows it too)
-  --model NAME                model (default: prompt, else gpt-4o-mini)
-  --repeat N                  judge each row N times and report flips
-  --fail-under-agreement X    exit 1 when agreement < X (a fraction, 0..1)
-  --fail-under-kappa X        exit 1 when Cohen's kappa < X
-  --retry-failed              ask again for rows whose earlier answer was unusable (unparseable, a label
-                              outside the set); without it such answers are kept and read again, not bought
-  --timeout SECONDS           per request (default 60)
-  --max-retries N             for 429, 5xx, timeouts (default 4)
-  --cache PATH                the SQLite cache (default: .judge-align/cache.sqlite above the prompt, or here)
-  --force                     send even when a variable renders an object or list, or every row would get
-                              the same prompt (without it such a run stops before any request, exit 2)
-  --strict                    treat the prompt's warnings (the ones the editor shows: unknown front matter keys,
-                              a {{ that starts no variable, no variables, variables empty in most rows, human labels
-                              outside labels) as errors: the run stops before any request, exit 2
-  --json                      print one JSON object (metrics.n, metrics.agreement, metrics.kappa,
-                              metrics.confusion, metrics.errors, mismatches, failed, ...); a run that fails,
-                              before it starts or after, prints {"error": {"name", "message"}, "exitCode"}
-`;
-
-const COMPARE_USAGE = `  judge-align compare <file.judge.md> [--base RUN] [--head RUN] [--force] [--json]
-                                                what changed between two runs (default: the last run and the latest
-                                                earlier one of the same split, dataset and endpoint; runs that differ
-                                                in those are refused unless --force)
-`;
-
-const PULL_USAGE = `  judge-align pull [SOURCE...] [--workspace DIR] [--full] [--json]
-                                                pull annotated traces from the sources in judge-align.sources.json
-                                                (Phoenix, LangSmith, Langfuse, Arize AX or an AX export file) into the cache;
-                                                --full re-reads everything
-`;
-
-const FOOTER = `Environment: OPENAI_API_KEY, OPENAI_BASE_URL; for pull: PHOENIX_API_KEY, LANGSMITH_API_KEY, LANGFUSE_PUBLIC_KEY,
-             LANGFUSE_SECRET_KEY, ARIZE_API_KEY.
-Exit codes: 0 ok, 1 under a --fail-under threshold, 2 bad usage or prompt/dataset error (or warnings under --strict),
-            3 the run failed (every row failed, the endpoint cannot answer, or the cache could not be written), 130 cancelled.
-`;
-
-/** Each command's usage, for `judge-align <command> --help`; the whole help lists them all, grouped by command. */
-const USAGE: Record<string, string> = { run: RUN_USAGE, compare: COMPARE_USAGE, pull: PULL_USAGE, import: IMPORT_USAGE, cache: `${CACHE_USAGE}\n` };
-
-const HELP = `judge-align: align LLM-as-a-judge prompts with human labels
-
-Commands (judge-align <command> --help for one):
-${Object.values(USAGE).join('\n')}
-${FOOTER}`;
-
+// The commands load when one runs, not before: `--help` and a wrong option answer without evaluating the cache,
+// the platform clients or the prompt parser (most of the bundle).
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   const run: RunProgress = {};
@@ -74,15 +17,21 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     switch (command) {
       case 'run':
-        return await runCommand(parseRunArgs(rest), out, err, run);
+        return await (await import('./runCommand')).runCommand(parseRunArgs(rest), out, err, run);
       case 'compare':
-        return await compareCommand(parseCompareArgs(rest), out);
+        return await (await import('./compareCommand')).compareCommand(parseCompareArgs(rest), out);
       case 'pull':
+      {
+        const { parsePullArgs, pullCommand } = await import('./pullCommand');
         return await pullCommand(parsePullArgs(rest), out, err);
+      }
       case 'import':
+      {
+        const { parseImportArgs, importCommand } = await import('./importCommand');
         return await importCommand(parseImportArgs(rest), out, err);
+      }
       case 'cache':
-        return await cacheCommand(parseCacheArgs(rest), out);
+        return await (await import('./cacheCommand')).cacheCommand(parseCacheArgs(rest), out);
       case undefined:
       case 'help':
       case '--help':
@@ -101,10 +50,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const code = isUsage(e) ? ExitCode.Usage : ExitCode.RunFailed;
     // Every failure of `run --json` answers with one object on stdout (scripts read it there), before it started
     // (even a bad option) or after; the message goes to stderr as for any failure.
-    if (command === 'run' && rest.includes('--json')) out.write(JSON.stringify(jsonFailure(e, code, run.runId), null, 2) + '\n');
+    if (command === 'run' && rest.includes('--json')) out.write(JSON.stringify((await import('./runCommand')).jsonFailure(e, code, run.runId), null, 2) + '\n');
     err.write(`judge-align: ${message}\n`);
-    if (e instanceof PromptRenderError) err.write('To send these prompts anyway, run again with --force.\n');
-    if (e instanceof PromptWarningsError) err.write('To run despite the warnings, run again without --strict.\n');
+    const name = e instanceof Error ? e.name : '';
+    if (name === 'PromptRenderError') err.write('To send these prompts anyway, run again with --force.\n');
+    if (name === 'PromptWarningsError') err.write('To run despite the warnings, run again without --strict.\n');
     return code;
   }
 }

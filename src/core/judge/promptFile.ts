@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { judgeLabels, resolvePairwise, type PairwiseConfig } from '../pairwise/pairwiseConfig';
 import { frontMatterSchema, KNOWN_KEYS, type JudgeConfig } from './frontMatter';
 import { extractVariables, strayOpenings, type TemplateVariable } from './template';
+import { closest } from '../closest';
 
 export interface PromptDiagnostic {
   readonly severity: 'error' | 'warning' | 'info';
@@ -228,33 +229,6 @@ function firstLineEnd(text: string): number {
   return nl === -1 ? text.length : nl;
 }
 
-/** The known name closest to a typo, when it is close enough to be a likely meaning. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
 
 /** Unknown `{{variables}}`, checked against the fields the dataset has. */
 export function checkVariables(parsed: ParsedPromptFile, knownFields: ReadonlySet<string>): PromptDiagnostic[] {
