@@ -60,12 +60,15 @@ describe('judge session: runner, cache, metrics', async () => {
       return { answer: { label: i % 5 === 0 ? (human === 'yes' ? 'no' : 'yes') : human, explanation: `row ${i}` } };
     });
     const cache = await Cache.open(ws.cacheFile);
+    const sentBefore = server.requests.length;
+    // The timeout is for the hanging row; long enough that a busy machine does not time out a healthy answer.
     const result = await runJudgeSession({
       promptPath: ws.promptPath,
       promptText: ws.text,
       store: new CacheRunStore(cache),
-      defaults: { baseUrl: server.baseUrl, timeoutMs: 300, maxRetries: 2, concurrency: 4 },
+      defaults: { baseUrl: server.baseUrl, timeoutMs: 1000, maxRetries: 2, concurrency: 4 },
     });
+    const sent = server.requests.slice(sentBefore);
     server.setResponder(undefined);
     assert.equal(result.status, 'completed');
     const m = result.totals.metrics.all;
@@ -84,9 +87,12 @@ describe('judge session: runner, cache, metrics', async () => {
     assert.equal(stored.run.status, 'completed');
     assert.equal(stored.run.promptText, ws.text);
     assert.equal(stored.verdicts.length, 30);
-    // Counts that mean what they say: 30 rows sent; one retry each for rows 0 and 1, two for rows 2 and 5.
+    // Counts that mean what they say: 30 rows sent; every HTTP request the server saw is counted, and the
+    // scripted faults got their retries: one each for rows 0 and 1, two (the maximum) for rows 2 and 5.
     assert.equal(result.totals.requestsMade, 30);
-    assert.equal(result.totals.httpRequests, 36);
+    assert.equal(result.totals.httpRequests, sent.length);
+    const attempts = (i: number) => sent.filter((r) => r.userText.includes(queries[i]!)).length;
+    assert.deepEqual([0, 1, 2, 5].map(attempts), [2, 2, 3, 3]);
     assert.deepEqual(m.errorBreakdown, { failed: 3, judgeLabelOutsideSet: 1 });
     cache.close();
   });
