@@ -6,17 +6,10 @@ import * as readline from 'node:readline';
 import * as net from 'node:net';
 import { isAlive } from '../src/core/cache/processAlive';
 import { folderUrl, freePort, REPO_ROOT, startCodeServer } from '../test/support/codeServer';
-
-/** What the demo's answers say answered them: shown wherever a run's model is, so nobody mistakes it for a model. */
-const DEMO_MODEL = 'judge-align-demo (scripted answers, not a model)';
+import { demoServerArgs } from '../test/support/openaiServer';
 
 async function demoEndpoint(): Promise<string> {
-  const sample = path.join(REPO_ROOT, 'samples', 'halueval', 'halueval-200.jsonl');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), '--latency-ms', '40', '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400', '--report-model', DEMO_MODEL],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), ...demoServerArgs()], { stdio: ['pipe', 'pipe', 'inherit'] });
   process.on('exit', () => child.kill());
   const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
   return (JSON.parse(line) as { baseUrl: string }).baseUrl;

@@ -62,6 +62,8 @@ export class ModelPicker implements vscode.Disposable {
     this.item.tooltip = new vscode.MarkdownString(
       `Judge model **${escapeMarkdown(effective.model)}** (from ${from(effective.modelInPrompt)}) on **${escapeMarkdown(hostOf(effective.baseUrl))}** (from ${effective.source === 'prompt' ? from(true) : effective.source === 'default' ? 'the default, the OpenAI API' : from(false)}).\n\nClick to pick another model.`,
     );
+    // Screen readers hear the host too (the text shows the model only), and so can a test waiting for a setting.
+    this.item.accessibilityInformation = { label: `Judge model ${effective.model} on ${hostOf(effective.baseUrl)}: pick another model`, role: 'button' };
     this.item.show();
   }
 

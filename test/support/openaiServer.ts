@@ -5,6 +5,7 @@
 // unref()'d, and the CLI mode exits when its parent goes away.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 
@@ -488,6 +489,19 @@ function stdinIsPipe(): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the demo's answers say answered them: shown wherever a run's model is, so nobody mistakes it for a model. */
+export const DEMO_MODEL = 'judge-align-demo (scripted answers, not a model)';
+
+/**
+ * The arguments of the offline demo endpoint `scripts/try.sh` starts (this file in CLI mode), in one place so the
+ * tour's UI test runs the very same demo: the sample's human label on 82% of rows by id, a little latency, and
+ * the model name that says it is scripted.
+ */
+export function demoServerArgs(): string[] {
+  const sample = path.resolve(__dirname, '..', '..', 'samples', 'halueval', 'halueval-200.jsonl');
+  return ['--latency-ms', '40', '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400', '--report-model', DEMO_MODEL];
 }
 
 /**

@@ -91,6 +91,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, panel.title, 'workbench');
     this.disposables.push(
       deps.runs.onRunEvent((event) => void this.follow(event).catch((err: unknown) => deps.log.warn(`Workbench could not follow the run: ${err instanceof Error ? err.message : String(err)}`))),
+      deps.cacheHost.onDidSave(() => void this.takeRunsFinishedElsewhere().catch((err: unknown) => deps.log.warn(`Workbench could not read runs finished elsewhere: ${err instanceof Error ? err.message : String(err)}`))),
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const parsed = parseWebviewMessage(raw);
@@ -155,6 +156,7 @@ export class WorkbenchPanel implements vscode.Disposable {
       labelledRows: state.dataset?.labelled ?? 0,
       history,
     });
+    this.historyLatest = history[history.length - 1]?.runId;
     const latest = history[history.length - 1];
     if (latest) await this.sendRun(latest.runId, false);
   }
@@ -222,8 +224,31 @@ export class WorkbenchPanel implements vscode.Disposable {
     if (f?.timer) clearTimeout(f.timer);
     this.flushFollowed();
     this.followed = undefined;
-    this.post({ type: 'history', history: await this.history() });
+    this.postHistory(await this.history());
     if (event.runId !== undefined) await this.sendRun(event.runId, false);
+  }
+
+  /** The newest finished run the panel's history holds: a later one in the cache was finished elsewhere. */
+  private historyLatest: number | undefined;
+
+  private postHistory(history: RunSummaryView[]): void {
+    this.historyLatest = history[history.length - 1]?.runId;
+    this.post({ type: 'history', history });
+  }
+
+  /**
+   * The cache file changed: a run of this prompt may have finished in another process (`judge-align run` in a
+   * terminal, another window). It joins the history, and becomes the shown run when the panel was showing the
+   * latest one (a person reading an older run keeps reading it). Runs of this window arrive through `follow`.
+   */
+  private async takeRunsFinishedElsewhere(): Promise<void> {
+    if (this.disposed || this.ownRun || this.followed || !vscode.workspace.isTrusted) return;
+    const history = await this.history();
+    const latest = history[history.length - 1]?.runId;
+    if (latest === undefined || latest === this.historyLatest) return;
+    const wasShowingLatest = this.shownRunId === undefined || this.shownRunId === this.historyLatest;
+    this.postHistory(history);
+    if (wasShowingLatest) await this.sendRun(latest, false);
   }
 
   private flushFollowed(): void {
@@ -271,7 +296,7 @@ export class WorkbenchPanel implements vscode.Disposable {
     });
     if (timer) clearTimeout(timer);
     flush();
-    this.post({ type: 'history', history: await this.history() });
+    this.postHistory(await this.history());
     if (result) await this.sendRun(result.runId, false);
     else this.post({ type: 'error', message: 'The run did not finish: see the notification for why.' });
   }

@@ -1,0 +1,64 @@
+// A run made outside the editor: `judge-align run` typed in VS Code's own terminal while the workbench is open.
+// The run reaches the editor through the cache file alone; the workbench, the result lens and the Judge Prompts
+// view show it without a reload.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Workbench } from '../../support/browser';
+import { folderUrl, REPO_ROOT } from '../../support/codeServer';
+import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
+
+let ui: UiSession;
+
+before(async () => {
+  const rows = sampleRows();
+  // Wrong on every seventh row (index % 7 === 3): 29 of 200 mismatches, 85.5% agreement.
+  ui = await startUiSession({
+    llm: {
+      responder: (input) => {
+        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
+        const human = rows[index]?.hallucination ?? 'no';
+        const label = index % 7 === 3 ? (human === 'yes' ? 'no' : 'yes') : human;
+        return { answer: { label, explanation: `Terminal run, row ${rows[index]?.ID}.` } };
+      },
+    },
+  });
+});
+
+after(() => ui?.close());
+
+test('judge-align run in a terminal: the open workbench, the lens and the Judge Prompts view show the new run', { timeout: 240_000 }, async () => {
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'cli-in-terminal', { width: 1800, height: 1000 });
+  await wb.openFile('hallucination.judge.md');
+  await wb.codeLens('Run judge (200 labelled rows)').waitFor({ timeout: 60_000 });
+  await wb.codeLens('Workbench').click();
+  const view = wb.webview();
+  await view.locator('[data-testid=run]').waitFor({ timeout: 60_000 });
+  assert.equal(await view.locator('[data-testid=progress]', { hasText: /Run #\d/ }).count(), 0, 'no run before the terminal makes one');
+
+  // The Judge Prompts view, open beside, lists the prompt without figures yet.
+  await wb.page.locator('.activitybar .action-item a[aria-label^="Judge Align"]').click();
+  const promptItem = wb.page.locator('.pane', { hasText: 'Judge Prompts' }).locator('.monaco-list-row', { hasText: 'hallucination.judge.md' });
+  await promptItem.waitFor({ timeout: 30_000 });
+  assert.doesNotMatch((await promptItem.textContent()) ?? '', /κ/);
+
+  // The terminal opens in the workspace folder; the CLI finds the same cache the editor uses.
+  await wb.runCommand('Terminal: Create New Terminal');
+  await wb.page.locator('.terminal-wrapper.active .xterm').waitFor({ timeout: 30_000 });
+  await wb.page.locator('.terminal-wrapper.active .xterm-helper-textarea').focus();
+  const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+  await wb.page.keyboard.type(`OPENAI_BASE_URL=${ui.llm.baseUrl} OPENAI_API_KEY=sk-terminal "${process.execPath}" "${cli}" run hallucination.judge.md; echo "exit=$?"`);
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.terminal-wrapper.active .xterm-rows', { hasText: 'exit=0' }).waitFor({ timeout: 120_000 });
+  assert.equal(ui.llm.requests.length, 200);
+  await wb.screenshot('terminal-run-done');
+
+  // Without a reload: the workbench shows run #1 with its figures, the lens its result, the view its figures.
+  await view.locator('[data-testid=progress]', { hasText: /Run #1 · completed/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await view.locator('[data-testid=figures-all] .big').textContent(), '85.5%');
+  await view.locator('.vrow.mismatch').first().waitFor();
+  await wb.codeLens(/85\.5% agreement · κ \d\.\d\d · 29 mismatches/).waitFor({ timeout: 30_000 });
+  await promptItem.filter({ hasText: /85\.5% · κ \d\.\d\d/ }).waitFor({ timeout: 30_000 });
+  await wb.screenshot('editor-follows-terminal-run');
+  await wb.close();
+});
