@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Cache } from '../src/core/cache/cache';
 import { openDatabase } from '../src/core/cache/memoryDatabase';
+import { SqlJsDb } from '../src/core/cache/driver';
 import { scalar } from '../src/core/cache/sql';
 import { loadSqlJs } from '../src/core/cache/sqljs';
 import type { BenchResult } from './types';
@@ -26,7 +27,7 @@ export async function benchCacheOpen(): Promise<BenchResult> {
     const SQL = await loadSqlJs();
     const openWith = (pragma: string) => () => {
       const db = openDatabase(SQL, fs.readFileSync(file));
-      if (String(scalar(db, pragma)) !== 'ok') throw new Error(`${pragma} failed on the bench cache`);
+      if (String(scalar(new SqlJsDb(db), pragma)) !== 'ok') throw new Error(`${pragma} failed on the bench cache`);
       db.close();
     };
     const quickOpen = openWith('PRAGMA quick_check(1)');

@@ -21,7 +21,7 @@ export function nodeOptions({ production }) {
     target: 'node20',
     format: 'cjs',
     // sql.js finds its wasm next to the bundle (see src/core/cache/sqljs.ts), never inlined.
-    external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
+    external: ['vscode', 'sql.js/dist/sql-wasm.wasm', 'node:sqlite'],
     // Node 21+ has a global `navigator`, and VS Code's extension host (1.139 and later) logs a PendingMigrationError
     // every time code reads it. Bundled libraries (zod's allowsEval check, the platform clients' runtime sniffing)
     // read it only to detect a browser; in these bundles the answer is always "not a browser", as on Node 20.

@@ -2,7 +2,7 @@
 // `npm test`: every layer, in order, each with its own summary line, then the totals as
 //   N passed, N failed
 // Layers: lint (eslint: the import rules that keep the layers apart, counted as one test), unit (core in plain node;
-// the cache tests again with sql.js's native paths off), host (mocha inside a real VS Code 1.100 extension host, the
+// the cache tests again with the other SQLite driver, and with sql.js's native paths off), host (mocha inside a real VS Code 1.100 extension host, the
 // oldest we claim), ui (Chromium driving a real VS Code 1.139, the newest, with the packaged extension). `node scripts/test.mjs unit` runs one layer.
 // A layer that crashes or reports nothing counts as one failure, never as zero tests.
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,15 @@ function findTests(dir, suffix = '.test.ts') {
   return out;
 }
 
+/** The Node 24 scripts/setup.sh installs (for code-server 4.139, and for the cache tests' node:sqlite pass). */
+const NODE24 = join(root, '.cache', 'node24', 'node_modules', 'node', 'bin', 'node');
+
+/** Whether `node` has node:sqlite without a flag (Node 22.13+). */
+function hasNodeSqlite(node) {
+  const r = spawnSync(node, ['-e', "require('node:sqlite')"], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
 function run(cmd, args, extraEnv = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
   return r.status ?? 1;
@@ -42,11 +51,11 @@ function step(title, cmd, args) {
 }
 
 /** node:test over files, counted from a JUnit report rather than by scraping the console. */
-function nodeTests(layer, files, { concurrency = 1, env = {} } = {}) {
+function nodeTests(layer, files, { concurrency = 1, env = {}, node = process.execPath } = {}) {
   if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, note: 'no test files' };
   const junit = join(results, `${layer}.junit.xml`);
   rmSync(junit, { force: true });
-  const code = run(process.execPath, [
+  const code = run(node, [
     '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=junit', `--test-reporter-destination=${junit}`,
@@ -90,14 +99,27 @@ layer('unit', () => {
   // The CLI bundle is tested too.
   step('build', process.execPath, ['scripts/build.mjs']);
   const all = nodeTests('unit', findTests(join(root, 'test', 'unit')), { concurrency: 2 });
-  // The cache suite again with sql.js's native paths off, once as a build without the C functions would run and once
-  // as after a failed load-time self-test (src/core/cache/sqlJsSelfTest.ts): the fallback is what keeps data safe.
+  // The cache suite once per SQLite driver (src/core/cache/driver.ts): the pass above used the one this Node picks
+  // (node:sqlite on Node 22.13+, else sql.js); the other runs here. node:sqlite needs a Node that has it: when this one
+  // has not, the Node 24 scripts/setup.sh installs runs that pass.
   const cacheTests = findTests(join(root, 'test', 'unit', 'cache'));
-  const fallbacks = ['no-native', 'failed-self-test'].map((mode) => {
-    console.log(`\n--- cache tests with JUDGE_ALIGN_SQLJS_FALLBACK=${mode} ---`);
-    return nodeTests(`unit-sqljs-${mode}`, cacheTests, { concurrency: 2, env: { JUDGE_ALIGN_SQLJS_FALLBACK: mode } });
-  });
-  return [all, ...fallbacks].reduce((a, b) => ({
+  const passes = [];
+  if (hasNodeSqlite(process.execPath)) {
+    console.log('\n--- cache tests with JUDGE_ALIGN_SQLITE_DRIVER=sqljs ---');
+    passes.push(nodeTests('unit-sqljs', cacheTests, { concurrency: 2, env: { JUDGE_ALIGN_SQLITE_DRIVER: 'sqljs' } }));
+  } else if (existsSync(NODE24)) {
+    console.log(`\n--- cache tests with JUDGE_ALIGN_SQLITE_DRIVER=node, in ${NODE24} ---`);
+    passes.push(nodeTests('unit-node-sqlite', cacheTests, { concurrency: 2, node: NODE24, env: { JUDGE_ALIGN_SQLITE_DRIVER: 'node' } }));
+  } else {
+    passes.push({ passed: 0, failed: 1, skipped: 0, note: `no Node with node:sqlite for the cache tests' second driver: run scripts/setup.sh (it installs ${relative(root, NODE24)})` });
+  }
+  // And with sql.js's native paths off, once as a build without the C functions would run and once as after a
+  // failed load-time self-test (src/core/cache/sqlJsSelfTest.ts): the fallback is what keeps data safe.
+  for (const mode of ['no-native', 'failed-self-test']) {
+    console.log(`\n--- cache tests with JUDGE_ALIGN_SQLITE_DRIVER=sqljs JUDGE_ALIGN_SQLJS_FALLBACK=${mode} ---`);
+    passes.push(nodeTests(`unit-sqljs-${mode}`, cacheTests, { concurrency: 2, env: { JUDGE_ALIGN_SQLITE_DRIVER: 'sqljs', JUDGE_ALIGN_SQLJS_FALLBACK: mode } }));
+  }
+  return [all, ...passes].reduce((a, b) => ({
     passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped,
     note: [a.note, b.note].filter(Boolean).join('; ') || undefined,
   }));

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CacheLockedError } from './errors';
 import { isAlive } from './processAlive';
 
-interface LockInfo {
+export interface LockInfo {
   readonly pid: number;
   readonly host: string;
   readonly time: number;
@@ -73,6 +73,36 @@ export async function acquireLock(dbFile: string, options: LockOptions): Promise
     await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(1, deadline - Date.now()))));
     wait = Math.min(wait * 2, 100);
   }
+}
+
+/**
+ * The lock if it can be had right now (breaking an abandoned one), else undefined: for the few places that must not
+ * wait or cannot (a synchronous read deciding whether it may reload the file).
+ */
+export function tryLockSync(dbFile: string, purpose: string): Release | undefined {
+  const lockFile = `${dbFile}.lock`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const mine: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), purpose, token: randomBytes(8).toString('hex') };
+    if (tryCreate(lockFile, mine)) {
+      held.add(mine.token);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        release(lockFile, mine);
+      };
+    }
+    const seen = inspect(lockFile);
+    if (seen === undefined) continue;
+    if (!(isAbandoned(seen) && breakLock(lockFile, seen))) return undefined;
+  }
+  return undefined;
+}
+
+/** Who holds `<dbFile>.lock` now, in words; undefined when nobody does. */
+export function lockHolder(dbFile: string): string | undefined {
+  const seen = inspect(`${dbFile}.lock`);
+  return seen === undefined ? undefined : describe(seen.info);
 }
 
 function tryCreate(lockFile: string, info: LockInfo): boolean {
@@ -178,7 +208,7 @@ function release(lockFile: string, mine: LockInfo): void {
   if (current?.info?.token === mine.token) fs.rmSync(lockFile, { force: true });
 }
 
-function describe(info: LockInfo | undefined): string {
+export function describe(info: LockInfo | undefined): string {
   if (info === undefined) return 'another process (its lock file is still being written)';
   return `process ${info.pid} on ${info.host} (${info.purpose}, since ${new Date(info.time).toISOString()})`;
 }

@@ -1,5 +1,4 @@
 import type { Database, SqlJsStatic } from 'sql.js';
-import { scalar } from './sql';
 import { connectionOf, sqliteNative, SQLITE_DONE, SQLITE_OK, withPointerOut, type SqliteNative } from './sqliteC';
 
 const CODES: Record<number, string> = { 11: 'database disk image is malformed', 26: 'file is not a database' };
@@ -79,7 +78,7 @@ function restore(sql: SqlJsStatic, { c }: SqliteNative, db: Database, bytes: Uin
   const file = new sql.Database(bytes);
   try {
     // A backup into an in-memory database needs the source's page size.
-    db.run(`PRAGMA page_size = ${Number(scalar(file, 'PRAGMA page_size'))}`);
+    db.run(`PRAGMA page_size = ${Number(file.exec('PRAGMA page_size')[0]?.values[0]?.[0])}`);
     const main = c.stringToNewUTF8('main');
     try {
       const backup = c._sqlite3_backup_init(connectionOf(db).db!, main, connectionOf(file).db!, main);

@@ -1,11 +1,10 @@
-import type { Database, SqlValue } from 'sql.js';
-import { nativeWriteStatement, type WriteStatement } from './nativeStatements';
+import type { Db, SqlValue, WriteStatement } from './driver';
 
 /** sql.js spends about as much per statement run (reset, step, freeing bound values) as SQLite spends inserting a row. */
 const ROWS_PER_STATEMENT = 100;
 
 /** Per database, so each statement is prepared once however many batches use it (sql.js frees them on close). */
-const cached = new WeakMap<Database, Map<string, MultiRowInsert>>();
+const cached = new WeakMap<Db, Map<string, MultiRowInsert>>();
 
 /**
  * `INSERT ... VALUES (row), (row), ...` for many rows, ROWS_PER_STATEMENT per run, each statement prepared once.
@@ -22,14 +21,14 @@ export class MultiRowInsert {
    * @param tail what follows the rows (e.g. ON CONFLICT)
    */
   private constructor(
-    private readonly db: Database,
+    private readonly db: Db,
     private readonly head: string,
     private readonly columns: readonly string[],
     private readonly tail: string,
   ) {}
 
   /** The instance for this database and statement, created on first use. */
-  static for(db: Database, head: string, columns: readonly string[], tail = ''): MultiRowInsert {
+  static for(db: Db, head: string, columns: readonly string[], tail = ''): MultiRowInsert {
     let byKey = cached.get(db);
     if (byKey === undefined) cached.set(db, (byKey = new Map()));
     const key = `${head}\n${columns.join(',')}\n${tail}`;
@@ -67,29 +66,11 @@ export class MultiRowInsert {
       for (let r = 0; r < rows; r++) {
         tuples.push(`(${this.columns.map((expr, j) => expr.replace('?', `?${shared[j] ? sharedNumber[j] : next++}`)).join(', ')})`);
       }
-      stmt = writeStatement(this.db, `${this.head} VALUES ${tuples.join(', ')} ${this.tail}`);
+      stmt = this.db.bulkStatement(`${this.head} VALUES ${tuples.join(', ')} ${this.tail}`);
       this.statements.set(key, stmt);
     }
     return stmt;
   }
-}
-
-/** Native when it can be (see nativeStatements), else through sql.js (which frees it when the database closes). */
-function writeStatement(db: Database, sql: string): WriteStatement {
-  const native = nativeWriteStatement(db, sql);
-  if (native !== undefined) return native;
-  const stmt = db.prepare(sql);
-  return {
-    run: (values) => {
-      stmt.bind(values as SqlValue[]);
-      try {
-        stmt.step();
-      } finally {
-        stmt.reset();
-      }
-      return db.getRowsModified();
-    },
-  };
 }
 
 /** Whether rows start..end-1 hold the same value (bytes never count: they differ per row). */

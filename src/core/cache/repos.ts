@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from './driver';
 import { annotationsRepository } from './repositories/annotations';
 import { datasetsRepository } from './repositories/datasets';
 import { examplesRepository } from './repositories/examples';
@@ -21,7 +21,7 @@ export interface CacheStats {
 }
 
 /** The typed view of one database: what `cache.read` and `cache.write` hand to their callback. */
-export function makeRepositories(db: Database) {
+export function makeRepositories(db: Db) {
   return {
     sources: sourcesRepository(db),
     datasets: datasetsRepository(db),

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from './driver';
 import { all, scalar } from './sql';
 import { defaultBase } from '../judge/comparableRuns';
 
@@ -21,7 +21,7 @@ const CHUNK = 500;
  * and every cached answer (response) no remaining verdict refers to or shares a cache key with: re-running an old
  * prompt version pays for its answers again.
  */
-export function pruneRuns(db: Database, keepPerPrompt: number): PruneCounts {
+export function pruneRuns(db: Db, keepPerPrompt: number): PruneCounts {
   if (!Number.isInteger(keepPerPrompt) || keepPerPrompt < 1) throw new RangeError(`Runs kept per prompt must be a whole number of at least 1, not ${keepPerPrompt}.`);
   const byPrompt = new Map<string, { id: number; status: string; split: string; dataset: string; baseUrl: string }[]>();
   for (const r of all(db, 'SELECT id, prompt_path, status, split, dataset, base_url FROM runs ORDER BY id DESC')) {

@@ -1,40 +1,22 @@
-import type { BindParams, Database, SqlValue } from 'sql.js';
+import type { Db, Row, SqlValue } from './driver';
 
-export type Row = Record<string, SqlValue>;
+export type { Row, SqlValue } from './driver';
 
-export function all(db: Database, sql: string, params?: BindParams): Row[] {
-  const stmt = db.prepare(sql);
-  try {
-    if (params) stmt.bind(params);
-    const rows: Row[] = [];
-    while (stmt.step()) rows.push(stmt.getAsObject() as Row);
-    return rows;
-  } finally {
-    stmt.free();
-  }
+export function all(db: Db, sql: string, params?: readonly SqlValue[]): Row[] {
+  return db.all(sql, params);
 }
 
-export function one(db: Database, sql: string, params?: BindParams): Row | undefined {
-  return all(db, sql, params)[0];
+export function one(db: Db, sql: string, params?: readonly SqlValue[]): Row | undefined {
+  return db.all(sql, params)[0];
 }
 
-export function scalar(db: Database, sql: string, params?: BindParams): SqlValue | undefined {
+export function scalar(db: Db, sql: string, params?: readonly SqlValue[]): SqlValue | undefined {
   const row = one(db, sql, params);
   return row ? Object.values(row)[0] : undefined;
 }
 
-export function lastId(db: Database): number {
-  return Number(scalar(db, 'SELECT last_insert_rowid()'));
-}
-
-/** Runs one statement for many parameter sets, prepared once. */
-export function runMany(db: Database, sql: string, rows: Iterable<BindParams>): void {
-  const stmt = db.prepare(sql);
-  try {
-    for (const params of rows) stmt.run(params);
-  } finally {
-    stmt.free();
-  }
+export function lastId(db: Db): number {
+  return db.lastInsertRowid();
 }
 
 export const str = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));

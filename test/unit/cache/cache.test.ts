@@ -6,6 +6,7 @@ import { Cache } from '../../../src/core/cache/cache';
 import { CacheCorruptError, CacheNotFoundError, CacheTooNewError } from '../../../src/core/cache/errors';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../../src/core/cache/migrations';
 import { loadSqlJs } from '../../../src/core/cache/sqljs';
+import { driverUnderTest, sqlJsOnly } from '../../support/driver';
 import { tempDir } from '../../support/tempDir';
 
 /** Writes a SQLite file by hand, as another program (or an older or newer judge-align) would. */
@@ -18,7 +19,7 @@ async function writeRawDatabase(file: string, build: (db: import('sql.js').Datab
   return fs.readFileSync(file);
 }
 
-describe('cache', () => {
+describe(`cache (${driverUnderTest})`, () => {
   test('creates the file with the current schema and reopens with the data', async () => {
     const file = path.join(tempDir(), 'nested', 'cache.sqlite');
     const cache = await Cache.open(file);
@@ -157,7 +158,7 @@ describe('cache', () => {
     b.close();
   });
 
-  test('leftover temp files of a dead writer are removed on the next save', async () => {
+  test('leftover temp files of a dead writer are removed on the next save', { skip: sqlJsOnly }, async () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file);
     const stray = `${file}.tmp-999999999-abcd`;

@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
 import { CacheLockedError } from '../../../src/core/cache/errors';
 import { acquireLock } from '../../../src/core/cache/lock';
+import { driverUnderTest, nodeOnly, sqlJsOnly } from '../../support/driver';
+import { holdLock } from '../../support/lockHolder';
 import { tempDir } from '../../support/tempDir';
 
 /** A pid that no process has: above Linux's pid_max and macOS's limit. */
@@ -15,8 +17,8 @@ function writeLock(dbFile: string, fields: Record<string, unknown>): void {
   fs.writeFileSync(`${dbFile}.lock`, JSON.stringify({ host: os.hostname(), time: Date.now(), purpose: 'test', token: 'other', ...fields }));
 }
 
-describe('cache write lock', () => {
-  test('a lock held by a live process: CacheLockedError after the timeout, naming the holder and what to do', async () => {
+describe(`cache write lock (${driverUnderTest})`, () => {
+  test('a lock held by a live process: CacheLockedError after the timeout, naming the holder and what to do', { skip: sqlJsOnly }, async () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file, { lockTimeoutMs: 150 });
     writeLock(file, { pid: process.ppid, purpose: 'importing' });
@@ -30,7 +32,34 @@ describe('cache write lock', () => {
     cache.close();
   });
 
-  test('a lock of a dead process (with or without a token), an unreadable old one, an ancient one and our own leftover are all taken over', async () => {
+  test('node:sqlite: another process in a write transaction makes a write wait, then fail naming it; a notice comes after a second', { skip: nodeOnly }, async () => {
+    const file = path.join(tempDir(), 'c.sqlite');
+    const cache = await Cache.open(file);
+    const holder = holdLock(file);
+    await holder.held;
+    const waitedFrom = Date.now();
+    await assert.rejects(
+      cache.write((r) => r.datasets.ensure('x'), { lockTimeoutMs: 1_300 }),
+      (e: unknown) => e instanceof CacheLockedError && e.message.includes(`process ${holder.pid} on ${os.hostname()} (holding the lock for a test`) && e.message.includes('try again'),
+    );
+    assert.ok(Date.now() - waitedFrom >= 1_300);
+    const quick = await Cache.open(file, { readonly: true });
+    assert.deepEqual(quick.read((r) => r.datasets.list()), [], 'nothing written');
+    quick.close();
+    // Waiting does not block the event loop, and once the holder is gone the write goes through.
+    const waiting = cache.write((r) => r.datasets.ensure('y'), { lockTimeoutMs: 10_000 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    await new Promise((r) => setTimeout(r, 300));
+    await holder.release();
+    await waiting;
+    clearInterval(ticker);
+    assert.ok(ticks >= 10, `the event loop ran while the write waited (${ticks} ticks)`);
+    assert.deepEqual(cache.read((r) => r.datasets.list().map((d) => d.name)), ['y']);
+    cache.close();
+  });
+
+  test('a lock of a dead process (with or without a token), an unreadable old one, an ancient one and our own leftover are all taken over', { skip: sqlJsOnly }, async () => {
     const file = path.join(tempDir(), 'c.sqlite');
     const cache = await Cache.open(file, { lockTimeoutMs: 2_000 });
     const leftovers: Array<() => void> = [

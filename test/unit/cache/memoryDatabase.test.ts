@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { Cache } from '../../../src/core/cache/cache';
 import { isMemoryDatabase, openDatabase } from '../../../src/core/cache/memoryDatabase';
 import { APPLICATION_ID, MIGRATIONS } from '../../../src/core/cache/migrations';
+import { SqlJsDb } from '../../../src/core/cache/driver';
 import { scalar } from '../../../src/core/cache/sql';
 import { loadSqlJs } from '../../../src/core/cache/sqljs';
 import { skipWhenNativeIsOff } from '../../support/sqlJsFallback';
@@ -22,8 +23,8 @@ describe('memory database', { skip: skipWhenNativeIsOff }, () => {
     const db = openDatabase(SQL, image);
     assert.equal(isMemoryDatabase(db), true);
     assert.deepEqual(db.exec('SELECT x FROM t ORDER BY rowid')[0]!.values, [['é'], ['two']]);
-    assert.equal(Number(scalar(db, 'PRAGMA user_version')), 7);
-    assert.equal(Number(scalar(db, 'PRAGMA page_size')), 1024);
+    assert.equal(Number(scalar(new SqlJsDb(db), 'PRAGMA user_version')), 7);
+    assert.equal(Number(scalar(new SqlJsDb(db), 'PRAGMA page_size')), 1024);
     db.run("INSERT INTO t VALUES ('three')");
     const again = openDatabase(SQL, db.export());
     db.close();

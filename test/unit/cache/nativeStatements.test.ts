@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SqlJsDb } from '../../../src/core/cache/driver';
 import { openDatabase } from '../../../src/core/cache/memoryDatabase';
 import { MultiRowInsert } from '../../../src/core/cache/multiRowInsert';
 import { closeDatabase, nativeWriteStatement } from '../../../src/core/cache/nativeStatements';
@@ -51,7 +52,7 @@ describe('native write statements', { skip: skipWhenNativeIsOff }, () => {
     const count = 250;
     const big = 'x'.repeat(200_000);
     const texts = Array.from({ length: count }, (_, i) => (i % 50 === 0 ? `${big}${i}` : `row ${i} ✓`));
-    const insert = MultiRowInsert.for(db, 'INSERT INTO t(n, s, b)', ['?', '?', 'CAST(? AS TEXT)']);
+    const insert = MultiRowInsert.for(new SqlJsDb(db), 'INSERT INTO t(n, s, b)', ['?', '?', 'CAST(? AS TEXT)']);
     const added = insert.run(count, [Array.from({ length: count }, (_, i) => i), texts, texts.map((t) => new TextEncoder().encode(t))]);
     assert.equal(added, count);
     const rows = db.exec('SELECT n, s, b, typeof(b) FROM t ORDER BY n')[0]!.values;

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { Db, SqlValue } from '../driver';
 import { MultiRowInsert } from '../multiRowInsert';
 import { all, num, now, one, str, textParam, type Row } from '../sql';
 
@@ -67,16 +67,14 @@ type StoredValues = [id: number, label: SqlValue, score: SqlValue, explanation: 
  * re-pull compares thousands of unchanged labels, and reading each back as an object (a query per item) took most
  * of its time.
  */
-function storedFor(db: Database, items: readonly AnnotationInput[]): Map<string, StoredValues> {
+function storedFor(db: Db, items: readonly AnnotationInput[]): Map<string, StoredValues> {
   const exampleIds = [...new Set(items.map((a) => a.exampleId))];
   const stmt = db.prepare(
     'SELECT id, example_id, name, author, label, score, explanation, annotator_kind, note, needs_review, source_ref FROM annotations WHERE example_id IN (SELECT value FROM json_each(?))',
   );
   const out = new Map<string, StoredValues>();
   try {
-    stmt.bind([JSON.stringify(exampleIds)]);
-    while (stmt.step()) {
-      const [id, exampleId, name, author, ...values] = stmt.get();
+    for (const [id, exampleId, name, author, ...values] of stmt.iterate([JSON.stringify(exampleIds)])) {
       out.set(keyOf(Number(exampleId), String(name), String(author)), [Number(id), ...values] as StoredValues);
     }
   } finally {
@@ -99,7 +97,7 @@ const asStored = (id: number, a: AnnotationInput): StoredValues => [
 
 const sameValues = (x: StoredValues, y: StoredValues): boolean => x.every((value, i) => value === y[i]);
 
-export function annotationsRepository(db: Database) {
+export function annotationsRepository(db: Db) {
   return {
     /** One annotation per example, name and author: a new label from the same author replaces the old one. */
     upsert(a: AnnotationInput): { changed: boolean } {
@@ -192,11 +190,10 @@ export function annotationsRepository(db: Database) {
     },
     /** Renames (or, when `to` is already used, merges) a label of one annotation across a dataset. */
     renameLabel(datasetId: number, name: string, from: string, to: string): number {
-      db.run(
+      return db.run(
         `UPDATE annotations SET label = ?, updated_at = ? WHERE name = ? AND label = ? AND example_id IN (SELECT id FROM examples WHERE dataset_id = ?)`,
         [to, now(), name, from, datasetId],
       );
-      return db.getRowsModified();
     },
     countLabel(datasetId: number, name: string, label: string): number {
       return Number(one(db, 'SELECT COUNT(*) AS n FROM annotations a JOIN examples e ON e.id = a.example_id WHERE e.dataset_id = ? AND a.name = ? AND a.label = ?', [datasetId, name, label])?.n ?? 0);

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { all, lastId, num, now, one, type Row } from '../sql';
 
 export interface DatasetRow {
@@ -19,7 +19,7 @@ const toDataset = (r: Row): DatasetRow => ({
 
 const SELECT = 'SELECT d.*, (SELECT COUNT(*) FROM examples e WHERE e.dataset_id = d.id) AS examples FROM datasets d';
 
-export function datasetsRepository(db: Database) {
+export function datasetsRepository(db: Db) {
   return {
     ensure(name: string, sourceId: number | null = null): number {
       const existing = one(db, 'SELECT id FROM datasets WHERE name = ?', [name]);

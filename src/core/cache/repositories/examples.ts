@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { columnsOf, encodeExample, sameContent, Utf8Arena, type EncodedColumns, type ExampleText } from '../exampleContent';
 import { MultiRowInsert } from '../multiRowInsert';
 import { all, json, now, one, scalar, str, textParam, type Row } from '../sql';
@@ -38,7 +38,7 @@ export interface UpsertResult {
   readonly ids: number[];
 }
 
-export function examplesRepository(db: Database) {
+export function examplesRepository(db: Db) {
   return {
     /** Inserts new rows, updates changed ones (by content hash) and leaves the rest alone. */
     upsertMany(datasetId: number, rows: readonly ExampleInput[]): UpsertResult {
@@ -120,14 +120,12 @@ export type ExamplesRepository = ReturnType<typeof examplesRepository>;
  * The ids and stored content hashes of `rows` (all in the dataset now), in one query: json_each walks the list, the
  * index does the rest.
  */
-function storedOf(db: Database, datasetId: number, externalIds: readonly string[]): { ids: number[]; hashes: string[] } {
+function storedOf(db: Db, datasetId: number, externalIds: readonly string[]): { ids: number[]; hashes: string[] } {
   const ids: number[] = new Array<number>(externalIds.length);
   const hashes: string[] = new Array<string>(externalIds.length);
   const stmt = db.prepare('SELECT j.key, e.id, e.content_hash FROM json_each(CAST(? AS TEXT)) j CROSS JOIN examples e ON e.dataset_id = ? AND e.external_id = j.value');
   try {
-    stmt.bind([textParam(JSON.stringify(externalIds)), datasetId]);
-    while (stmt.step()) {
-      const [index, id, hash] = stmt.get();
+    for (const [index, id, hash] of stmt.iterate([textParam(JSON.stringify(externalIds)), datasetId])) {
       ids[Number(index)] = Number(id);
       hashes[Number(index)] = String(hash);
     }

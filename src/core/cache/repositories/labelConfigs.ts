@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { all, json, now, one, type Row } from '../sql';
 
 export type LabelKind = 'categorical' | 'binary' | 'score';
@@ -12,7 +12,7 @@ export interface LabelConfig {
 
 const toConfig = (r: Row): LabelConfig => ({ name: String(r.name), datasetKey: String(r.dataset_key), kind: String(r.kind) as LabelKind, labels: json(r.labels_json, []) });
 
-export function labelConfigsRepository(db: Database) {
+export function labelConfigsRepository(db: Db) {
   return {
     save(config: LabelConfig): void {
       const stamp = now();

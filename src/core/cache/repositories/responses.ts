@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { all, now, num, type Row } from '../sql';
 
 export interface ResponseRow {
@@ -24,7 +24,7 @@ const toResponse = (r: Row): ResponseRow => ({
 
 const CHUNK = 500;
 
-export function responsesRepository(db: Database) {
+export function responsesRepository(db: Db) {
   return {
     getMany(keys: readonly string[]): Map<string, ResponseRow> {
       const found = new Map<string, ResponseRow>();

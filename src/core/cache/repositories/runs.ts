@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { isAlive } from '../processAlive';
 import { all, json, lastId, now, one, str, type Row } from '../sql';
 
@@ -43,7 +43,7 @@ const toRun = (r: Row): RunRow => ({
   totals: json(r.totals_json, null),
 });
 
-export function runsRepository(db: Database) {
+export function runsRepository(db: Db) {
   return {
     create(input: RunInput): number {
       db.run(

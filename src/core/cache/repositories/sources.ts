@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { all, json, lastId, one, str, type Row } from '../sql';
 
 export interface SourceRow {
@@ -19,7 +19,7 @@ const toSource = (r: Row): SourceRow => ({
   syncedAt: str(r.synced_at),
 });
 
-export function sourcesRepository(db: Database) {
+export function sourcesRepository(db: Db) {
   return {
     upsert(input: { kind: string; name: string; config: Record<string, unknown> }): number {
       const existing = one(db, 'SELECT id FROM sources WHERE name = ?', [input.name]);

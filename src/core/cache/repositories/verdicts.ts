@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Db } from '../driver';
 import { all, now, num, str, type Row } from '../sql';
 
 export interface VerdictInput {
@@ -69,7 +69,7 @@ const SELECT_JOINED = `
     CASE WHEN v.response_id IS NULL THEN v.raw ELSE r.raw END AS raw
   FROM verdicts v LEFT JOIN responses r ON r.id = v.response_id`;
 
-export function verdictsRepository(db: Database) {
+export function verdictsRepository(db: Db) {
   return {
     /** Save the responses of the same answers first: then these verdicts refer to them instead of copying their text. */
     upsertMany(runId: number, rows: readonly VerdictInput[]): void {

@@ -1,0 +1,317 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
+import { NodeSqliteDb, sqliteErrorCode, type NodeSqliteModule } from './driver';
+import { removeTempFiles } from './atomicFile';
+import { CacheCorruptError, CacheEmptyError, CacheLockedError, CacheNotFoundError } from './errors';
+import { applyJournal, takeJournal } from './journal';
+import { acquireLock, tryLockSync } from './lock';
+import { SCHEMA_VERSION } from './migrations';
+import { makeRepositories, type Repositories } from './repos';
+import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
+import { describeUsers, otherWalUsers, registerWalUser } from './walUsers';
+
+const SQLITE_BUSY = 5;
+/** Reads and commits wait this long for another connection (a WAL recovery, a checkpoint) before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+/** Checkpoint (fold the WAL into the file) after a write once the WAL is this big. */
+const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The cache with the node:sqlite driver: the file itself, opened in WAL mode. A write is a transaction that
+ * commits as it happens (nothing is saved whole, nothing reloaded: readers see each commit); other processes on
+ * node:sqlite wait for each other through SQLite's own locking. `BEGIN IMMEDIATE` is retried here, asynchronously,
+ * so a write waiting for another process never blocks the event loop.
+ *
+ * Beside sql.js processes (the mixed-driver rule, see sqlJsStore.ts): this process registers itself as a WAL user
+ * (walUsers.ts) before it opens the file and opens it under `<cache>.lock`, so it never opens a file a sql.js save is
+ * replacing, and it checkpoints only under that lock, so a sql.js process reading the file (under the lock) never
+ * reads it half-checkpointed.
+ */
+export class NodeSqliteStore implements CacheStore {
+  readonly driver = 'node';
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** The file the connection has open: when the path names another one (replaced, deleted), it is opened again. */
+  private identity: Identity | undefined;
+
+  private constructor(
+    readonly path: string,
+    private db: NodeSqliteDb,
+    private readonly sqlite: NodeSqliteModule,
+    private readonly options: OpenCacheOptions,
+    private readonly unregister: () => void,
+  ) {
+    this.identity = identityOf(path);
+  }
+
+  /** undefined: a read-only open of an older schema, which the caller opens with sql.js (it upgrades in memory). */
+  static async open(sqlite: NodeSqliteModule, file: string, options: OpenCacheOptions): Promise<NodeSqliteStore | undefined> {
+    const exists = fs.existsSync(file);
+    if (options.readonly && !exists) throw new CacheNotFoundError(file);
+    if (exists && fs.statSync(file).size === 0) throw new CacheEmptyError(file);
+    // Registering also clears what processes that are gone left: their registrations, a dead sql.js save's temp files.
+    otherWalUsers(file);
+    const unregister = options.readonly ? () => undefined : registerWalUser(file, `${processName()}, using the cache with node:sqlite`);
+    let db: NodeSqliteDb | undefined;
+    try {
+      // Under the lock: a sql.js process replacing the file (a save is a rename) has finished, and sees us from now on.
+      const release = options.readonly ? undefined : await acquireLock(file, { timeoutMs: options.lockTimeoutMs ?? 10_000, purpose: 'opening the cache' });
+      try {
+        if (!options.readonly) removeTempFiles(file);
+        db = openChecked(sqlite, file, options.readonly === true);
+        if (options.readonly && userVersion(db) < SCHEMA_VERSION) {
+          db.close();
+          return undefined;
+        }
+        if (!options.readonly) prepareForWrites(db);
+      } finally {
+        release?.();
+      }
+      const store = new NodeSqliteStore(file, db, sqlite, options, unregister);
+      // Runs left running by a process that is gone, and a journal of answers a failed save left, in one write.
+      if (!options.readonly) await store.write((repos) => repos.runs.markInterrupted(), {});
+      return store;
+    } catch (err) {
+      db?.close();
+      unregister();
+      throw err;
+    }
+  }
+
+  /** Runs `fn` in a read transaction: one consistent state of the file. Changes made inside are rolled back. */
+  read<T>(fn: (repos: Repositories) => T): T {
+    this.assertOpen();
+    // A read inside a write's callback sees that write.
+    if (this.db.inTransaction) return fn(makeRepositories(this.db));
+    this.followFile();
+    this.db.exec('BEGIN');
+    try {
+      return fn(makeRepositories(this.db));
+    } finally {
+      this.db.exec('ROLLBACK');
+    }
+  }
+
+  write<T>(fn: (repos: Repositories) => T, options: WriteOptions): Promise<T> {
+    this.assertOpen();
+    if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
+    if (options.vacuum && options.defer) return Promise.reject(new TypeError('A cache write cannot both defer its save and vacuum: vacuum in a write of its own.'));
+    return this.enqueue(() => this.writeNow(fn, options.lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000, options.vacuum === true));
+  }
+
+  /** Every write has committed when its promise resolved: nothing waits. */
+  flush(): Promise<void> {
+    return this.enqueue(async () => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      // Folds the WAL into the file under the lock, so the close's own checkpoint has nothing left to do.
+      this.checkpoint('TRUNCATE');
+    } catch {
+      // SQLite's close checkpoints too; the WAL is kept if that cannot happen either
+    } finally {
+      this.db.close();
+      this.unregister();
+    }
+  }
+
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow<T>(fn: (repos: Repositories) => T, timeoutMs: number, vacuum: boolean): Promise<T> {
+    const journal = await takeJournal(this.path);
+    try {
+      this.followFile();
+      await this.begin(timeoutMs);
+      this.assertOpen();
+      let result: T;
+      try {
+        const repos = makeRepositories(this.db);
+        if (journal) applyJournal(repos, journal.entries);
+        result = fn(repos);
+        if (isThenable(result)) {
+          result.then(undefined, () => undefined);
+          throw new TypeError(PROMISE_IN_WRITE);
+        }
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+      journal?.remove();
+      if (vacuum) {
+        this.db.exec('VACUUM');
+        this.checkpoint('TRUNCATE');
+      } else {
+        this.checkpointIfLarge();
+      }
+      return result;
+    } finally {
+      journal?.release();
+    }
+  }
+
+  /**
+   * The connection keeps the file it opened even when the path comes to name another (a backup restored over it, a
+   * file deleted): commits would go to a file nobody sees. So each read and write checks the path first, and opens
+   * what it names now: checked like any open (a damaged replacement is refused), or a new cache when there is none.
+   * An emptied file is refused (CacheEmptyError), as at open.
+   */
+  private followFile(): void {
+    const now = identityOf(this.path);
+    if (now !== undefined && now.size === 0) throw new CacheEmptyError(this.path);
+    if (now !== undefined && this.identity !== undefined && now.dev === this.identity.dev && now.ino === this.identity.ino) return;
+    if (this.options.readonly && now === undefined) return; // keep what was read; read-only never creates a file
+    this.db.close();
+    let db: NodeSqliteDb;
+    try {
+      db = openChecked(this.sqlite, this.path, this.options.readonly === true);
+      if (!this.options.readonly) prepareForWrites(db);
+    } catch (err) {
+      // Closed for good: the file is not one this cache may use, and the old connection is gone.
+      this.closed = true;
+      this.unregister();
+      throw err;
+    }
+    this.db = db;
+    this.identity = identityOf(this.path);
+  }
+
+  /** BEGIN IMMEDIATE, retried without blocking while another process writes; CacheLockedError after `timeoutMs`. */
+  private async begin(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    let noticed = false;
+    let wait = 2;
+    for (;;) {
+      this.assertOpen();
+      this.db.exec('PRAGMA busy_timeout = 0');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if (sqliteErrorCode(err) !== SQLITE_BUSY) throw err;
+      } finally {
+        this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      const waited = Date.now() - started;
+      if (waited >= timeoutMs) throw new CacheLockedError(this.path, this.holders());
+      if (!noticed && this.options.onLockWait && waited >= 1_000) {
+        noticed = true;
+        const holder = this.holders();
+        this.options.onLockWait({
+          file: this.path,
+          holder,
+          timeoutMs,
+          message: `Waiting for the judge-align cache ${this.path}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(1, timeoutMs - waited))));
+      wait = Math.min(wait * 2, 50);
+    }
+  }
+
+  private holders(): string {
+    const users = otherWalUsers(this.path);
+    return users.length > 0 ? describeUsers(users) : 'another process';
+  }
+
+  private checkpointIfLarge(): void {
+    let size = 0;
+    try {
+      size = fs.statSync(`${this.path}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size >= CHECKPOINT_WAL_BYTES) this.checkpoint('PASSIVE');
+  }
+
+  /**
+   * Folds the WAL into the file, under `<cache>.lock` (see the class comment). Skipped when the lock is taken right
+   * now: the WAL keeps every commit meanwhile, and the next write or the close tries again.
+   */
+  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
+    if (this.options.readonly) return;
+    let release: (() => void) | undefined;
+    try {
+      release = tryLockSync(this.path, 'folding the WAL into the cache file');
+    } catch {
+      return; // a folder that refuses the lock file: leave the WAL as it is
+    }
+    if (!release) return;
+    try {
+      this.db.exec(`PRAGMA wal_checkpoint(${mode})`);
+    } catch (err) {
+      if (sqliteErrorCode(err) !== SQLITE_BUSY) throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`The judge-align cache ${this.path} was closed; open it again to use it.`);
+  }
+}
+
+/** A new file gets its schema (and page size) first, then WAL: WAL fixes the page size. */
+function prepareForWrites(db: NodeSqliteDb): void {
+  migrate(db);
+  db.exec('PRAGMA journal_mode = WAL');
+  // Checkpoints happen under the lock only (see checkpoint), never by themselves at the end of a commit.
+  db.exec('PRAGMA wal_autocheckpoint = 0');
+}
+
+interface Identity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+}
+
+function identityOf(file: string): Identity | undefined {
+  try {
+    const st = fs.statSync(file);
+    return { dev: st.dev, ino: st.ino, size: st.size };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean): NodeSqliteDb {
+  let db: NodeSqliteDb | undefined;
+  const damaged = (err: unknown) => {
+    let copy: CacheCorruptError['copy'];
+    if (!readonly) {
+      try {
+        copy = keepDamagedCopy(file, fs.readFileSync(file), fs.statSync(file));
+      } catch (copyErr) {
+        copy = { path: `${file}.corrupt-*`, error: copyErr };
+      }
+    }
+    return new CacheCorruptError(file, err instanceof Error ? err.message : String(err), copy);
+  };
+  try {
+    db = new NodeSqliteDb(new sqlite.DatabaseSync(file, { readOnly: readonly }));
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    checkDatabase(db, file, damaged);
+    // Commits are as durable as sql.js's saves (each fsynced before it returns).
+    db.exec('PRAGMA synchronous = FULL');
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof CacheCorruptError || sqliteErrorCode(err) === undefined) throw err;
+    // SQLite refused the file before any check ran (not a database, say).
+    throw damaged(err);
+  }
+}
+
+function processName(): string {
+  const script = process.argv[1];
+  return script ? path.basename(script) : path.basename(process.execPath);
+}

@@ -1,0 +1,381 @@
+import * as fs from 'node:fs';
+import type { SqlJsStatic } from 'sql.js';
+import { removeTempFiles, writeFileAtomic } from './atomicFile';
+import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
+import { SqlJsDb } from './driver';
+import { CacheCorruptError, CacheEmptyError, CacheNotFoundError } from './errors';
+import { applyJournal, hasJournal, takeJournal, type TakenJournal } from './journal';
+import { acquireLock, type Release } from './lock';
+import { openDatabase } from './memoryDatabase';
+import { SCHEMA_VERSION } from './migrations';
+import { makeRepositories, type Repositories } from './repos';
+import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
+import { loadSqlJs } from './sqljs';
+import { selfTestSqlJs } from './sqlJsSelfTest';
+
+/** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
+interface Stamp {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+interface Loaded {
+  readonly db: SqlJsDb;
+  readonly stamp: Stamp | undefined;
+  /** An open descriptor on the loaded file, see `pin` below. */
+  readonly fd: number | undefined;
+  readonly version: number;
+}
+
+// Holding the loaded file open keeps its inode from being reused by a later save of another process, so an
+// unchanged (dev, ino) really is the same file even when size and mtime (coarse on some file systems) match.
+// Not on Windows: there an open file can block the other process's rename, and file ids are not reused soon.
+const PIN_FILES = process.platform !== 'win32';
+
+/**
+ * The cache with the sql.js driver: the SQLite file held in memory. Reads see the latest saved state (the file is
+ * reloaded when another process saved it); each `write` is locked, transactional and saved atomically.
+ */
+export class SqlJsStore implements CacheStore {
+  readonly driver = 'sqljs';
+  private db: SqlJsDb;
+  private stamp: Stamp | undefined;
+  private pin: number | undefined;
+  /** Memory may differ from the file (a failed save or rollback): reload before the next read or write. */
+  private stale = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** The lock kept by deferred writes: memory holds commits the file does not have yet. */
+  private held: Release | undefined;
+  /** Deferred commits were dropped (a rollback failed and memory was reloaded): the next flush must say so. */
+  private lostDeferred = false;
+  /** Memory holds what the file does not, though no write changed a row: no file yet, or a schema upgraded on load. */
+  private unsaved: boolean;
+
+  private constructor(
+    readonly path: string,
+    private readonly sql: SqlJsStatic,
+    loaded: Loaded,
+    private readonly options: OpenCacheOptions,
+  ) {
+    this.db = loaded.db;
+    this.stamp = loaded.stamp;
+    this.pin = loaded.fd;
+    this.unsaved = unsavedOf(loaded);
+  }
+
+  /**
+   * Opens (and unless read-only, creates and migrates) the cache at `file`. Loads sql.js on first call.
+   * Throws CacheCorruptError / CacheTooNewError without touching the file, CacheNotFoundError when a
+   * read-only open finds no file, CacheLockedError when another process holds the write lock too long.
+   */
+  static async open(absolute: string, options: OpenCacheOptions = {}): Promise<SqlJsStore> {
+    if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
+    const sql = await loadSqlJs(options.wasmPath);
+    selfTestSqlJs(sql);
+    const loaded = readDatabase(sql, absolute, !options.readonly);
+    const cache = new SqlJsStore(absolute, sql, loaded, options);
+    if (options.readonly) return cache;
+    try {
+      // Creating the file, migrating it and marking orphaned runs all happen in one locked write.
+      // A journal left by a save that failed is replayed by this write (every write that saves replays one).
+      const needsWrite =
+        loaded.stamp === undefined ||
+        loaded.version < SCHEMA_VERSION ||
+        hasJournal(absolute) ||
+        cache.read((r) => r.runs.findInterrupted()).length > 0;
+      if (needsWrite) {
+        await cache.write((repos) => repos.runs.markInterrupted(), {});
+      }
+    } catch (err) {
+      cache.close();
+      throw err;
+    }
+    return cache;
+  }
+
+  /** Runs `fn` on the latest saved state. Changes made inside are not saved: use `write` for that. */
+  read<T>(fn: (repos: Repositories) => T): T {
+    this.assertOpen();
+    this.reloadIfChanged();
+    return fn(makeRepositories(this.db));
+  }
+
+  /**
+   * Locks the file, catches up with other processes' saves, runs `fn` in a transaction and saves atomically
+   * (with `defer`, see WriteOptions). `fn` must be synchronous. A throw inside `fn` rolls back that transaction
+   * and saves nothing. Writes of one Cache run in call order.
+   */
+  write<T>(fn: (repos: Repositories) => T, options: WriteOptions): Promise<T> {
+    this.assertOpen();
+    if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
+    if (options.vacuum && options.defer) return Promise.reject(new TypeError('A cache write cannot both defer its save and vacuum: vacuum in a write of its own.'));
+    return this.enqueue(() => this.writeNow(fn, options.defer === true, options.lockTimeoutMs, options.vacuum === true));
+  }
+
+  /** Saves what deferred writes committed and releases the lock; nothing to do when there are none. */
+  flush(): Promise<void> {
+    return this.enqueue(async () => this.flushNow());
+  }
+
+  /** Frees the memory copy. Writes still queued fail, and deferred ones are dropped: flush before closing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.releaseHeld();
+    this.db.close();
+    this.unpin();
+  }
+
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow<T>(fn: (repos: Repositories) => T, defer: boolean, lockTimeoutMs: number | undefined, vacuum = false): Promise<T> {
+    // Held means nobody else could write since our last commit, and memory is ahead of the file: no reload.
+    const pending = this.held;
+    this.held = undefined;
+    const release = pending ?? (await this.lock(lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000));
+    let keep = false;
+    let journal: TakenJournal | undefined;
+    try {
+      this.assertOpen();
+      if (!pending) this.reloadIfChanged();
+      migrate(this.db);
+      // Answers a failed save left in the journal go in with the first write that saves; a deferred one may never.
+      if (!defer) journal = await takeJournal(this.path);
+      const entries = journal?.entries;
+      let result: T;
+      let changed: boolean;
+      try {
+        ({ result, changed } = this.transaction((repos) => {
+          if (entries) applyJournal(repos, entries);
+          return fn(repos);
+        }));
+      } catch (err) {
+        // Earlier deferred commits survive a rolled-back transaction, unless memory has to be reloaded.
+        if (pending && this.stale) this.lostDeferred = true;
+        keep = pending !== undefined && !this.stale;
+        throw err;
+      }
+      if (vacuum) this.vacuum();
+      // A write that changed nothing (a re-pull with nothing new) leaves the file as it is: a save rewrites all of it.
+      if (!changed && !vacuum && !pending && !this.unsaved) {
+        journal?.remove(); // it held nothing the file lacks
+        return result;
+      }
+      if (defer) {
+        keep = true;
+        return result;
+      }
+      this.save();
+      journal?.remove();
+      return result;
+    } finally {
+      journal?.release();
+      if (keep) this.held = release;
+      else release();
+    }
+  }
+
+  private lock(timeoutMs: number): Promise<Release> {
+    const onLockWait = this.options.onLockWait;
+    return acquireLock(this.path, {
+      timeoutMs,
+      purpose: 'writing',
+      onWait: onLockWait
+        ? (holder) =>
+            onLockWait({
+              file: this.path,
+              holder,
+              timeoutMs,
+              message: `Waiting for the judge-align cache ${this.path}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
+            })
+        : undefined,
+    });
+  }
+
+  private flushNow(): void {
+    const release = this.held;
+    this.held = undefined;
+    if (this.lostDeferred) {
+      this.lostDeferred = false;
+      throw new Error(`Changes not yet saved to the cache ${this.path} were lost when a transaction could not be rolled back; write them again.`);
+    }
+    if (!release) return;
+    try {
+      this.assertOpen();
+      this.save();
+    } finally {
+      release();
+    }
+  }
+
+  private releaseHeld(): void {
+    const release = this.held;
+    this.held = undefined;
+    release?.();
+  }
+
+  /** Runs `fn` in a transaction; `changed` tells whether it inserted, updated or deleted any row. */
+  private transaction<T>(fn: (repos: Repositories) => T): { result: T; changed: boolean } {
+    const before = this.db.totalChanges();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn(makeRepositories(this.db));
+      if (isThenable(result)) {
+        // The transaction would commit before the awaited part ran; refuse rather than save half of it.
+        result.then(undefined, () => undefined);
+        throw new TypeError(PROMISE_IN_WRITE);
+      }
+      this.db.exec('COMMIT');
+      return { result, changed: this.db.totalChanges() !== before };
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  private vacuum(): void {
+    try {
+      this.db.exec('VACUUM');
+    } catch (err) {
+      // What was committed is still there; memory is reloaded from the file before the next access all the same.
+      this.stale = true;
+      throw err;
+    }
+  }
+
+  private rollback(): void {
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // SQLite ended the transaction itself (some errors do): memory is uncertain, so take the file again.
+      this.stale = true;
+    }
+  }
+
+  private save(): void {
+    try {
+      writeFileAtomic(this.path, this.db.raw.export(), this.options.writeBytes);
+    } catch (err) {
+      // Memory now holds changes the file does not: forget them by reading the file again next time.
+      this.stale = true;
+      throw err;
+    }
+    this.unsaved = false;
+    this.pinSavedFile();
+    removeTempFiles(this.path);
+  }
+
+  private pinSavedFile(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.path, 'r');
+    } catch {
+      this.stale = true; // the save went through; the next access reloads it from the file
+      return;
+    }
+    this.stamp = stampOf(fs.fstatSync(fd));
+    this.unpin();
+    if (PIN_FILES) this.pin = fd;
+    else fs.closeSync(fd);
+  }
+
+  private reloadIfChanged(): void {
+    if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
+    const loaded = readDatabase(this.sql, this.path, !this.options.readonly);
+    this.db.close();
+    this.unpin();
+    this.db = loaded.db;
+    this.stamp = loaded.stamp;
+    this.pin = loaded.fd;
+    this.unsaved = unsavedOf(loaded);
+    this.stale = false;
+  }
+
+  private unpin(): void {
+    if (this.pin === undefined) return;
+    fs.closeSync(this.pin);
+    this.pin = undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`The judge-align cache ${this.path} was closed; open it again to use it.`);
+  }
+}
+
+/**
+ * Reads and checks the file; an older schema is upgraded in memory (saved by the next write). Only a missing file
+ * is a new cache: an empty one is refused (see CacheEmptyError). A damaged file is copied aside when `keepCopy`.
+ */
+function readDatabase(sql: SqlJsStatic, file: string, keepCopy: boolean): Loaded {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const db = new SqlJsDb(openDatabase(sql));
+    migrate(db);
+    return { db, stamp: undefined, fd: undefined, version: 0 };
+  }
+  let db: SqlJsDb | undefined;
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.size === 0) throw new CacheEmptyError(file);
+    db = openChecked(sql, file, fs.readFileSync(fd), keepCopy ? st : undefined);
+    const version = userVersion(db);
+    migrate(db);
+    if (!PIN_FILES) fs.closeSync(fd);
+    return { db, stamp: stampOf(st), fd: PIN_FILES ? fd : undefined, version };
+  } catch (err) {
+    db?.close();
+    if (PIN_FILES) fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/** `damagedCopyOf`: the file's stat, to keep a copy of it when it is damaged; undefined to write nothing. */
+function openChecked(sql: SqlJsStatic, file: string, bytes: Uint8Array, damagedCopyOf: fs.Stats | undefined): SqlJsDb {
+  const damaged = (err: unknown) =>
+    new CacheCorruptError(file, err instanceof Error ? err.message : String(err), damagedCopyOf && keepDamagedCopy(file, bytes, damagedCopyOf));
+  let db: SqlJsDb;
+  try {
+    db = new SqlJsDb(openDatabase(sql, bytes));
+  } catch (err) {
+    throw damaged(err);
+  }
+  try {
+    checkDatabase(db, file, damaged);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+function unsavedOf(loaded: Loaded): boolean {
+  return loaded.stamp === undefined || loaded.version < SCHEMA_VERSION;
+}
+
+function stampOf(st: fs.Stats): Stamp {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function currentStamp(file: string): Stamp | undefined {
+  try {
+    return stampOf(fs.statSync(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
