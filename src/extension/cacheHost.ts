@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Cache } from '../core/cache/cache';
 import { readSettings } from './settings';
 
-// Opens the workspace cache on first use (that is when sql.js and its wasm load), and keeps it open.
+// Opens the workspace cache on first use (that is when its SQLite loads: node:sqlite, or sql.js and its wasm), and keeps it open.
 // Activation never touches it, so opening a prompt file stays cheap.
 export class CacheHost implements vscode.Disposable {
   private opening: Promise<Cache> | undefined;
@@ -42,8 +42,10 @@ export class CacheHost implements vscode.Disposable {
     this.watcher = undefined;
     this.watched = file;
     if (!file) return;
-    // Saves write a temporary file and rename it over the cache: a create or a change of the cache's name.
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    // sql.js saves write a temporary file and rename it over the cache: a create or a change of the cache's name.
+    // node:sqlite commits append to <cache>-wal, and reach the file itself only at a checkpoint.
+    const name = path.basename(file);
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `{${name},${name}-wal}`));
     const fire = () => {
       clearTimeout(this.savedTimer);
       this.savedTimer = setTimeout(() => this.saved.fire(), 500);
@@ -81,7 +83,7 @@ export class CacheHost implements vscode.Disposable {
       const started = Date.now();
       this.opening = Cache.open(file, { wasmPath: this.wasmPath, onLockWait: (notice) => this.log.warn(notice.message) }).then(
         (cache) => {
-          this.log.info(`Opened cache ${file} in ${Date.now() - started} ms`);
+          this.log.info(`Opened cache ${file} in ${Date.now() - started} ms (SQLite driver: ${cache.driver === 'node' ? 'node:sqlite' : 'sql.js'})`);
           this.opened = cache;
           return cache;
         },

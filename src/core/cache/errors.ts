@@ -64,3 +64,24 @@ export class SqlJsLoadError extends Error {
     super(`Could not load SQLite (sql.js) from ${wasmPath}: ${reason}. Reinstall judge-align (or rebuild it, which copies sql-wasm.wasm into dist/).`);
   }
 }
+
+/**
+ * sql.js (which saves the whole file) may not write a cache that a node:sqlite process has open in WAL mode, or whose
+ * WAL still holds commits the file lacks: its save would replace the file under that process and lose them. Nothing
+ * was written; a run keeps what it could not save in the journal beside the cache (see journal.ts), and whichever
+ * process writes the cache next, on either driver, saves it.
+ */
+export class CacheInUseError extends Error {
+  override readonly name = 'CacheInUseError';
+  constructor(readonly file: string, readonly holder: string | undefined) {
+    super(
+      holder !== undefined
+        ? `The judge-align cache ${file} is open in ${holder}, which uses the runtime's own SQLite (node:sqlite, WAL mode). ` +
+            `This process runs SQLite in JavaScript (sql.js), which saves the whole file and so cannot write while that process has it open: nothing was written. ` +
+            `Wait for that process to finish (or stop it), then try again; or use a VS Code (and a Node for the CLI) built on Node 22.13 or later, whose SQLite shares the file safely.`
+        : `The judge-align cache ${file} has changes in ${file}-wal that are not in the file yet, left by a node:sqlite process that stopped. ` +
+            `This process runs SQLite in JavaScript (sql.js) and would lose them by writing: nothing was written. ` +
+            `Open the cache once with judge-align on Node 22.13 or later (any command that writes, such as judge-align import or pull), which folds them into the file, then try again.`,
+    );
+  }
+}

@@ -16,6 +16,8 @@ const SQLITE_BUSY = 5;
 const BUSY_TIMEOUT_MS = 5_000;
 /** Checkpoint (fold the WAL into the file) after a write once the WAL is this big. */
 const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
+/** ... or once this long has passed since the last one: sql.js processes reading the file see commits then. */
+const CHECKPOINT_EVERY_MS = 2_000;
 
 /**
  * The cache with the node:sqlite driver: the file itself, opened in WAL mode. A write is a transaction that
@@ -34,6 +36,7 @@ export class NodeSqliteStore implements CacheStore {
   private closed = false;
   /** The file the connection has open: when the path names another one (replaced, deleted), it is opened again. */
   private identity: Identity | undefined;
+  private lastCheckpoint = Date.now();
 
   private constructor(
     readonly path: string,
@@ -150,7 +153,7 @@ export class NodeSqliteStore implements CacheStore {
         this.db.exec('VACUUM');
         this.checkpoint('TRUNCATE');
       } else {
-        this.checkpointIfLarge();
+        this.checkpointIfDue();
       }
       return result;
     } finally {
@@ -222,14 +225,15 @@ export class NodeSqliteStore implements CacheStore {
     return users.length > 0 ? describeUsers(users) : 'another process';
   }
 
-  private checkpointIfLarge(): void {
+  /** After a write: when the WAL is large, or the last checkpoint is a while ago (sql.js readers see only checkpoints). */
+  private checkpointIfDue(): void {
     let size = 0;
     try {
       size = fs.statSync(`${this.path}-wal`).size;
     } catch {
       return;
     }
-    if (size >= CHECKPOINT_WAL_BYTES) this.checkpoint('PASSIVE');
+    if (size >= CHECKPOINT_WAL_BYTES || (size > 0 && Date.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS)) this.checkpoint('PASSIVE');
   }
 
   /**
@@ -247,6 +251,7 @@ export class NodeSqliteStore implements CacheStore {
     if (!release) return;
     try {
       this.db.exec(`PRAGMA wal_checkpoint(${mode})`);
+      this.lastCheckpoint = Date.now();
     } catch (err) {
       if (sqliteErrorCode(err) !== SQLITE_BUSY) throw err;
     } finally {

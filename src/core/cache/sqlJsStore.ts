@@ -3,15 +3,16 @@ import type { SqlJsStatic } from 'sql.js';
 import { removeTempFiles, writeFileAtomic } from './atomicFile';
 import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
 import { SqlJsDb } from './driver';
-import { CacheCorruptError, CacheEmptyError, CacheNotFoundError } from './errors';
+import { CacheCorruptError, CacheEmptyError, CacheInUseError, CacheNotFoundError } from './errors';
 import { applyJournal, hasJournal, takeJournal, type TakenJournal } from './journal';
-import { acquireLock, type Release } from './lock';
+import { acquireLock, tryLockSync, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
 import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
 import { loadSqlJs } from './sqljs';
 import { selfTestSqlJs } from './sqlJsSelfTest';
+import { describeUsers, otherWalUsers } from './walUsers';
 
 /** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
 interface Stamp {
@@ -34,9 +35,23 @@ interface Loaded {
 // Not on Windows: there an open file can block the other process's rename, and file ids are not reused soon.
 const PIN_FILES = process.platform !== 'win32';
 
+/** How long a read waits for a node:sqlite process's checkpoint to finish before reading the file anyway. */
+const READ_LOCK_WAIT_MS = 1_000;
+
 /**
  * The cache with the sql.js driver: the SQLite file held in memory. Reads see the latest saved state (the file is
  * reloaded when another process saved it); each `write` is locked, transactional and saved atomically.
+ *
+ * The mixed-driver rule (a node:sqlite process, see nodeSqliteStore.ts, may have the same file open in WAL mode):
+ * - sql.js writes only under `<cache>.lock`, and only when no other process is registered as a WAL user
+ *   (walUsers.ts) and no WAL holds commits the file lacks; else the write is refused with CacheInUseError, naming
+ *   the process, and nothing is written (a run's answers then go to the journal, which the next write on either
+ *   driver saves). A save replaces the file, which would lose every commit a WAL user makes to the old one.
+ * - node:sqlite registers before it opens the file and opens it under the lock, so it never opens a file a sql.js
+ *   save is replacing, and a sql.js write that takes the lock afterwards sees it.
+ * - node:sqlite writes into the file itself only when it checkpoints, under the lock; sql.js reads a file in WAL
+ *   mode under the lock too, so it never reads one half-checkpointed. It sees node:sqlite's commits once they are
+ *   checkpointed (after each write once two seconds have passed since the last checkpoint, and at close).
  */
 export class SqlJsStore implements CacheStore {
   readonly driver = 'sqljs';
@@ -75,7 +90,13 @@ export class SqlJsStore implements CacheStore {
     if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
     selfTestSqlJs(sql);
-    const loaded = readDatabase(sql, absolute, !options.readonly);
+    const taken = takeReadLock(absolute, READ_LOCK_WAIT_MS);
+    let loaded: Loaded;
+    try {
+      loaded = readDatabase(sql, absolute, !options.readonly);
+    } finally {
+      if (typeof taken === 'function') taken();
+    }
     const cache = new SqlJsStore(absolute, sql, loaded, options);
     if (options.readonly) return cache;
     try {
@@ -87,7 +108,10 @@ export class SqlJsStore implements CacheStore {
         hasJournal(absolute) ||
         cache.read((r) => r.runs.findInterrupted()).length > 0;
       if (needsWrite) {
-        await cache.write((repos) => repos.runs.markInterrupted(), {});
+        // Beside a node:sqlite process this waits for a later write (which says why it cannot be made); reads work.
+        await cache.write((repos) => repos.runs.markInterrupted(), {}).catch((err: unknown) => {
+          if (!(err instanceof CacheInUseError) || loaded.stamp === undefined) throw err;
+        });
       }
     } catch (err) {
       cache.close();
@@ -144,7 +168,10 @@ export class SqlJsStore implements CacheStore {
     let journal: TakenJournal | undefined;
     try {
       this.assertOpen();
-      if (!pending) this.reloadIfChanged();
+      if (!pending) {
+        refuseBesideWal(this.path);
+        this.reloadIfChanged(true);
+      }
       migrate(this.db);
       // Answers a failed save left in the journal go in with the first write that saves; a deferred one may never.
       if (!defer) journal = await takeJournal(this.path);
@@ -286,9 +313,22 @@ export class SqlJsStore implements CacheStore {
     else fs.closeSync(fd);
   }
 
-  private reloadIfChanged(): void {
+  /** `locked`: the caller holds `<cache>.lock` (a write). */
+  private reloadIfChanged(locked = false): void {
     if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
-    const loaded = readDatabase(this.sql, this.path, !this.options.readonly);
+    let loaded: Loaded;
+    if (locked) {
+      loaded = readDatabase(this.sql, this.path, !this.options.readonly);
+    } else {
+      // Memory holds a consistent state: while a checkpoint holds the lock, keep reading that one.
+      const taken = takeReadLock(this.path, this.stale ? READ_LOCK_WAIT_MS : 0);
+      if (taken === 'busy' && !this.stale) return;
+      try {
+        loaded = readDatabase(this.sql, this.path, !this.options.readonly);
+      } finally {
+        if (typeof taken === 'function') taken();
+      }
+    }
     this.db.close();
     this.unpin();
     this.db = loaded.db;
@@ -378,4 +418,54 @@ function currentStamp(file: string): Stamp | undefined {
 function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** See the mixed-driver rule above: throws CacheInUseError when a save now could lose another process's commits. */
+function refuseBesideWal(file: string): void {
+  const users = otherWalUsers(file);
+  if (users.length > 0) throw new CacheInUseError(file, describeUsers(users));
+  let walBytes = 0;
+  try {
+    walBytes = fs.statSync(`${file}-wal`).size;
+  } catch {
+    // no WAL: nothing a save could lose
+  }
+  if (walBytes > 0) throw new CacheInUseError(file, undefined);
+}
+
+/** Whether the file's header says WAL mode: a node:sqlite process may be checkpointing into it. */
+function isWalMode(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const header = Buffer.alloc(20);
+    return fs.readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * `<cache>.lock` for reading a file in WAL mode (see the mixed-driver rule), waiting up to `waitMs` for a checkpoint;
+ * undefined when the file is not in WAL mode or the folder refuses a lock file (read-only: nobody checkpoints there).
+ */
+function takeReadLock(file: string, waitMs: number): Release | 'busy' | undefined {
+  if (!isWalMode(file)) return undefined;
+  const deadline = Date.now() + waitMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let release: Release | undefined;
+    try {
+      release = tryLockSync(file, 'reading the cache');
+    } catch {
+      return undefined;
+    }
+    if (release) return release;
+    if (Date.now() >= deadline) return 'busy';
+    Atomics.wait(pause, 0, 0, 5); // a checkpoint takes milliseconds
+  }
 }
