@@ -74,7 +74,7 @@ export async function benchImport(): Promise<BenchResult> {
 }
 
 /** Writes `rows` lines cycling through the fixture, each with a new ID, a few thousand lines per write. */
-async function generateRows(file: string, rows: number): Promise<number> {
+export async function generateRows(file: string, rows: number): Promise<number> {
   const source = fs.readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const templates = source.map((l) => JSON.parse(l) as Record<string, unknown>);
   const out = fs.createWriteStream(file);
@@ -92,7 +92,7 @@ async function generateRows(file: string, rows: number): Promise<number> {
  * Bundles the phases (importPhase.ts) and the import worker into `dir` as the release build does, with sql.js's wasm
  * beside them: the bench measures the code users run, not tsx compiling TypeScript on the worker thread.
  */
-async function buildPhases(dir: string): Promise<string> {
+export async function buildPhases(dir: string): Promise<string> {
   const esbuild = await import('esbuild');
   const { nodeOptions } = await import('../scripts/bundleOptions.mjs');
   await esbuild.build({
@@ -105,9 +105,9 @@ async function buildPhases(dir: string): Promise<string> {
   return path.join(dir, 'importPhase.js');
 }
 
-function runPhase(script: string, phase: 'baseline' | 'import' | 'reimport', file: string, dir: string): Promise<PhaseResult> {
+export function runPhase(script: string, phase: string, file: string, dir: string, options: { node?: string; env?: Record<string, string> } = {}): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, phase, file, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(options.node ?? process.execPath, [script, phase, file, dir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.on('error', reject);

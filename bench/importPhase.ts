@@ -1,10 +1,16 @@
-// One phase of the import bench, run in a process of its own (see import.bench.ts), bundled the way the extension and
-// the CLI ship: `importPhase.js <baseline|import|reimport> <rows.jsonl> <folder>` prints one JSON line (rows, seconds,
-// peak RSS). A re-import imports the same file again into the cache the import made: every row unchanged.
+// One phase of the import and cache-driver benches, run in a process of its own (see import.bench.ts and
+// cacheDrivers.bench.ts), bundled the way the extension and the CLI ship: `importPhase.js <phase> <rows.jsonl> <folder>`
+// prints one JSON line (rows, seconds, peak RSS, and what the phase measures beside). The cache's SQLite driver is
+// the one JUDGE_ALIGN_SQLITE_DRIVER names (else the runtime's pick). A re-import imports the same file again into the
+// cache the import made: every row unchanged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as readline from 'node:readline';
 import { Cache } from '../src/core/cache/cache';
+import { loadCachedDataset } from '../src/core/datasets/cachedDataset';
+import { CacheRunStore } from '../src/core/judge/cacheRunStore';
+import type { VerdictRecord } from '../src/core/judge/runTypes';
 import { importFile } from '../src/core/sources/files/importFile';
 
 export interface PhaseResult {
@@ -12,7 +18,23 @@ export interface PhaseResult {
   readonly seconds: number;
   /** Peak resident set size of the process that ran the phase (and only that phase), in MB. */
   readonly peakRssMb: number;
+  /** The driver the phase's cache ran on (none for baselines). */
+  readonly driver?: string;
+  /** run phases: time spent in cache writes from call to resolve, summed. */
+  readonly saveSeconds?: number;
+  /** run phases: the longest event-loop stall, in ms. */
+  readonly maxStallMs?: number;
 }
+
+const PHASES = ['baseline', 'import', 'reimport', 'run', 'baseline-run', 'open', 'baseline-open', 'relabel', 'baseline-relabel'] as const;
+type Phase = (typeof PHASES)[number];
+
+/** A judge run's verdicts, 20,000 of them, arriving 50 every 10 ms (5,000 a second) as a fast endpoint's would. */
+const RUN_ROWS = 20_000;
+const RUN_TICK = 50;
+const RUN_TICK_MS = 10;
+
+const DATASET = 'halueval-100k';
 
 const IMPORT_MAPPING = { id: 'ID', input: 'user_query', output: 'chatgpt_response', label: 'hallucination' } as const;
 
@@ -27,26 +49,127 @@ async function baseline(file: string): Promise<number> {
 }
 
 /** Imports into the folder's cache; returns the rows inserted, or for a re-import the rows found unchanged. */
-async function importRows(file: string, dir: string, again: boolean): Promise<number> {
+async function importRows(file: string, dir: string, again: boolean): Promise<{ rows: number; driver: string }> {
   const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
   try {
-    const result = await importFile(cache, file, IMPORT_MAPPING, { datasetName: 'halueval-100k' });
-    return again ? result.unchanged : result.inserted;
+    const result = await importFile(cache, file, IMPORT_MAPPING, { datasetName: DATASET });
+    return { rows: again ? result.unchanged : result.inserted, driver: cache.driver };
   } finally {
     cache.close();
   }
 }
 
-async function main([phase, file, dir]: string[]): Promise<void> {
-  if ((phase !== 'baseline' && phase !== 'import' && phase !== 'reimport') || !file || !dir) {
-    throw new Error('usage: importPhase.js <baseline|import|reimport> <rows.jsonl> <folder>');
+/**
+ * A judge run's saving: verdicts and their answers recorded through CacheRunStore (batched saves, as a run does) as
+ * they arrive, then the last flush and the run's end. The baseline is the same arrival loop recording nothing: the
+ * stall it shows is the machine's and the loop's own.
+ */
+async function judgeRun(dir: string, record: boolean): Promise<{ rows: number; saveSeconds: number; maxStallMs: number; driver?: string }> {
+  const cache = record ? await Cache.open(path.join(dir, 'cache.sqlite')) : undefined;
+  let saveMs = 0;
+  if (cache) {
+    const write = cache.write.bind(cache);
+    cache.write = ((fn, options) => {
+      const started = performance.now();
+      const done = write(fn, options);
+      void done.finally(() => (saveMs += performance.now() - started)).catch(() => undefined);
+      return done;
+    }) as typeof cache.write;
   }
+  const store = cache ? new CacheRunStore(cache) : undefined;
+  const runId = store
+    ? (await store.startRun({ promptPath: path.join(dir, 'bench.judge.md'), promptText: 'p', promptHash: `h${Date.now()}`, model: 'm', baseUrl: 'http://localhost', params: {}, dataset: DATASET, split: 'all', repeat: 1 })).runId
+    : 0;
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      for (let i = 0; i < RUN_TICK && sent < RUN_ROWS; i++, sent++) {
+        const label = sent % 3 ? 'yes' : 'no';
+        const raw = JSON.stringify({ label, explanation: `The answer ${sent} is supported by the knowledge given.` });
+        const verdict: VerdictRecord = { exampleId: `r${sent + 1}`, repetition: 0, split: sent % 5 ? 'dev' : 'test', humanLabel: 'yes', label, explanation: `The answer ${sent} is supported by the knowledge given.`, raw, error: null, latencyMs: 100, promptTokens: 900, completionTokens: 40, cacheKey: `key-${runId}-${sent}`, cached: false };
+        store?.record(runId, verdict, { cacheKey: verdict.cacheKey, label, explanation: verdict.explanation!, raw, latencyMs: 100, promptTokens: 900, completionTokens: 40 });
+      }
+      if (sent >= RUN_ROWS) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, RUN_TICK_MS);
+  });
+  if (store) await store.finishRun(runId, 'completed', { rows: RUN_ROWS });
+  stalls.disable();
+  const driver = cache?.driver;
+  cache?.close();
+  return { rows: RUN_ROWS, saveSeconds: saveMs / 1000, maxStallMs: stalls.max / 1e6, driver };
+}
+
+/** Opening the import's 100k-row cache (and reading its dataset list); the baseline reads the file's bytes. */
+async function openCache(dir: string, open: boolean): Promise<{ rows: number; driver?: string }> {
+  const file = path.join(dir, 'cache.sqlite');
+  if (!open) {
+    fs.readFileSync(file);
+    return { rows: 0 };
+  }
+  const cache = await Cache.open(file);
+  const rows = cache.read((r) => r.examples.count(r.datasets.get(DATASET)!.id));
+  const driver = cache.driver;
+  cache.close();
+  return { rows, driver };
+}
+
+/**
+ * Re-scoring after one relabel, in an open 100k-row cache: one human label changed (a write), then the dataset with
+ * its labels read again, as the figures are recomputed from it. The baseline is the read alone.
+ */
+async function relabel(dir: string, write: boolean): Promise<{ rows: number; driver?: string; seconds: number }> {
+  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
+  const read = () => loadCachedDataset(cache, DATASET, { labelName: 'hallucination' }).rows.length;
+  read(); // warm: the open and the first read are not what is measured
+  const started = performance.now();
+  if (write) {
+    await cache.write((r) => {
+      const ds = r.datasets.get(DATASET)!;
+      const example = r.examples.get(ds.id, 'r7')!;
+      r.annotations.upsert({ exampleId: example.id, name: 'hallucination', label: `relabel-${Date.now()}`, annotatorKind: 'HUMAN', author: 'bench' });
+    });
+  }
+  const rows = read();
+  const seconds = (performance.now() - started) / 1000;
+  const driver = cache.driver;
+  cache.close();
+  return { rows, driver, seconds };
+}
+
+async function main([phase, file, dir]: string[]): Promise<void> {
+  if (!PHASES.includes(phase as Phase) || !file || !dir) throw new Error(`usage: importPhase.js <${PHASES.join('|')}> <rows.jsonl> <folder>`);
   // The code is bundled and loaded before the clock starts: the phase measures the work, not loading it.
   const started = performance.now();
-  const rows = phase === 'baseline' ? await baseline(file) : await importRows(file, dir, phase === 'reimport');
-  const seconds = (performance.now() - started) / 1000;
+  let extra: Omit<PhaseResult, 'seconds' | 'peakRssMb'> & { seconds?: number };
+  switch (phase as Phase) {
+    case 'baseline':
+      extra = { rows: await baseline(file) };
+      break;
+    case 'import':
+    case 'reimport':
+      extra = await importRows(file, dir, phase === 'reimport');
+      break;
+    case 'run':
+    case 'baseline-run':
+      extra = await judgeRun(dir, phase === 'run');
+      break;
+    case 'open':
+    case 'baseline-open':
+      extra = await openCache(dir, phase === 'open');
+      break;
+    case 'relabel':
+    case 'baseline-relabel':
+      extra = await relabel(dir, phase === 'relabel');
+      break;
+  }
+  const seconds = extra.seconds ?? (performance.now() - started) / 1000;
   const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
-  process.stdout.write(JSON.stringify({ rows, seconds, peakRssMb } satisfies PhaseResult) + '\n');
+  process.stdout.write(JSON.stringify({ ...extra, seconds, peakRssMb } satisfies PhaseResult) + '\n');
 }
 
 if (require.main === module) {

@@ -11,6 +11,7 @@ const benches: Bench[] = [
   { name: 'import', load: async () => (await import('./import.bench')).benchImport },
   { name: 'workbench', load: async () => (await import('./workbench.bench')).benchWorkbench },
   { name: 'cache-open', load: async () => (await import('./cacheOpen.bench')).benchCacheOpen },
+  { name: 'cache-drivers', load: async () => (await import('./cacheDrivers.bench')).benchCacheDrivers },
   { name: 'cli-startup', load: async () => (await import('./cliStartup.bench')).benchCliStartup },
   { name: 'bundles', load: async () => (await import('./bundleSizes.bench')).benchBundleSizes },
 ];
