@@ -39,7 +39,8 @@ export interface WriteOptions {
    * sql.js: commit in memory and keep the write lock instead of saving: the next write without `defer`, or
    * `flush()`, saves everything at once. A save rewrites the whole file, so a long writer (an import) that saved every
    * transaction would spend most of its time saving. Flush within seconds: other processes wait for the lock
-   * meanwhile. node:sqlite commits every write as it happens (a commit appends to the WAL), so there it changes nothing.
+   * meanwhile. node:sqlite keeps the transaction open instead (each deferred write a savepoint in it) and commits
+   * it then: one commit for an import, not one per batch.
    */
   readonly defer?: boolean;
   /** How long this write waits for another process's lock, instead of the cache's `lockTimeoutMs`. */

@@ -4,7 +4,7 @@ import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
 import { NodeSqliteDb, sqliteErrorCode, type NodeSqliteModule } from './driver';
 import { removeTempFiles } from './atomicFile';
 import { CacheCorruptError, CacheEmptyError, CacheLockedError, CacheNotFoundError } from './errors';
-import { applyJournal, takeJournal } from './journal';
+import { applyJournal, hasJournal, takeJournal } from './journal';
 import { acquireLock, tryLockSync } from './lock';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
@@ -37,6 +37,8 @@ export class NodeSqliteStore implements CacheStore {
   /** The file the connection has open: when the path names another one (replaced, deleted), it is opened again. */
   private identity: Identity | undefined;
   private lastCheckpoint = Date.now();
+  /** Deferred writes left the transaction open (see writeNow). */
+  private held = false;
 
   private constructor(
     readonly path: string,
@@ -73,7 +75,9 @@ export class NodeSqliteStore implements CacheStore {
       }
       const store = new NodeSqliteStore(file, db, sqlite, options, unregister);
       // Runs left running by a process that is gone, and a journal of answers a failed save left, in one write.
-      if (!options.readonly) await store.write((repos) => repos.runs.markInterrupted(), {});
+      if (!options.readonly && (hasJournal(file) || store.read((r) => r.runs.findInterrupted()).length > 0)) {
+        await store.write((repos) => repos.runs.markInterrupted(), {});
+      }
       return store;
     } catch (err) {
       db?.close();
@@ -88,6 +92,7 @@ export class NodeSqliteStore implements CacheStore {
     // A read inside a write's callback sees that write.
     if (this.db.inTransaction) return fn(makeRepositories(this.db));
     this.followFile();
+    if (this.db.inTransaction) return fn(makeRepositories(this.db));
     this.db.exec('BEGIN');
     try {
       return fn(makeRepositories(this.db));
@@ -100,18 +105,27 @@ export class NodeSqliteStore implements CacheStore {
     this.assertOpen();
     if (this.options.readonly) return Promise.reject(new Error(`The cache ${this.path} was opened read-only, so it cannot be written: open it without { readonly: true }.`));
     if (options.vacuum && options.defer) return Promise.reject(new TypeError('A cache write cannot both defer its save and vacuum: vacuum in a write of its own.'));
-    return this.enqueue(() => this.writeNow(fn, options.lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000, options.vacuum === true));
+    return this.enqueue(() => this.writeNow(fn, options.lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000, options.vacuum === true, options.defer === true));
   }
 
-  /** Every write has committed when its promise resolved: nothing waits. */
+  /** Commits what deferred writes left in the open transaction; nothing to do when there is none. */
   flush(): Promise<void> {
-    return this.enqueue(async () => undefined);
+    return this.enqueue(async () => {
+      if (!this.held) return;
+      this.assertOpen();
+      this.held = false;
+      this.db.exec('COMMIT');
+      this.checkpointIfDue();
+    });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     try {
+      // Deferred writes not flushed are dropped, as on sql.js.
+      if (this.held && this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.held = false;
       // Folds the WAL into the file under the lock, so the close's own checkpoint has nothing left to do.
       this.checkpoint('TRUNCATE');
     } catch {
@@ -128,13 +142,23 @@ export class NodeSqliteStore implements CacheStore {
     return next;
   }
 
-  private async writeNow<T>(fn: (repos: Repositories) => T, timeoutMs: number, vacuum: boolean): Promise<T> {
-    const journal = await takeJournal(this.path);
+  /**
+   * A write is a transaction. With `defer` it stays open after `fn` (each deferred write a savepoint in it, so a failed
+   * one rolls back alone) until a write without `defer` or `flush()` commits them all: a long writer (an import)
+   * commits once, not once a batch. Other processes' writes wait meanwhile, as for sql.js's held lock.
+   */
+  private async writeNow<T>(fn: (repos: Repositories) => T, timeoutMs: number, vacuum: boolean, defer: boolean): Promise<T> {
+    const pending = this.held;
+    // Answers a failed save left in the journal go in with the first write that commits.
+    const journal = defer ? undefined : await takeJournal(this.path);
     try {
-      this.followFile();
-      await this.begin(timeoutMs);
+      if (!pending) {
+        this.followFile();
+        await this.begin(timeoutMs);
+      }
       this.assertOpen();
       let result: T;
+      this.db.exec('SAVEPOINT write');
       try {
         const repos = makeRepositories(this.db);
         if (journal) applyJournal(repos, journal.entries);
@@ -143,11 +167,22 @@ export class NodeSqliteStore implements CacheStore {
           result.then(undefined, () => undefined);
           throw new TypeError(PROMISE_IN_WRITE);
         }
-        this.db.exec('COMMIT');
+        this.db.exec('RELEASE write');
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) {
+          this.db.exec('ROLLBACK TO write');
+          this.db.exec('RELEASE write');
+        }
+        // Earlier deferred writes stay in the open transaction; a write of its own ends here.
+        if (!pending && this.db.inTransaction) this.db.exec('ROLLBACK');
         throw err;
       }
+      if (defer) {
+        this.held = true;
+        return result;
+      }
+      this.held = false;
+      this.db.exec('COMMIT');
       journal?.remove();
       if (vacuum) {
         this.db.exec('VACUUM');
@@ -307,6 +342,8 @@ function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean):
     checkDatabase(db, file, damaged);
     // Commits are as durable as sql.js's saves (each fsynced before it returns).
     db.exec('PRAGMA synchronous = FULL');
+    // Up to 64 MB of pages in memory (SQLite's default is 2 MB): an import's index pages stay cached.
+    db.exec('PRAGMA cache_size = -65536');
     return db;
   } catch (err) {
     db?.close();

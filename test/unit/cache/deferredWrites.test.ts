@@ -104,18 +104,23 @@ describe('cache: deferred writes', () => {
     cache.close();
   });
 
-  test('node:sqlite commits a deferred write when it resolves: another process sees it, and closing keeps it', { skip: nodeOnly }, async () => {
+  test('node:sqlite keeps deferred writes in one open transaction: others wait, see them on flush; closing drops them', { skip: nodeOnly }, async () => {
     const file = path.join(tempDir(), 'cache.sqlite');
     const cache = await Cache.open(file);
     await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('1')]), { defer: true });
-    const other = await Cache.open(file, { lockTimeoutMs: 50 });
-    assert.equal(other.read((r) => r.examples.count(r.datasets.get('d')!.id)), 1);
-    await other.write((r) => r.datasets.ensure('x'));
-    other.close();
+    await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('2')]), { defer: true });
+    assert.equal(cache.read((r) => r.examples.count(r.datasets.get('d')!.id)), 2, 'this cache reads its own deferred writes');
+    const other = await Cache.open(file, { readonly: true });
+    assert.equal(other.read((r) => r.datasets.get('d')), undefined, 'not committed yet');
+    const writer = await Cache.open(file, { lockTimeoutMs: 50 });
+    await assert.rejects(writer.write((r) => r.datasets.ensure('x')), CacheLockedError, 'another writer waits for the open transaction');
+    writer.close();
+    await cache.flush();
+    assert.equal(other.read((r) => r.examples.count(r.datasets.get('d')!.id)), 2);
+    await cache.write((r) => r.examples.upsertMany(r.datasets.ensure('d'), [example('3')]), { defer: true });
     cache.close();
-    const again = await Cache.open(file, { readonly: true });
-    assert.deepEqual(again.read((r) => r.datasets.list().map((d) => d.name)), ['d', 'x']);
-    again.close();
+    assert.equal(other.read((r) => r.examples.count(r.datasets.get('d')!.id)), 2, 'closing dropped the deferred write');
+    other.close();
   });
 
   test('a write that changes no row still writes the file when it was deleted', async () => {
