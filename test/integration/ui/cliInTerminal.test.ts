@@ -22,6 +22,8 @@ before(async () => {
         return { answer: { label, explanation: `Terminal run, row ${rows[index]?.ID}.` } };
       },
     },
+    // The DOM renderer keeps the terminal's text in the page, where the test reads the command's exit line.
+    userSettings: { 'terminal.integrated.gpuAcceleration': 'off' },
   });
 });
 
