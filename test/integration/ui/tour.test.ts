@@ -10,9 +10,8 @@ import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl, REPO_ROOT } from '../../support/codeServer';
 import { DEMO_MODEL, demoServerArgs } from '../../support/openaiServer';
-import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
+import { promptReadingJudge, startUiSession, STRICT, type UiSession } from '../../support/uiSession';
 
-const STRICT = 'Only answer "yes" when a claim is clearly false.';
 let demo: ChildProcess | undefined;
 let demoUrl: string;
 let ui: UiSession;
@@ -21,20 +20,10 @@ before(async () => {
   demo = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), ...demoServerArgs()], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve) => readline.createInterface({ input: demo!.stdout! }).once('line', resolve));
   demoUrl = (JSON.parse(line) as { baseUrl: string }).baseUrl;
-  const rows = sampleRows();
-  // The model the tour switches to: it reads the prompt. The first prompt is wrong on every 7th row, the stricter
-  // one on every 23rd instead.
+  // The model the tour switches to: it reads the prompt (wrong on every 7th row; with the stricter instruction,
+  // on every 23rd instead).
   ui = await startUiSession({
-    llm: {
-      responder: (input) => {
-        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
-        const human = rows[index]?.hallucination ?? 'no';
-        const strict = input.userText.includes(STRICT);
-        const wrong = strict ? index % 23 === 0 : index % 7 === 3;
-        const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
-        return { answer: { label, explanation: `${strict ? 'Strict' : 'First'} reading of row ${rows[index]?.ID}.` } };
-      },
-    },
+    llm: { responder: promptReadingJudge() },
     // As try.sh leaves it without OPENAI_API_KEY: the workspace points at the demo.
     workspaceSettings: { 'judgeAlign.baseUrl': demoUrl, 'judgeAlign.concurrency': 16 },
     userSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
