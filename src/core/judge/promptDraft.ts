@@ -230,8 +230,10 @@ export interface PromptDraft {
 export function draftPromptFile(draft: PromptDraft): string {
   const lines = ['---', `dataset: ${yamlText(draft.dataset)}`];
   if (draft.id) lines.push(`id: ${yamlText(draft.id)}`);
-  lines.push(`label: ${yamlText(draft.label)}                # the field holding the human label`);
-  lines.push('labels:                 # what the judge may answer; write what each one means after its colon (the judge reads it)');
+  const label = `label: ${yamlText(draft.label)}`;
+  const column = Math.max(label.length + 2, 24);
+  lines.push(`${label.padEnd(column)}# the field holding the human label`);
+  lines.push(`${'labels:'.padEnd(column)}# the judge's answers; after each colon, what it means (the judge reads it)`);
   for (const l of draft.labels) lines.push(`  ${JSON.stringify(l)}:`);
   lines.push('temperature: 0', '---');
   const quoted = draft.labels.map((l) => JSON.stringify(l));

@@ -141,7 +141,7 @@ async function cachedDatasets(deps: NewJudgePromptDependencies): Promise<SourceI
       ...datasets.map((d) => ({
         label: `$(database) ${d.name}`,
         description: formatCount(d.examples, 'example'),
-        detail: `Pulled or imported into the cache: the prompt names it (dataset: ${d.name})`,
+        detail: `In the cache (pulled or imported): dataset: ${d.name}`,
         source: { kind: 'cached' as const, name: d.name },
       })),
     ];
@@ -175,7 +175,7 @@ async function pickDataset(deps: NewJudgePromptDependencies, state: WizardState,
   if (items.length > 0) items.unshift({ label: 'Files in the workspace', kind: vscode.QuickPickItemKind.Separator });
   const active = state.source ? items.find((i) => i.source && sameSource(i.source, state.source!)) : undefined;
   const picked = await pickOne<SourceItem>(position, {
-    placeholder: 'The labelled examples to judge: a .jsonl or .csv file, or a dataset pulled or imported into the cache',
+    placeholder: 'The labelled examples to judge: a .jsonl or .csv file, or a dataset in the cache',
     items,
     active,
     more,
@@ -210,7 +210,7 @@ async function pickLabelField(state: WizardState, position: StepPosition): Promi
   const likely = choices.filter((c) => c.likely);
   const item = (c: LabelFieldChoice): LabelFieldItem => ({
     label: c.field,
-    description: valuesPreview(c),
+    description: c.likely ? valuesPreview(c) : `e.g. ${clip(c.values[0]?.[0] ?? '', 40)}`,
     detail: c.likely
       ? `${formatCount(c.values.length, 'label')} in ${c.labelled} of ${formatCount(c.rows, 'row')}`
       : `${formatCount(c.values.length, 'distinct value')} in ${c.labelled} of ${formatCount(c.rows, 'row')}: does not look like a label`,

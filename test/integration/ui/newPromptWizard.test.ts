@@ -1,0 +1,149 @@
+// "New Judge Prompt..." walked with the keyboard in a real VS Code: the dataset step lists the workspace's files and a
+// dataset in the cache, the label step shows the label field with its values from the data, the labels and the
+// template fields come preselected, Back returns to the step before with the choices kept, and the new file opens
+// with its CodeLens and no problem (while a deliberate mistake in it shows as one, so the check is not vacuous).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Cache } from '../../../src/core/cache/cache';
+import { saveSourceBatch } from '../../../src/core/sources/store';
+import { Workbench } from '../../support/browser';
+import { folderUrl, REPO_ROOT } from '../../support/codeServer';
+import { extensionHostErrors } from '../../support/extensionHostLog';
+import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
+
+let ui: UiSession;
+
+before(async () => {
+  ui = await startUiSession({
+    prepare: (workspace) => {
+      fs.mkdirSync(path.join(workspace, 'pairs'));
+      fs.copyFileSync(path.join(REPO_ROOT, 'samples', 'mtbench-pairs', 'mtbench-pairs-100.jsonl'), path.join(workspace, 'pairs', 'mtbench-pairs-100.jsonl'));
+      fs.copyFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'halueval-60.csv'), path.join(workspace, 'halueval-60.csv'));
+      // A file under node_modules is not offered.
+      fs.mkdirSync(path.join(workspace, 'node_modules', 'some-package'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, 'node_modules', 'some-package', 'fixture.jsonl'), '{"a": 1}\n');
+    },
+  });
+  // A dataset pulled earlier, with human labels under "correctness".
+  const cache = await Cache.open(path.join(ui.workspace, '.judge-align', 'cache.sqlite'));
+  try {
+    await saveSourceBatch(
+      cache,
+      { datasetName: 'support-bot', sourceId: null },
+      sampleRows()
+        .slice(0, 30)
+        .map((r) => ({
+          externalId: `span-${r.ID}`,
+          input: r.user_query,
+          output: `answer to ${r.ID}`,
+          fields: {},
+          annotations: [
+            { name: 'correctness', label: r.hallucination === 'yes' ? 'incorrect' : 'correct', score: null, explanation: null, annotatorKind: 'HUMAN' as const, author: 'alice', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
+          ],
+        })),
+    );
+  } finally {
+    cache.close();
+  }
+});
+
+after(() => ui?.close());
+
+test('New Judge Prompt: dataset, label field with its values, labels, fields, name; the new file has no problems', { timeout: 240_000 }, async () => {
+  const wb = await Workbench.open(ui.browser, folderUrl(ui.server, ui.workspace), 'new-prompt-wizard');
+  const page = wb.page;
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const input = page.locator('.quick-input-widget input.input').first();
+  const title = page.locator('.quick-input-widget .quick-input-title');
+
+  // The data behind the wizard, as a person would have it open.
+  await wb.openFile('halueval-200.jsonl');
+  await wb.runCommand('Judge Align: New Judge Prompt...');
+  // Step 1: the workspace's files and, once the cache is read, its datasets.
+  await title.filter({ hasText: '(1/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'support-bot' }).waitFor({ timeout: 30_000 });
+  for (const name of ['halueval-200.jsonl', 'halueval-60.csv', 'mtbench-pairs-100.jsonl']) await rows.filter({ hasText: name }).waitFor();
+  assert.equal(await rows.filter({ hasText: 'fixture.jsonl' }).count(), 0, 'node_modules is not offered');
+  await wb.screenshot('dataset-step');
+  await input.fill('halueval-200');
+  await rows.filter({ hasText: 'halueval-200.jsonl' }).first().waitFor();
+  await page.keyboard.press('Enter');
+
+  // Step 2: the label field, with its values from the data; the free-text fields below, as not label-like.
+  await title.filter({ hasText: '(2/5)' }).waitFor({ timeout: 30_000 });
+  const labelRow = rows.filter({ hasText: 'hallucination' }).first();
+  await labelRow.waitFor();
+  assert.match((await labelRow.textContent()) ?? '', /yes \(\d+\) · no \(\d+\)/);
+  assert.match((await labelRow.textContent()) ?? '', /2 labels in 200 of 200 rows/);
+  await rows.filter({ hasText: 'does not look like a label' }).first().waitFor();
+  await wb.screenshot('label-field-step');
+  // For docs/: the top of the window, the step over the data it was read from.
+  const shot = path.join(wb.screenshotDir, 'label-field-step-docs.png');
+  await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1400, height: 420 } });
+  // docs/ keeps a reviewed copy; refresh it on purpose (UPDATE_DOCS=1), not on every test run.
+  if (process.env.UPDATE_DOCS === '1') fs.copyFileSync(shot, path.join(REPO_ROOT, 'docs', 'new-prompt-wizard.png'));
+  await page.keyboard.press('Enter');
+
+  // Step 3: both labels, selected.
+  await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'yes' }).first().waitFor();
+  assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(), 2);
+  await wb.screenshot('labels-step');
+  await page.keyboard.press('Enter');
+
+  // Step 4: the query and the response selected; Back (the quick input's key) returns to the labels, kept.
+  await title.filter({ hasText: '(4/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'chatgpt_response' }).first().waitFor();
+  const checked = page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]');
+  const checkedTexts = await checked.allTextContents();
+  assert.equal(checkedTexts.length, 2);
+  assert.match(checkedTexts[0]!, /^user_query/);
+  assert.match(checkedTexts[1]!, /^chatgpt_response/);
+  await wb.screenshot('fields-step');
+  await page.keyboard.press('Control+Alt+Minus');
+  await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 10_000 });
+  await rows.filter({ hasText: 'yes' }).first().waitFor();
+  assert.equal(await checked.count(), 2);
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(4/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'chatgpt_response' }).first().waitFor();
+  await page.keyboard.press('Enter');
+
+  // Step 5: the name, next to the dataset; a name that exists is refused.
+  await title.filter({ hasText: '(5/5)' }).waitFor({ timeout: 30_000 });
+  assert.equal(await input.inputValue(), 'halueval-200.judge.md');
+  await input.fill('hallucination.judge.md');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'already exists' }).waitFor({ timeout: 10_000 });
+  await input.fill('halueval-200.judge.md');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'already exists' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page.keyboard.press('Enter');
+
+  await page.locator('.tab', { hasText: 'halueval-200.judge.md' }).first().waitFor({ timeout: 30_000 });
+  // The lens reads the same loaded dataset as the diagnostics: once it counts the rows, the checks have run.
+  await wb.codeLens('Run judge (200 labelled rows)').waitFor({ timeout: 60_000 });
+  const text = fs.readFileSync(path.join(ui.workspace, 'halueval-200.judge.md'), 'utf8');
+  assert.match(text, /^---\ndataset: \.\/halueval-200\.jsonl\nid: ID\nlabel: hallucination /);
+  assert.match(text, /\{\{user_query\}\}[\s\S]*\{\{chatgpt_response\}\}/);
+  assert.doesNotMatch(text, /\{\{hallucination\}\}/);
+
+  const problems = page.locator('.statusbar-item[id="status.problems"]');
+  const problemCount = async () => (await problems.getAttribute('aria-label')) ?? (await problems.textContent()) ?? '';
+  await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 }).catch(() => undefined);
+  assert.match(await problemCount(), /No Problems/i, 'the new prompt has no diagnostics');
+  await wb.screenshot('new-prompt-open');
+
+  // The check can see a problem: a variable the dataset does not have is one error, and undoing it clears it.
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n{{no_such_field}}');
+  await page.waitForFunction(() => /Errors?: 1/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+Z');
+  await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+
+  const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
+  assert.deepEqual(log.errors, [], `the extension host logged errors:\n${log.errors.join('\n')}`);
+  await wb.close();
+});
