@@ -58,6 +58,17 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   const input = page.locator('.quick-input-widget input.input').first();
   const title = page.locator('.quick-input-widget .quick-input-title');
 
+  // Escape at any step stops with nothing written.
+  await wb.runCommand('Judge Align: New Judge Prompt...');
+  await title.filter({ hasText: '(1/5)' }).waitFor({ timeout: 30_000 });
+  await input.fill('halueval-60');
+  await rows.filter({ hasText: 'halueval-60.csv' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(2/5)' }).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  assert.deepEqual(fs.readdirSync(ui.workspace).filter((f) => f.endsWith('.judge.md')), ['hallucination.judge.md']);
+
   // The data behind the wizard, as a person would have it open.
   await wb.openFile('halueval-200.jsonl');
   await wb.runCommand('Judge Align: New Judge Prompt...');
@@ -142,6 +153,34 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   await page.keyboard.press('Control+Z');
   await page.keyboard.press('Control+Z');
   await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+
+  // The cached dataset: its human annotation is the label field; the defaults give a prompt with no problem either.
+  await wb.runCommand('Judge Align: New Judge Prompt...');
+  await title.filter({ hasText: '(1/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'support-bot' }).waitFor({ timeout: 30_000 });
+  await input.fill('support-bot');
+  await rows.filter({ hasText: 'support-bot' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(2/5)' }).waitFor({ timeout: 30_000 });
+  const annotationRow = rows.filter({ hasText: 'correctness' }).first();
+  await annotationRow.waitFor();
+  assert.match((await annotationRow.textContent()) ?? '', /correct \(\d+\) · incorrect \(\d+\)/);
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'incorrect' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(4/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'output' }).first().waitFor();
+  assert.equal(await checked.count(), 2, 'input and output are selected');
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(5/5)' }).waitFor({ timeout: 30_000 });
+  assert.equal(await input.inputValue(), 'support-bot.judge.md');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'support-bot.judge.md' }).first().waitFor({ timeout: 30_000 });
+  await wb.codeLens('Run judge (30 labelled rows)').waitFor({ timeout: 60_000 });
+  assert.match(fs.readFileSync(path.join(ui.workspace, 'support-bot.judge.md'), 'utf8'), /^---\ndataset: support-bot\nlabel: correctness /);
+  await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+  await wb.screenshot('cached-prompt-open');
 
   const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
   assert.deepEqual(log.errors, [], `the extension host logged errors:\n${log.errors.join('\n')}`);
