@@ -232,7 +232,7 @@ export function draftPromptFile(draft: PromptDraft): string {
   if (draft.id) lines.push(`id: ${yamlText(draft.id)}`);
   const label = `label: ${yamlText(draft.label)}`;
   const column = Math.max(label.length + 2, 24);
-  lines.push(`${label.padEnd(column)}# the field holding the human label`);
+  lines.push(`${label.padEnd(column)}# the field (or annotation) holding the human label`);
   lines.push(`${'labels:'.padEnd(column)}# the judge's answers; after each colon, what it means (the judge reads it)`);
   for (const l of draft.labels) lines.push(`  ${JSON.stringify(l)}:`);
   lines.push('temperature: 0', '---');

@@ -30,6 +30,8 @@ interface SourceItem extends vscode.QuickPickItem {
 }
 interface LabelFieldItem extends vscode.QuickPickItem {
   readonly choice?: LabelFieldChoice;
+  /** "New annotation...": a label nobody has given yet (a cached dataset's examples, labelled in Annotate). */
+  readonly create?: boolean;
 }
 interface ValueItem extends vscode.QuickPickItem {
   readonly value: string;
@@ -103,6 +105,14 @@ export async function newJudgePrompt(deps: NewJudgePromptDependencies, arg?: unk
   }
   deps.log.info(`New judge prompt ${target.fsPath} for ${describe(source)}: label "${label.field}" (${labels.join(', ')}), fields ${fields.join(', ')}.`);
   await vscode.window.showTextDocument(target);
+  if (label.labelled === 0) {
+    const annotate = 'Annotate Examples';
+    const choice = await vscode.window.showInformationMessage(
+      `Judge Align: no example of ${describe(source)} has a "${label.field}" label yet, so there is nothing to measure the judge against. Label some in the Annotate view.`,
+      annotate,
+    );
+    if (choice === annotate) await vscode.commands.executeCommand('judgeAlign.annotate', target);
+  }
 }
 
 function givenSource(arg: unknown): Source | undefined {
@@ -118,11 +128,10 @@ function describe(source: Source): string {
 async function loadData(deps: NewJudgePromptDependencies, source: Source): Promise<DraftData> {
   const data = source.kind === 'file' ? fileDraftData((await readDatasetFile(source.uri.fsPath)).map((r) => r.data)) : cachedDraftData(await deps.cacheHost.get(), source.name);
   if (data.rows.length === 0) throw new Error(`${describe(source)} has no rows. Pick a dataset with labelled examples.`);
-  if (labelFieldChoices(data).length === 0) {
+  // A cached dataset without human labels can still start a prompt: under a new annotation, labelled in Annotate.
+  if (source.kind === 'file' && labelFieldChoices(data).length === 0) {
     throw new Error(
-      source.kind === 'file'
-        ? `no field of ${describe(source)} holds plain values a label could be (every field is empty, an object or a list). Add a column with the human label, or pick another file.`
-        : `${describe(source)} has no human labels yet. Label some of its examples (Annotate Examples, with a prompt naming it), or pull the source again with its annotation names.`,
+      `no field of ${describe(source)} holds plain values a label could be (every field is empty, an object or a list). Add a column with the human label, or pick another file.`,
     );
   }
   return data;
@@ -219,25 +228,62 @@ async function pickLabelField(state: WizardState, position: StepPosition): Promi
   const items: LabelFieldItem[] = [...likely.map(item)];
   const others = choices.filter((c) => !c.likely);
   if (others.length > 0) items.push({ label: likely.length > 0 ? 'Other fields' : 'Fields', kind: vscode.QuickPickItemKind.Separator }, ...others.map(item));
-  const active = items.find((i) => i.choice && i.choice.field === state.label?.field) ?? items.find((i) => i.choice);
-  const picked = await pickOne<LabelFieldItem>(position, {
-    placeholder:
-      likely.length > 0
-        ? 'The field that holds the human label (its values, from the data, beside it)'
-        : 'No field looks like labels (a few short values, each on several rows): pick the one that holds the human label',
-    items,
-    active,
-  });
-  if (typeof picked !== 'object') return picked;
-  if (picked.choice && picked.choice.field !== state.label?.field) {
-    state.label = picked.choice;
-    state.labels = state.fields = undefined;
+  const canCreate = !state.data!.labelsInRows;
+  if (canCreate) {
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(add) New annotation...', detail: 'Labels nobody has given yet: you label the examples in the Annotate view once the prompt is written', create: true },
+    );
   }
-  return 'next';
+  const active = items.find((i) => i.choice && i.choice.field === state.label?.field) ?? items.find((i) => i.choice || i.create);
+  for (;;) {
+    const picked = await pickOne<LabelFieldItem>(position, {
+      placeholder:
+        likely.length > 0
+          ? 'The field that holds the human label (its values, from the data, beside it)'
+          : choices.length > 0
+            ? 'No field looks like labels (a few short values, each on several rows): pick the one that holds the human label'
+            : 'This dataset has no human labels yet: start a new annotation',
+      items,
+      active,
+    });
+    if (typeof picked !== 'object') return picked;
+    if (picked.create) {
+      const taken = new Set(choices.map((c) => c.field));
+      const name = await inputText(position, {
+        prompt: 'The name of the new annotation (the prompt\'s label:, and what the Annotate view saves your labels under)',
+        value: state.label && state.label.values.length === 0 ? state.label.field : 'label',
+        validate: async (v) => (v.trim() === '' ? 'Give the annotation a name.' : taken.has(v.trim()) ? `"${v.trim()}" has labels already: pick it from the list instead.` : undefined),
+      });
+      if (name === undefined) return undefined;
+      if (name === 'back') continue;
+      if (state.label?.field !== name.trim()) {
+        state.label = { field: name.trim(), values: [], labelled: 0, rows: state.data!.rows.length, likely: false };
+        state.labels = state.fields = undefined;
+      }
+      return 'next';
+    }
+    if (picked.choice && picked.choice.field !== state.label?.field) {
+      state.label = picked.choice;
+      state.labels = state.fields = undefined;
+    }
+    return 'next';
+  }
 }
 
 async function pickLabels(state: WizardState, position: StepPosition): Promise<'next' | 'back' | undefined> {
   const label = state.label!;
+  if (label.values.length === 0) {
+    const split = (v: string) => [...new Set(v.split(',').map((l) => l.trim()).filter((l) => l !== ''))];
+    const answer = await inputText(position, {
+      prompt: `The labels the judge may answer (and you give in Annotate) for "${label.field}", separated by commas`,
+      value: (state.labels ?? ['pass', 'fail']).join(', '),
+      validate: async (v) => (split(v).length < 2 ? 'Give at least two labels, separated by commas: pass, fail.' : undefined),
+    });
+    if (answer === undefined || answer === 'back') return answer;
+    state.labels = split(answer);
+    return 'next';
+  }
   const items: ValueItem[] = label.values.slice(0, MAX_VALUES_SHOWN).map(([value, n]) => ({ label: value, description: formatCount(n, 'row'), value }));
   const chosen = state.labels ?? (items.length <= MAX_LABELS_PRESELECTED ? items.map((i) => i.value) : []);
   const placeholder =

@@ -44,6 +44,14 @@ before(async () => {
           ],
         })),
     );
+    // And one nobody has labelled yet.
+    await saveSourceBatch(
+      cache,
+      { datasetName: 'fresh-traces', sourceId: null },
+      sampleRows()
+        .slice(30, 40)
+        .map((r) => ({ externalId: `span-${r.ID}`, input: r.user_query, output: `answer to ${r.ID}`, fields: {}, annotations: [] })),
+    );
   } finally {
     cache.close();
   }
@@ -181,6 +189,36 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   assert.match(fs.readFileSync(path.join(ui.workspace, 'support-bot.judge.md'), 'utf8'), /^---\ndataset: support-bot\nlabel: correctness /);
   await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
   await wb.screenshot('cached-prompt-open');
+
+  // A cached dataset nobody labelled: a new annotation, its labels typed, then the Annotate view is offered.
+  await wb.runCommand('Judge Align: New Judge Prompt...');
+  await title.filter({ hasText: '(1/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'fresh-traces' }).waitFor({ timeout: 30_000 });
+  await input.fill('fresh-traces');
+  await rows.filter({ hasText: 'fresh-traces' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(2/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'New annotation...' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'The name of the new annotation' }).waitFor({ timeout: 10_000 });
+  await input.fill('quality');
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 30_000 });
+  await input.fill('good, bad');
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(4/5)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'output' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await title.filter({ hasText: '(5/5)' }).waitFor({ timeout: 30_000 });
+  assert.equal(await input.inputValue(), 'fresh-traces.judge.md');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'fresh-traces.judge.md' }).first().waitFor({ timeout: 30_000 });
+  await wb.notification('has a "quality" label yet').waitFor({ timeout: 30_000 });
+  const fresh = fs.readFileSync(path.join(ui.workspace, 'fresh-traces.judge.md'), 'utf8');
+  assert.match(fresh, /^---\ndataset: fresh-traces\nlabel: quality +#[^\n]*\nlabels: +#[^\n]*\n {2}"good":\n {2}"bad":\n/);
+  // Its one finding is that no row has a label yet (a warning), which labelling in Annotate clears.
+  await page.waitForFunction(() => /Warnings?: 1/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+  await wb.screenshot('new-annotation-prompt-open');
 
   const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
   assert.deepEqual(log.errors, [], `the extension host logged errors:\n${log.errors.join('\n')}`);

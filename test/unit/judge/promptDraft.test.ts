@@ -192,6 +192,20 @@ describe('New Judge Prompt drafts', () => {
       assert.deepEqual(fields.filter((f) => f.suggested).map((f) => f.path), ['input', 'output']);
       assert.ok(fields.some((f) => f.path === 'metadata.source' && !f.suggested), 'a constant short field is offered, not preselected');
 
+      // Examples nobody labelled: a new annotation; the template is the same, and the only finding is that no row has a label yet.
+      await saveSourceBatch(cache, { datasetName: 'fresh', sourceId: null }, examples.slice(0, 10).map((e) => ({ ...e, annotations: [] })));
+      const fresh = cachedDraftData(cache, 'fresh');
+      assert.equal(fresh.labelFields.size, 0);
+      assert.deepEqual(labelFieldChoices(fresh), []);
+      assert.deepEqual(templateFieldChoices(fresh, 'quality').filter((f) => f.suggested).map((f) => f.path), ['input', 'output']);
+      const freshText = draftPromptFile({ dataset: 'fresh', label: 'quality', labels: ['good', 'bad'], fields: ['input', 'output'] });
+      const freshParsed = parsePromptFile(freshText);
+      assert.ok(freshParsed.config);
+      assert.deepEqual(
+        promptDiagnostics(freshText, freshParsed, loadCachedDataset(cache, 'fresh', { labelName: 'quality' }), undefined).map((d) => d.code),
+        ['no-labelled-rows'],
+      );
+
       const text = defaultDraft(data, 'halueval-traces');
       assert.match(text, /^---\ndataset: halueval-traces\nlabel: hallucination /);
       const parsed = parsePromptFile(text);
