@@ -162,6 +162,27 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   await page.keyboard.press('Control+Z');
   await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
 
+  // From the Explorer's context menu on a CSV file: the wizard starts at the label field (4 steps), defaults all the way.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'halueval-60.csv' }).first().click({ button: 'right' });
+  // A menu ignores a click that comes right after it opened: the item is clicked once hovering has focused it.
+  const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'New Judge Prompt...' }).first();
+  await menuItem.hover();
+  await page.locator('.monaco-menu .action-item.focused', { hasText: 'New Judge Prompt...' }).waitFor({ timeout: 10_000 });
+  await wb.screenshot('explorer-context-menu');
+  await menuItem.click();
+  await title.filter({ hasText: '(1/4)' }).waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'hallucination' }).first().waitFor();
+  for (const step of ['(2/4)', '(3/4)', '(4/4)']) {
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: step }).waitFor({ timeout: 30_000 });
+  }
+  assert.equal(await input.inputValue(), 'halueval-60.judge.md');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'halueval-60.judge.md' }).first().waitFor({ timeout: 30_000 });
+  await wb.codeLens('Run judge (60 labelled rows)').waitFor({ timeout: 60_000 });
+  assert.match(fs.readFileSync(path.join(ui.workspace, 'halueval-60.judge.md'), 'utf8'), /^---\ndataset: \.\/halueval-60\.csv\nid: ID\n/);
+  await page.waitForFunction(() => /No Problems/i.test(document.querySelector('.statusbar-item[id="status.problems"]')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 20_000 });
+
   // The cached dataset: its human annotation is the label field; the defaults give a prompt with no problem either.
   await wb.runCommand('Judge Align: New Judge Prompt...');
   await title.filter({ hasText: '(1/5)' }).waitFor({ timeout: 30_000 });
