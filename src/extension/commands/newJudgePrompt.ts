@@ -161,7 +161,7 @@ async function cachedDatasets(deps: NewJudgePromptDependencies): Promise<SourceI
 }
 
 async function pickDataset(deps: NewJudgePromptDependencies, state: WizardState, position: StepPosition): Promise<'next' | 'back' | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.{jsonl,csv}', '{**/node_modules/**,**/.judge-align/**,**/.git/**}', 2000);
+  const files = await vscode.workspace.findFiles('**/*.{jsonl,csv}', excludes(), 2000);
   files.sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)));
   const more = cachedDatasets(deps);
   if (files.length === 0 && (await more).length === 0) {
@@ -203,6 +203,18 @@ async function pickDataset(deps: NewJudgePromptDependencies, state: WizardState,
     },
   });
   return typeof picked === 'object' ? 'next' : picked;
+}
+
+/**
+ * node_modules, the cache's folder and what `files.exclude` hides. The API documents that an exclude pattern given to
+ * findFiles replaces that setting; VS Code 1.139 applies both, so the setting's patterns are added for the others.
+ */
+function excludes(): string {
+  const hidden = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
+  const patterns = Object.entries(hidden)
+    .filter(([glob, on]) => on === true && !/[{},]/.test(glob))
+    .map(([glob]) => glob);
+  return `{${['**/node_modules/**', '**/.judge-align/**', ...patterns].join(',')}}`;
 }
 
 function sameSource(a: Source, b: Source): boolean {

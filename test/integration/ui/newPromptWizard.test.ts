@@ -17,7 +17,11 @@ let ui: UiSession;
 
 before(async () => {
   ui = await startUiSession({
+    workspaceSettings: { 'files.exclude': { '**/.git': true, '**/archive': true } },
     prepare: (workspace) => {
+      // Nor is a file that files.exclude hides.
+      fs.mkdirSync(path.join(workspace, 'archive'));
+      fs.writeFileSync(path.join(workspace, 'archive', 'old-labels.jsonl'), '{"id": "1", "label": "pass"}\n');
       fs.mkdirSync(path.join(workspace, 'pairs'));
       fs.copyFileSync(path.join(REPO_ROOT, 'samples', 'mtbench-pairs', 'mtbench-pairs-100.jsonl'), path.join(workspace, 'pairs', 'mtbench-pairs-100.jsonl'));
       fs.copyFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'halueval-60.csv'), path.join(workspace, 'halueval-60.csv'));
@@ -85,6 +89,7 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   await rows.filter({ hasText: 'support-bot' }).waitFor({ timeout: 30_000 });
   for (const name of ['halueval-200.jsonl', 'halueval-60.csv', 'mtbench-pairs-100.jsonl']) await rows.filter({ hasText: name }).waitFor();
   assert.equal(await rows.filter({ hasText: 'fixture.jsonl' }).count(), 0, 'node_modules is not offered');
+  assert.equal(await rows.filter({ hasText: 'old-labels.jsonl' }).count(), 0, 'what files.exclude hides is not offered');
   await wb.screenshot('dataset-step');
   await input.fill('halueval-200');
   await rows.filter({ hasText: 'halueval-200.jsonl' }).first().waitFor();
