@@ -298,10 +298,10 @@ async function pickLabels(state: WizardState, position: StepPosition): Promise<'
   }
   const items: ValueItem[] = label.values.slice(0, MAX_VALUES_SHOWN).map(([value, n]) => ({ label: value, description: formatCount(n, 'row'), value }));
   const chosen = state.labels ?? (items.length <= MAX_LABELS_PRESELECTED ? items.map((i) => i.value) : []);
+  // A row whose label is left out is counted apart and not judged (the run says so), as for any label outside the set.
   const placeholder =
-    `The labels the judge may answer, from "${label.field}"` +
-    (label.values.length > MAX_VALUES_SHOWN ? ` (the ${MAX_VALUES_SHOWN} most frequent of ${label.values.length})` : '') +
-    ': rows whose label is left out are counted apart, not judged';
+    `The labels the judge may answer, from the data of "${label.field}"` +
+    (label.values.length > MAX_VALUES_SHOWN ? ` (the ${MAX_VALUES_SHOWN} most frequent of ${label.values.length})` : '');
   const picked = await pickMany<ValueItem>(position, {
     placeholder,
     items,
@@ -323,7 +323,7 @@ async function pickFields(state: WizardState, position: StepPosition): Promise<'
   }));
   const chosen = state.fields ?? fields.filter((f) => f.suggested).map((f) => f.path);
   const picked = await pickMany<FieldItem>(position, {
-    placeholder: 'The fields the judge reads, each as a [Heading]: {{field}} block (never the label itself)',
+    placeholder: 'The fields the judge reads: each becomes [Heading]: {{field}}',
     items,
     selected: items.filter((i) => chosen.includes(i.field.path)),
     validate: (selected) => (selected.length === 0 ? 'Choose at least one field: without one every row gets the same prompt (Space selects).' : undefined),

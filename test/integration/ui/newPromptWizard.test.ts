@@ -69,6 +69,16 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   const rows = page.locator('.quick-input-list .monaco-list-row');
   const input = page.locator('.quick-input-widget input.input').first();
   const title = page.locator('.quick-input-widget .quick-input-title');
+  // A step's list is drawn once it has its rows and the widget is fully opaque (screenshots mid-fade show two steps).
+  const settled = (n: number) =>
+    page.waitForFunction(
+      (count) => {
+        const widget = document.querySelector('.quick-input-widget');
+        return !!widget && getComputedStyle(widget).opacity === '1' && document.querySelectorAll('.quick-input-list .monaco-list-row').length === count;
+      },
+      n,
+      { timeout: 10_000 },
+    );
 
   // Escape at any step stops with nothing written.
   await wb.runCommand('Judge Align: New Judge Prompt...');
@@ -102,6 +112,7 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   assert.match((await labelRow.textContent()) ?? '', /yes \(\d+\) · no \(\d+\)/);
   assert.match((await labelRow.textContent()) ?? '', /2 labels in 200 of 200 rows/);
   await rows.filter({ hasText: 'does not look like a label' }).first().waitFor();
+  await settled(3);
   await wb.screenshot('label-field-step');
   // For docs/: the top of the window, the step over the data it was read from.
   const shot = path.join(wb.screenshotDir, 'label-field-step-docs.png');
@@ -114,6 +125,7 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 30_000 });
   await rows.filter({ hasText: 'yes' }).first().waitFor();
   assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(), 2);
+  await settled(2);
   await wb.screenshot('labels-step');
   await page.keyboard.press('Enter');
 
@@ -125,6 +137,7 @@ test('New Judge Prompt: dataset, label field with its values, labels, fields, na
   assert.equal(checkedTexts.length, 2);
   assert.match(checkedTexts[0]!, /^user_query/);
   assert.match(checkedTexts[1]!, /^chatgpt_response/);
+  await settled(2);
   await wb.screenshot('fields-step');
   await page.keyboard.press('Control+Alt+Minus');
   await title.filter({ hasText: '(3/5)' }).waitFor({ timeout: 10_000 });
