@@ -10,7 +10,7 @@ import { VirtualList } from '../shared/virtualList';
 import { historyChart } from './history';
 import { usageText } from './usage';
 import { DEFAULT_FILTERS, mergeRows, visibleRows, type Filters } from './state';
-import css from './workbench.css';
+import './workbench.css';
 
 /** Only UI state is kept across reloads; the data comes from the extension again. */
 interface SavedState {
@@ -37,9 +37,6 @@ interface Model {
   error: string | null;
 }
 
-const style = document.createElement('style');
-style.textContent = css;
-document.head.appendChild(style);
 
 const channel = createChannel<HostMessage, WebviewMessage, SavedState>(parseHostMessage, parseWebviewMessage, (e) => showError(e));
 const saved = channel.state() ?? {};
@@ -120,7 +117,7 @@ function startRun(retryFailed = false): void {
 // ---- filters ------------------------------------------------------------------------------------------------
 const statusSelect = select('filter-status', [['all', 'All rows'], ['mismatch', 'Mismatches'], ['match', 'Matches'], ['failed', 'Failed'], ['fixed', 'Fixed since compared run'], ['regressed', 'Regressed since compared run']], model.filters.status);
 const splitFilter = select('filter-split', [['all', 'Both splits'], ['dev', 'Dev'], ['test', 'Test']], model.filters.split);
-const sortSelect = select('sort', [['status', 'Mismatches first'], ['id', 'By id'], ['latency', 'Slowest first']], model.filters.sort);
+const sortSelect = select('sort', [['status', 'Mismatches first (by id)'], ['id', 'By id'], ['latency', 'Slowest first']], model.filters.sort);
 let labelFilter = select('filter-label', [['', 'Any label']], model.filters.label);
 const search = h('vscode-textfield', { 'data-testid': 'search', placeholder: 'Search rows ( / )', 'aria-label': 'Search rows' }) as HTMLElement & { value: string };
 search.value = model.filters.search;
@@ -183,14 +180,18 @@ function renderProgress(): void {
   else usage.removeAttribute('title');
 }
 
-function figureCard(name: string, m: MetricsView | undefined): HTMLElement {
+function figureCard(name: 'all' | 'dev' | 'test', m: MetricsView | undefined): HTMLElement {
   const ci = m?.agreementCi ? `${percent(m.agreementCi[0])} – ${percent(m.agreementCi[1])}` : '';
+  // A run of one split judged only its rows: the "All rows" card holds that split, and the other card none.
+  const split = model.run?.split ?? 'all';
+  const heading = name === 'all' ? (split === 'all' ? 'All rows' : `All rows judged: ${split} split only`) : name === 'dev' ? 'Dev split' : 'Test split';
+  const notRun = split !== 'all' && name !== 'all' && name !== split;
   return h(
     'div',
-    { class: 'card', 'data-testid': `figures-${name}` },
-    h('div', { class: 'card-title' }, name === 'all' ? 'All rows' : name === 'dev' ? 'Dev split' : 'Test split'),
+    { class: `card${notRun ? ' not-run' : ''}`, 'data-testid': `figures-${name}` },
+    h('div', { class: 'card-title' }, heading),
     h('div', { class: 'big' }, percent(m?.agreement ?? null)),
-    h('div', { class: 'sub' }, ci ? `95% CI ${ci}` : 'agreement'),
+    h('div', { class: 'sub' }, notRun ? `not in this run (a ${split}-only run)` : ci ? `95% CI ${ci}` : 'agreement'),
     h('div', { class: 'line' }, h('span', {}, 'κ '), h('strong', {}, fixed2(m?.kappa ?? null)), h('span', { class: 'muted' }, ` · ${m?.n ?? 0} scored · ${m?.errors ?? 0} failed`)),
   );
 }
@@ -320,11 +321,13 @@ function renderRows(): void {
   clearCell.hidden = !f.cell;
   replaceChildren(clearCell, icon('close'), f.cell ? ` cell ${f.cell.human} → ${f.cell.judge}` : '');
   list.setItems(shown);
+  list.setActive(shown.findIndex((r) => r.id === model.selectedId));
   renderDetail();
 }
 
 function renderDetail(): void {
-  const row = model.rows.find((r) => r.id === model.selectedId);
+  // The detail follows the list: a row the filters hide leaves it (and comes back when they show it again).
+  const row = shown.find((r) => r.id === model.selectedId);
   if (!row) return replaceChildren(detail, h('p', { class: 'muted small' }, 'Select a row (↑/↓, Enter) to read it whole. / searches, Esc clears.'));
   replaceChildren(
     detail,
@@ -352,6 +355,7 @@ function select_(index: number): void {
   saveState();
   list.scrollToIndex(shown.indexOf(row));
   list.refresh();
+  list.setActive(shown.indexOf(row));
   renderDetail();
 }
 
@@ -382,6 +386,8 @@ document.addEventListener('keydown', (e) => {
       setFilters({ cell: null, search: '', status: 'all' });
     }
     model.selectedId = null;
+    list.refresh();
+    list.setActive(-1);
     renderDetail();
     list.element.focus();
   }

@@ -16,7 +16,7 @@ const statusRank: Record<RowView['status'], number> = { mismatch: 0, failed: 1, 
 function compareIds(a: string, b: string): number {
   const x = Number(a);
   const y = Number(b);
-  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** The rows the list shows, in order: filters narrow, sort orders (mismatches first by default). */

@@ -97,6 +97,16 @@ export class AnnotationSession {
     };
   }
 
+  /**
+   * How many rows a person labelled (anyone, here or in the workbench) after `time` (an ISO time, as the cache
+   * stores them): after a judge's run, the rows its kappa was not measured against.
+   */
+  labelledSince(time: string): number {
+    let n = 0;
+    for (const byAuthor of this.byAuthor.values()) if ([...byAuthor.values()].some((a) => a.label !== null && a.updatedAt > time)) n++;
+    return n;
+  }
+
   progress(): LabelProgress {
     return labelProgress(this.target.labels, this.order.map((id) => this.currentLabel(id)));
   }

@@ -33,6 +33,10 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
   private targets: Target[] = [];
   private target: Target | undefined;
   private judgeKappa: number | null = null;
+  /** When the run judgeKappa comes from finished: labels made after it make that kappa stale. */
+  private judgeRunAt: string | null = null;
+  /** Overwriting a label that came from the dataset file is confirmed once per window. */
+  private overwriteConfirmed = false;
   /** The prompt's variables come first in the view (what the judge sees), the human label field never. */
   private fieldOrder: { first: string[]; hidden: string } = { first: [], hidden: '' };
   private message: string | null = null;
@@ -91,7 +95,8 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         s?.setOrder(m.order as QueueOrder);
         break;
       case 'label':
-        await s?.label(m.label);
+        if (!s || !(await this.confirmOverwrite(m.label))) break;
+        await s.label(m.label);
         this.message = null;
         this.documents.labelsChanged();
         break;
@@ -110,6 +115,24 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         break;
     }
     this.publish();
+  }
+
+  /**
+   * Labelling a row whose label came from the dataset file replaces that label in every run (the file itself is
+   * not changed): said once per window, in a modal; after that, labels go through.
+   */
+  private async confirmOverwrite(label: string): Promise<boolean> {
+    const view = this.session?.view();
+    if (this.overwriteConfirmed || !view?.fileLabel || view.fileLabel === label || view.mine?.label) return true;
+    const file = this.session?.target.fromFile ? 'the dataset file' : 'the imported dataset';
+    const choice = await vscode.window.showWarningMessage(
+      `Row ${view.id} is labelled "${view.fileLabel}" in ${file}. Label it "${label}" instead?`,
+      { modal: true, detail: 'Your label is saved in the Judge Align cache, with your name and the time, and counts as the human label in every run from now on; the file is not changed. Undo (u) takes it back. Judge Align asks this once per window.' },
+      'Use My Label',
+    );
+    if (choice !== 'Use My Label') return false;
+    this.overwriteConfirmed = true;
+    return true;
   }
 
   private async findTargets(): Promise<Target[]> {
@@ -196,10 +219,11 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const cache = await this.cacheHost.get();
     const latest = cache.read((repos) => {
       const run = repos.runs.listForPrompt(promptPath, 50).find((r) => r.status === 'completed');
-      return run ? { totals: run.totals as RunTotals | null, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
+      return run ? { totals: run.totals as RunTotals | null, finishedAt: run.finishedAt ?? run.startedAt, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
     });
     const judge = new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
     this.judgeKappa = latest?.totals?.metrics?.all?.kappa ?? null;
+    this.judgeRunAt = latest?.finishedAt ?? null;
     const datasetKey = datasetKeyOf(state.datasetPath, config.dataset);
     const fromFile = state.datasetPath !== undefined;
     const custom = annotation && annotation !== config.label ? listLabelConfigs(cache, datasetKey).find((c) => c.name === annotation) : undefined;
@@ -207,7 +231,10 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
       ? // An annotation made here has no labels in the file and no judge for it.
         { datasetKey, fromFile, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
       : { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: config.labels, judge };
-    if (custom) this.judgeKappa = null;
+    if (custom) {
+      this.judgeKappa = null;
+      this.judgeRunAt = null;
+    }
     this.fieldOrder = { first: [...new Set(state.parsed.variables.map((v) => v.path.split('.')[0]!))], hidden: config.label };
     this.session = new AnnotationSession(cache, target, annotator(), this.session?.orderName ?? 'unlabelled');
     this.session.resume();
@@ -246,6 +273,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
       progress: s?.progress() ?? { labelled: 0, total: 0, perLabel: {}, unbalanced: null },
       annotators: s?.agreement() ?? null,
       judgeKappa: this.judgeKappa,
+      judgeRelabelled: s && this.judgeKappa !== null && this.judgeRunAt ? s.labelledSince(this.judgeRunAt) : 0,
       canUndo: s?.canUndo() ?? false,
       message: this.targets.length === 0 ? 'No judge prompt in this workspace: create one (Judge Align: New Judge Prompt...) to label its dataset.' : this.message,
     };

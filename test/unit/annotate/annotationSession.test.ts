@@ -62,3 +62,21 @@ test('a pulled or imported dataset is labelled in place: its examples keep their
   assert.equal(cache.read((r) => r.examples.count(r.datasets.get('traces')!.id)), 2, 'no example added');
   cache.close();
 });
+
+test('labelledSince counts the rows labelled after a time (the rows a judge run did not see)', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'rows.jsonl');
+  fs.writeFileSync(file, ['{"id":"a","label":"yes"}', '{"id":"b","label":"no"}', '{"id":"c"}'].join('\n'));
+  const dataset = await loadLocalDataset(file, { labelField: 'label' });
+  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
+  const s = new AnnotationSession(cache, { datasetKey: fileDatasetKey(file), fromFile: true, dataset, name: 'label', labels: ['yes', 'no'], judge: new Map() }, 'ana', 'balanced');
+  const runFinished = new Date(Date.now() - 1000).toISOString();
+  assert.equal(s.labelledSince(runFinished), 0);
+  await s.label('no');
+  await s.label('yes');
+  assert.equal(s.labelledSince(runFinished), 2);
+  assert.equal(s.labelledSince(new Date(Date.now() + 60_000).toISOString()), 0, 'labels older than the run do not count');
+  await s.toggleReview();
+  assert.equal(s.labelledSince(runFinished), 2, 'a review flag is not a label');
+  cache.close();
+});
