@@ -7,7 +7,7 @@ import { Cache } from '../../../src/core/cache/cache';
 import { loadRunReport } from '../../../src/core/judge/runReport';
 import { markdownReport } from '../../../src/core/report/markdownReport';
 import { captureStreams } from '../../support/capture';
-import { startOpenAIServer } from '../../support/openaiServer';
+import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare, startOpenAIServer } from '../../support/openaiServer';
 import { tempDir } from '../../support/tempDir';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -158,6 +158,28 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
       assert.match(text.stdout, /5 of 100 pairs flipped between repetitions: mt-001, mt-002, mt-003, mt-004, mt-005\./);
     } finally {
       await flaky.close();
+    }
+  });
+
+  test('the demo endpoint answers the sample like a judge with a position bias, and says it is scripted', async () => {
+    const demo = await startOpenAIServer({ labelFor: demoPairs(path.join(sample, 'mtbench-pairs-100.jsonl')), reportModel: DEMO_MODEL });
+    try {
+      const r = await cli(['run', workspace(), '--base-url', demo.baseUrl, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const json = JSON.parse(r.stdout) as Report & { reportedModels: string[] };
+      const firstShown = pairs.filter((p) => stableShare(p.id) >= DEMO_PAIR_SHARES.right && stableShare(p.id) < DEMO_PAIR_SHARES.right + DEMO_PAIR_SHARES.firstShown);
+      const right = pairs.filter((p) => stableShare(p.id) < DEMO_PAIR_SHARES.right);
+      assert.ok(firstShown.length > 10 && right.length > 50, `${firstShown.length} biased, ${right.length} right`);
+      assert.equal(json.metrics.position.consistent, 100 - firstShown.length);
+      // The sample holds a few pairs twice with different human choices: the demo answers one of them, so within 2.
+      assert.ok(Math.abs((json.metrics.agreement ?? 0) - right.length / 100) <= 0.02, `agreement ${json.metrics.agreement} against ${right.length}%`);
+      // Each consistent pair puts its winner first once; each biased pair wins with whatever is shown first, twice.
+      assert.equal(json.metrics.position.firstShownWins, 100 - firstShown.length + 2 * firstShown.length);
+      assert.ok((json.metrics.position.firstShownRate ?? 0) > 0.55);
+      assert.deepEqual(json.reportedModels, [DEMO_MODEL]);
+      assert.match(DEMO_MODEL, /scripted answers, not a model/);
+    } finally {
+      await demo.close();
     }
   });
 });
