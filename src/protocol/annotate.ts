@@ -25,6 +25,22 @@ export const annotateStateSchema = z.object({
       others: z.array(z.object({ author: z.string(), label: z.nullable(z.string()) })),
       current: z.nullable(z.string()),
       judge: z.nullable(z.object({ label: z.nullable(z.string()), explanation: z.nullable(z.string()) })),
+      /**
+       * A pairwise prompt's example: the two responses in the order this person is shown them (random per example,
+       * the same on every visit), and the label value each key records.
+       */
+      pair: z.optional(
+        z.nullable(
+          z.object({
+            /** Response A then response B: the field (sent back with the label, so the order is recorded) and its text. */
+            shown: z.tuple([z.object({ field: z.string(), text: z.string() }), z.object({ field: z.string(), text: z.string() })]),
+            /** The label values of "A wins" and "B wins", and of a tie when the humans may tie. */
+            a: z.string(),
+            b: z.string(),
+            tie: z.nullable(z.string()),
+          }),
+        ),
+      ),
       /** The other spans of this example's trace (pulled data), in tree order. */
       spans: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), depth: z.number() })),
     }),
@@ -34,6 +50,8 @@ export const annotateStateSchema = z.object({
   judgeKappa: z.nullable(z.number()),
   /** Rows labelled since the judge's run that judgeKappa comes from: above zero, the kappa is stale. */
   judgeRelabelled: z.int().check(z.minimum(0)),
+  /** For pairs: how often this person picked the response they were shown first (ties aside). */
+  shownFirst: z.optional(z.nullable(z.object({ decided: z.number(), firstShown: z.number() }))),
   canUndo: z.boolean(),
   message: z.nullable(z.string()),
 });
@@ -52,7 +70,7 @@ export const annotateViewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renameLabel') }),
   z.object({ type: z.literal('pushLabels') }),
   z.object({ type: z.literal('setOrder'), order }),
-  z.object({ type: z.literal('label'), label: z.string().check(z.minLength(1), z.maxLength(200)) }),
+  z.object({ type: z.literal('label'), label: z.string().check(z.minLength(1), z.maxLength(200)), shownFirst: z.optional(z.string().check(z.minLength(1), z.maxLength(500))) }),
   z.object({ type: z.literal('move'), delta: z.int().check(z.minimum(-1000), z.maximum(1000)) }),
   z.object({ type: z.literal('undo') }),
   z.object({ type: z.literal('toggleReview') }),

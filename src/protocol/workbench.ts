@@ -8,6 +8,34 @@ const split = z.enum(['dev', 'test']);
 const runSplit = z.enum(['all', 'dev', 'test']);
 const nullableNumber = z.nullable(z.number());
 
+/** One order of a pairwise row as the judge saw it: which response was shown first, what it answered and why. */
+export const pairOrderViewSchema = z.object({
+  position: z.enum(['original', 'swapped']),
+  /** The field shown as response A. */
+  shownFirst: z.string(),
+  /** The judge's answer (A, B or the tie), null when the call failed. */
+  answer: z.nullable(z.string()),
+  /** The answer as a human label value (the winner's or the tie), null when unusable. */
+  value: z.nullable(z.string()),
+  explanation: z.nullable(z.string()),
+  error: z.nullable(z.string()),
+  latencyMs: nullableNumber,
+  cached: z.boolean(),
+});
+export type PairOrderView = z.infer<typeof pairOrderViewSchema>;
+
+/** A pairwise row: both responses in their natural order, and each order's verdict. */
+export const pairViewSchema = z.object({
+  /** The two responses as the file names them, with the human label value meaning "this one wins". */
+  responses: z.array(z.object({ field: z.string(), winner: z.string(), text: z.string(), length: z.int().check(z.minimum(0)) })).check(z.length(2)),
+  orders: z.array(pairOrderViewSchema).check(z.minLength(1), z.maxLength(2)),
+  /** Judged both ways with both answers usable: whether they picked the same response. Null otherwise. */
+  consistent: z.nullable(z.boolean()),
+  /** Every usable order picked the response shown first (with both orders: the verdict followed the position). */
+  firstShownWins: z.boolean(),
+});
+export type PairView = z.infer<typeof pairViewSchema>;
+
 export const rowViewSchema = z.object({
   id: z.string(),
   split,
@@ -20,6 +48,10 @@ export const rowViewSchema = z.object({
   fields: z.array(z.tuple([z.string(), z.string()])),
   latencyMs: nullableNumber,
   cached: z.boolean(),
+  /** Set for a pairwise judge's row: `judge` is then the combined verdict (a winner's value, the tie, inconsistent). */
+  pair: z.optional(pairViewSchema),
+  /** With `repeat:`, the verdict changed between repetitions. */
+  unstable: z.optional(z.boolean()),
 });
 export type RowView = z.infer<typeof rowViewSchema>;
 
@@ -49,6 +81,8 @@ export const runSummaryViewSchema = z.object({
   agreement: nullableNumber,
   kappa: nullableNumber,
   n: z.number(),
+  /** A pairwise run's share of pairs whose verdict survived swapping the responses. */
+  consistency: z.optional(nullableNumber),
 });
 export type RunSummaryView = z.infer<typeof runSummaryViewSchema>;
 
@@ -81,6 +115,27 @@ export const comparisonViewSchema = z.object({
 });
 export type ComparisonView = z.infer<typeof comparisonViewSchema>;
 
+/** A pairwise run's bias figures, as `--json` carries them (metrics.position, metrics.byOrder, metrics.verbosity). */
+const orderFiguresSchema = z.object({ n: z.number(), agreement: nullableNumber, kappa: nullableNumber });
+export const pairwiseFiguresViewSchema = z.object({
+  position: z.object({
+    pairs: z.number(),
+    consistent: z.number(),
+    consistency: nullableNumber,
+    decided: z.number(),
+    firstShownWins: z.number(),
+    firstShownRate: nullableNumber,
+    firstShownCi: z.nullable(z.tuple([z.number(), z.number()])),
+  }),
+  byOrder: z.object({ original: orderFiguresSchema, swapped: orderFiguresSchema }),
+  verbosity: z.object({ pairs: z.number(), judgeLongerRate: nullableNumber, humanLongerRate: nullableNumber, threshold: z.number() }),
+});
+export type PairwiseFiguresView = z.infer<typeof pairwiseFiguresViewSchema>;
+
+/** What a pairwise prompt compares: the two fields and the human label values of their wins (and of a tie). */
+export const pairwiseSetupSchema = z.object({ responses: z.tuple([z.string(), z.string()]), winners: z.tuple([z.string(), z.string()]), tie: z.nullable(z.string()) });
+export type PairwiseSetup = z.infer<typeof pairwiseSetupSchema>;
+
 /** Host → webview. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -92,6 +147,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     concurrency: z.number(),
     labelledRows: z.number(),
     history: z.array(runSummaryViewSchema),
+    /** Set for a pairwise prompt; `labels` are then the figures' categories (winners' values, the tie or inconsistent). */
+    pairwise: z.optional(z.nullable(pairwiseSetupSchema)),
   }),
   z.object({ type: z.literal('runStarted'), runId: z.number(), total: z.number(), split: runSplit }),
   z.object({ type: z.literal('rows'), rows: z.array(rowViewSchema), done: z.number(), total: z.number() }),
@@ -102,6 +159,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     rows: z.array(rowViewSchema),
     running: z.boolean(),
     usage: z.nullable(runUsageViewSchema),
+    pairwise: z.optional(z.nullable(pairwiseFiguresViewSchema)),
   }),
   z.object({ type: z.literal('history'), history: z.array(runSummaryViewSchema) }),
   z.object({ type: z.literal('comparison'), comparison: z.nullable(comparisonViewSchema) }),

@@ -7,6 +7,7 @@ import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
 import { renderMarkdown } from '../shared/markdown';
 import { createChannel } from '../shared/messaging';
 import './annotate.css';
+import { pairButtons, pairChoices, pairSides, shownFirstLine } from './pairCard';
 
 
 const channel = createChannel<AnnotateHostMessage, AnnotateViewMessage, Record<string, never>>(parseAnnotateHostMessage, parseAnnotateViewMessage, (e) => showError(e));
@@ -136,6 +137,7 @@ function renderTop(s: AnnotateState): void {
       s.judgeRelabelled > 0 ? h('span', { class: 'stale', 'data-testid': 'judge-stale' }, ` (stale: ${s.judgeRelabelled} ${s.judgeRelabelled === 1 ? 'row' : 'rows'} labelled since the judge's run; run it again to update)`) : null,
       s.annotators ? ' (the annotators\u2019 agreement is the ceiling to aim for)' : '',
     ),
+    shownFirstLine(s),
   );
 }
 
@@ -145,7 +147,10 @@ function renderCard(s: AnnotateState): void {
   note = h('vscode-textarea', { 'data-testid': 'note', rows: 2, placeholder: 'Note (optional; saved when you leave the field)' }) as HTMLElement & { value: string };
   note.value = e.mine?.note ?? '';
   note.addEventListener('change', () => send({ type: 'note', text: note!.value }));
-  const labelButtons = s.labels.map((label, i) =>
+  // A pair's label goes with the field shown first, so the person's own position bias can be measured.
+  const pair = e.pair ?? null;
+  const choose = (label: string) => send({ type: 'label', label, ...(pair ? { shownFirst: pair.shown[0].field } : {}) });
+  const labelButtons = pair ? pairButtons(pair, e.current, choose) : s.labels.map((label, i) =>
     h(
       'vscode-button',
       { secondary: e.current !== label, 'data-label': label, title: `Key ${i + 1}`, onclick: () => send({ type: 'label', label }) },
@@ -188,6 +193,7 @@ function renderCard(s: AnnotateState): void {
         )
       : null,
     ...fields,
+    pair ? pairSides(pair) : null,
     note,
     h(
       'div',
@@ -208,7 +214,11 @@ document.addEventListener('keydown', (event) => {
   }
   if (!state?.example || event.ctrlKey || event.metaKey || event.altKey) return;
   const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
-  if (digit >= 0 && state.labels[digit]) send({ type: 'label', label: state.labels[digit]! });
+  const pair = state.example.pair;
+  // A pair: a, b, t (or 1, 2, 3) choose by the position shown, never by the field behind it.
+  const choice = pair ? pairChoices(pair).find((c, i) => c.key === event.key || i === digit) : undefined;
+  if (choice && pair) send({ type: 'label', label: choice.label, shownFirst: pair.shown[0].field });
+  else if (!pair && digit >= 0 && state.labels[digit]) send({ type: 'label', label: state.labels[digit]! });
   else if (event.key === 'ArrowRight' || event.key === 's' || event.key === 'j') send({ type: 'move', delta: 1 });
   else if (event.key === 'ArrowLeft' || event.key === 'k') send({ type: 'move', delta: -1 });
   else if (event.key === 'u') send({ type: 'undo' });

@@ -1,7 +1,8 @@
 import type { ComparisonView, RowView } from '../../src/protocol/workbench';
+import { matchesPairFilter } from './pairFilters';
 
 export interface Filters {
-  status: 'all' | 'mismatch' | 'match' | 'failed' | 'fixed' | 'regressed';
+  status: 'all' | 'mismatch' | 'match' | 'failed' | 'fixed' | 'regressed' | 'inconsistent' | 'first-shown';
   label: string;
   split: 'all' | 'dev' | 'test';
   search: string;
@@ -25,6 +26,8 @@ export function visibleRows(rows: readonly RowView[], f: Filters, comparison: Co
   const out = rows.filter((r) => {
     if (f.status === 'fixed' || f.status === 'regressed') {
       if (comparison?.changes[r.id] !== f.status) return false;
+    } else if (f.status === 'inconsistent' || f.status === 'first-shown') {
+      if (!matchesPairFilter(r, f.status)) return false;
     } else if (f.status !== 'all' && r.status !== f.status) return false;
     if (f.split !== 'all' && r.split !== f.split) return false;
     if (f.label && r.human !== f.label && r.judge !== f.label) return false;

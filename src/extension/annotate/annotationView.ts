@@ -13,6 +13,12 @@ import type { PromptDocuments } from '../promptDocuments';
 import { webviewHtml } from '../workbench/html';
 import { fileDatasetKey } from '../../core/datasets/labelOverrides';
 import { traceSpans } from '../../core/annotate/traceSpans';
+import { humanLabelSet } from '../../core/judge/humanLabels';
+import { judgedPairs } from '../../core/pairwise/pairRuns';
+import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
+import { humanShownOrder, shownFields } from '../../core/pairwise/pairVerdicts';
+import { pairOutcome } from '../../core/pairwise/positionBias';
+import type { VerdictRecord } from '../../core/judge/runTypes';
 
 export const ANNOTATE_VIEW_ID = 'judgeAlign.annotate';
 const LAST_TARGET = 'judgeAlign.annotate.lastPrompt';
@@ -40,6 +46,8 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
   /** The prompt's variables come first in the view (what the judge sees), the human label field never. */
   private fieldOrder: { first: string[]; hidden: string } = { first: [], hidden: '' };
   private message: string | null = null;
+  /** Set while labelling a pairwise prompt's own annotation: its responses are shown side by side. */
+  private pairwise: PairwiseConfig | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -96,7 +104,7 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         break;
       case 'label':
         if (!s || !(await this.confirmOverwrite(m.label))) break;
-        await s.label(m.label);
+        await s.label(m.label, this.checkedShownFirst(m.shownFirst));
         this.message = null;
         this.documents.labelsChanged();
         break;
@@ -219,9 +227,9 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const cache = await this.cacheHost.get();
     const latest = cache.read((repos) => {
       const run = repos.runs.listForPrompt(promptPath, 50).find((r) => r.status === 'completed');
-      return run ? { totals: run.totals as RunTotals | null, finishedAt: run.finishedAt ?? run.startedAt, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
+      return run ? { totals: run.totals as RunTotals | null, finishedAt: run.finishedAt ?? run.startedAt, repeat: run.repeat, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
     });
-    const judge = new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
+    const judge = config.pairwise && latest ? pairJudge(latest.verdicts, latest.repeat, config.pairwise) : new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
     this.judgeKappa = latest?.totals?.metrics?.all?.kappa ?? null;
     this.judgeRunAt = latest?.finishedAt ?? null;
     const datasetKey = datasetKeyOf(state.datasetPath, config.dataset);
@@ -230,11 +238,13 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const target: AnnotationTarget = custom
       ? // An annotation made here has no labels in the file and no judge for it.
         { datasetKey, fromFile, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
-      : { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: config.labels, judge };
+      : // A pairwise judge answers A or B; its humans label the winner's value (or the tie).
+        { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: humanLabelSet(config), judge };
     if (custom) {
       this.judgeKappa = null;
       this.judgeRunAt = null;
     }
+    this.pairwise = custom ? undefined : config.pairwise;
     this.fieldOrder = { first: [...new Set(state.parsed.variables.map((v) => v.path.split('.')[0]!))], hidden: config.label };
     this.session = new AnnotationSession(cache, target, annotator(), this.session?.orderName ?? 'unlabelled');
     this.session.resume();
@@ -245,8 +255,25 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
 
   private orderFields(data: Record<string, unknown>): [string, string][] {
     const { first, hidden } = this.fieldOrder;
-    const keys = [...first.filter((k) => k in data), ...Object.keys(data).filter((k) => !first.includes(k))].filter((k) => k !== hidden);
+    const paired: readonly string[] = this.pairwise?.responses ?? [];
+    const keys = [...first.filter((k) => k in data), ...Object.keys(data).filter((k) => !first.includes(k))].filter((k) => k !== hidden && !paired.includes(k));
     return keys.map((k) => [k, clip(data[k])]);
+  }
+
+  /** The pair as this person sees it: the order is random per example, seeded by who labels and the row. */
+  private pairView(id: string, data: Record<string, unknown>): NonNullable<NonNullable<AnnotateState['example']>['pair']> {
+    const pw = this.pairwise!;
+    const [a, b] = shownFields(pw, humanShownOrder(id, annotator()));
+    return { shown: [{ field: a, text: clip(data[a], PAIR_CLIP) }, { field: b, text: clip(data[b], PAIR_CLIP) }], a: pw.winners[a]!, b: pw.winners[b]!, tie: pw.tie ?? null };
+  }
+
+  /** A pair's label comes with the field shown first: it must be the one this view showed (else it is not recorded as such). */
+  private checkedShownFirst(shownFirst: string | undefined): string | undefined {
+    const view = this.session?.view();
+    if (!this.pairwise || !view || shownFirst === undefined) return undefined;
+    const expected = shownFields(this.pairwise, humanShownOrder(view.id, annotator()))[0];
+    if (shownFirst !== expected) throw new Error(`The pair on screen is not the one being labelled (row ${view.id}): label it again.`);
+    return shownFirst;
   }
 
   private publish(): void {
@@ -268,12 +295,14 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         others: example.others,
         current: example.current,
         judge: example.judge,
+        pair: this.pairwise ? this.pairView(example.id, example.data) : null,
         spans: traceSpans(s!.target.dataset.rows, example.id).map(({ id, name, kind, depth }) => ({ id, name, kind, depth })),
       },
       progress: s?.progress() ?? { labelled: 0, total: 0, perLabel: {}, unbalanced: null },
       annotators: s?.agreement() ?? null,
       judgeKappa: this.judgeKappa,
       judgeRelabelled: s && this.judgeKappa !== null && this.judgeRunAt ? s.labelledSince(this.judgeRunAt) : 0,
+      shownFirst: s && this.pairwise ? s.shownFirstRate(this.pairwise.winners) : null,
       canUndo: s?.canUndo() ?? false,
       message: this.targets.length === 0 ? 'No judge prompt in this workspace: create one (Judge Align: New Judge Prompt...) to label its dataset.' : this.message,
     };
@@ -286,7 +315,21 @@ function datasetKeyOf(datasetPath: string | undefined, datasetName: string): str
   return datasetPath ? fileDatasetKey(datasetPath) : datasetName;
 }
 
-function clip(value: unknown): string {
+function clip(value: unknown, max = CLIP): string {
   const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A response is read whole to choose between two. */
+const PAIR_CLIP = 20_000;
+
+/** A pairwise run's verdict per pair (both orders combined), as the annotation view shows the judge's. */
+function pairJudge(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): Map<string, { label: string | null; explanation: string | null }> {
+  const asWritten = new Map(verdicts.filter((v) => v.repetition === 0).map((v) => [v.exampleId, v.explanation]));
+  return new Map(
+    judgedPairs(verdicts, repeat).map((pair) => {
+      const outcome = pairOutcome(pair, config);
+      return [pair.id, { label: 'value' in outcome ? outcome.value : null, explanation: 'failed' in outcome ? outcome.failed : (asWritten.get(pair.id) ?? null) }];
+    }),
+  );
 }
