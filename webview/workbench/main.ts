@@ -346,8 +346,9 @@ function renderRows(): void {
 }
 
 function renderDetail(): void {
-  // The detail follows the list: a row the filters hide leaves it (and comes back when they show it again).
-  const row = shown.find((r) => r.id === model.selectedId);
+  // The detail follows the list: a row the filters hide leaves it (and comes back when they show it again). A row
+  // relabelled here stays, though its new label moved it out of the filter, so the person sees the label was saved.
+  const row = shown.find((r) => r.id === model.selectedId) ?? (model.selectedId !== null && relabelNote.has(model.selectedId) ? model.rows.find((r) => r.id === model.selectedId) : undefined);
   if (!row) return replaceChildren(detail, h('p', { class: 'muted small' }, 'Select a row (↑/↓, Enter) to read it whole. / searches, Esc clears.'));
   if (row.pair && model.pairwise) return replaceChildren(detail, ...pairDetail(row, model.pairwise, (label) => channel.send({ type: 'relabel', exampleId: row.id, label }), relabelNote.has(row.id)));
   replaceChildren(
