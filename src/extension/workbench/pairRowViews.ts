@@ -1,9 +1,9 @@
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import type { VerdictRecord } from '../../core/judge/runTypes';
 import { unstablePairs } from '../../core/pairwise/pairRuns';
-import { FIRST, SECOND, type PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
+import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
 import { answerAsHumanValue, decodeCall, positionsFor, PRESENTED_FIELDS, shownFields } from '../../core/pairwise/pairVerdicts';
-import { pairOutcome, type JudgedPair } from '../../core/pairwise/positionBias';
+import { firstShownWon, pairConsistent, pairOutcome, type JudgedPair } from '../../core/pairwise/positionBias';
 import type { PairOrderView, PairwiseSetup, RowView } from '../../protocol/workbench';
 import { toRowView } from './rowViews';
 
@@ -42,8 +42,6 @@ export function pairRowView(calls: readonly VerdictRecord[], repeat: number, con
     latencyMs: v.latencyMs,
     cached: v.cached,
   }));
-  const usable = orders.filter((o) => o.value !== null);
-  const decided = usable.filter((o) => o.answer === FIRST || o.answer === SECOND);
   // The template's response_a/response_b are the order's; the row shows the fields under their own names.
   const fields = [...variables.filter((v) => !(PRESENTED_FIELDS as readonly string[]).includes(v)), ...config.responses.filter((f) => !variables.includes(f))];
   const base = toRowView(first, row, fields);
@@ -62,8 +60,8 @@ export function pairRowView(calls: readonly VerdictRecord[], repeat: number, con
         return { field, winner: config.winners[field]!, text: full.length > RESPONSE_CLIP ? `${full.slice(0, RESPONSE_CLIP)}…` : full, length: full.length };
       }),
       orders,
-      consistent: usable.length === 2 && new Set(usable.map((o) => o.position)).size === 2 ? usable[0]!.value === usable[1]!.value : null,
-      firstShownWins: decided.length > 0 && decided.length === usable.length && decided.every((o) => o.answer === FIRST),
+      consistent: pairConsistent(pair, config),
+      firstShownWins: firstShownWon(pair, config),
     },
     ...(unstable ? { unstable: true } : {}),
   };
