@@ -19,6 +19,7 @@ import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
 import { humanShownOrder, shownFields } from '../../core/pairwise/pairVerdicts';
 import { pairOutcome } from '../../core/pairwise/positionBias';
 import type { VerdictRecord } from '../../core/judge/runTypes';
+import { clipText } from '../../core/format';
 
 export const ANNOTATE_VIEW_ID = 'judgeAlign.annotate';
 const LAST_TARGET = 'judgeAlign.annotate.lastPrompt';
@@ -317,7 +318,7 @@ function datasetKeyOf(datasetPath: string | undefined, datasetName: string): str
 
 function clip(value: unknown, max = CLIP): string {
   const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return clipText(text, max);
 }
 
 /** A response is read whole to choose between two. */

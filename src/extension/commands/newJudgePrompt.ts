@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readDatasetFile } from '../../core/datasets/localDataset';
-import { formatCount } from '../../core/format';
+import { clipText, formatCount } from '../../core/format';
 import {
   cachedDraftData,
   datasetReference,
@@ -376,6 +376,6 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 function clip(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  // The ellipsis counts: a clipped line is `max` characters long.
+  return clipText(text.replace(/\s+/g, ' ').trim(), max - 1);
 }

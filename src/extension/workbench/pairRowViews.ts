@@ -5,14 +5,11 @@ import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
 import { answerAsHumanValue, decodeCall, positionsFor, PRESENTED_FIELDS, shownFields } from '../../core/pairwise/pairVerdicts';
 import { firstShownWon, pairConsistent, pairOutcome, type JudgedPair } from '../../core/pairwise/positionBias';
 import type { PairOrderView, PairwiseSetup, RowView } from '../../protocol/workbench';
-import { toRowView } from './rowViews';
+import { toRowView, valueText } from './rowViews';
+import { clipText } from '../../core/format';
 
 /** A response is read whole in the side-by-side view: clipped much later than the other fields. */
 const RESPONSE_CLIP = 20_000;
-
-function text(value: unknown): string {
-  return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 export function pairSetup(config: PairwiseConfig): PairwiseSetup {
   const [first, second] = config.responses;
@@ -56,8 +53,8 @@ export function pairRowView(calls: readonly VerdictRecord[], repeat: number, con
     cached: orders.every((o) => o.cached),
     pair: {
       responses: config.responses.map((field) => {
-        const full = text(row?.data[field]);
-        return { field, winner: config.winners[field]!, text: full.length > RESPONSE_CLIP ? `${full.slice(0, RESPONSE_CLIP)}…` : full, length: full.length };
+        const full = valueText(row?.data[field]);
+        return { field, winner: config.winners[field]!, text: clipText(full, RESPONSE_CLIP), length: full.length };
       }),
       orders,
       consistent: pairConsistent(pair, config),
