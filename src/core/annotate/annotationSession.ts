@@ -50,6 +50,8 @@ export class AnnotationSession {
   private position = 0;
   private readonly undoStack: UndoStep[] = [];
   private byAuthor = new Map<string, Map<string, AnnotationRow>>();
+  /** For pairs: the field each person was shown first, per row (`shownFirstAnnotation`), read with the labels. */
+  private shownFirstByAuthor = new Map<string, Map<string, AnnotationRow>>();
   private readonly rows: Map<string, LocalDataset['rows'][number]>;
 
   constructor(
@@ -141,10 +143,7 @@ export class AnnotationSession {
    * many picked the one they were shown first. `winners`: field → the label value of its win.
    */
   shownFirstRate(winners: Readonly<Record<string, string>>): { decided: number; firstShown: number } {
-    const shown = this.cache.read((repos) => {
-      const ds = repos.datasets.get(this.target.datasetKey);
-      return ds ? repos.annotations.humanByAuthor(ds.id, shownFirstAnnotation(this.target.name)) : new Map<string, Map<string, AnnotationRow>>();
-    });
+    const shown = this.shownFirstByAuthor;
     const values = new Set(Object.values(winners));
     let decided = 0;
     let firstShown = 0;
@@ -202,10 +201,15 @@ export class AnnotationSession {
   }
 
   private reload(): void {
-    this.byAuthor = this.cache.read((repos) => {
+    const none = () => new Map<string, Map<string, AnnotationRow>>();
+    const read = this.cache.read((repos) => {
       const ds = repos.datasets.get(this.target.datasetKey);
-      return ds ? repos.annotations.humanByAuthor(ds.id, this.target.name) : new Map<string, Map<string, AnnotationRow>>();
+      return ds
+        ? { labels: repos.annotations.humanByAuthor(ds.id, this.target.name), shownFirst: repos.annotations.humanByAuthor(ds.id, shownFirstAnnotation(this.target.name)) }
+        : { labels: none(), shownFirst: none() };
     });
+    this.byAuthor = read.labels;
+    this.shownFirstByAuthor = read.shownFirst;
   }
 
   private newest(id: string): string | null {
