@@ -39,8 +39,9 @@ if (existsSync(webviewDir)) {
         target: 'es2022',
         format: 'esm',
         entryPoints: { [name]: entry },
+        // A page's CSS (imported by its main.ts) is written beside its script as <name>.css and linked from the
+        // page, so the CSP needs no inline styles.
         outdir: 'dist/webview',
-        loader: { '.css': 'text' },
       });
     }
   }

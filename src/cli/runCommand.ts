@@ -207,7 +207,7 @@ export function jsonReport(result: SessionResult): unknown {
     dataset: result.datasetPath,
     metrics: result.totals.pairwise ? { ...result.totals.metrics[key], ...result.totals.pairwise } : result.totals.metrics[key],
     splits: { dev: result.totals.metrics.dev, test: result.totals.metrics.test },
-    repeats: result.totals.flips,
+    repeats: result.totals.flips ? { ...result.totals.flips, unstable: result.totals.unstableRows ?? [] } : null,
     counts: {
       rows: result.totals.rows,
       unlabelled: result.totals.unlabelled,
@@ -275,7 +275,10 @@ function textReport(result: SessionResult): string {
   const cost = t.cost ? ` ≈ ${formatUsd(t.cost.usd)} (${t.cost.pricedAs})` : t.promptTokens + t.completionTokens > 0 ? ' (no price known for this model)' : '';
   const latency = t.latencyMs ? `; latency p50 ${t.latencyMs.p50} ms, p95 ${t.latencyMs.p95} ms` : '';
   lines.push(`Tokens: ${t.promptTokens} in, ${t.completionTokens} out${cost}${latency}.`);
-  if (t.flips) lines.push(`${t.flips.flipped} of ${t.flips.examples} examples flipped between repetitions.`);
+  if (t.flips) {
+    const unstable = t.unstableRows ?? [];
+    lines.push(`${t.flips.flipped} of ${t.flips.examples} ${t.pairwise ? 'pairs' : 'examples'} flipped between repetitions${unstable.length ? `: ${unstable.slice(0, 20).join(', ')}${unstable.length > 20 ? ` and ${unstable.length - 20} more (use --json for all)` : ''}` : ''}.`);
+  }
   lines.push(`Run #${result.runId} (${result.status}) at ${hostOf(result.endpoint.baseUrl)}: ${formatModel(result.endpoint.model, t.reportedModels)}.`);
   return lines.join('\n') + '\n';
 }

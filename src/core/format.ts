@@ -10,6 +10,11 @@ export function formatKappa(value: number | null | undefined): string {
   return text === '-0.00' ? '0.00' : text;
 }
 
+/** Text cut to `max` characters with an ellipsis after it, for showing; where it came from keeps it whole. */
+export function clipText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** "1 label", "2 labels", "1,200 labels": a count with its noun (plural by adding an s). */
 export function formatCount(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;

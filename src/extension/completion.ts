@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PromptDocuments } from './promptDocuments';
 import { lookupPath } from '../core/fieldPath';
 import { escapeMarkdownInline, markdownCodeBlock } from '../core/report/markdownText';
+import { clipText } from '../core/format';
 
 const OPEN = /\{\{\s*([\w.\-]*)$/;
 
@@ -55,5 +56,5 @@ export class VariableHoverProvider implements vscode.HoverProvider {
 
 function preview(value: unknown): string {
   const text = value === undefined || value === null ? '(missing)' : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+  return clipText(text, 600);
 }

@@ -134,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): JudgeAlignApi {
   });
   command('judgeAlign.showCacheStatus', () => showCacheStatus(cacheHost, log));
   command('judgeAlign.compactCache', () => compactCacheCommand(cacheHost, log));
-  command('judgeAlign.newJudgePrompt', () => newJudgePrompt());
+  command('judgeAlign.newJudgePrompt', (arg?: unknown) => newJudgePrompt({ log, cacheHost }, arg));
   command('judgeAlign.showLog', () => log.show());
   command('judgeAlign.refreshPrompts', () => prompts.refresh());
 

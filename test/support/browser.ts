@@ -99,6 +99,8 @@ export class Workbench {
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 });
+    // The palette fades out after Enter; a screenshot taken during the fade shows its ghost over the page.
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** A modal dialog (showWarningMessage with `modal: true`) holding the text. */
@@ -111,8 +113,13 @@ export class Workbench {
     return this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: label });
   }
 
-  webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  /**
+   * A webview's content. VS Code lays webview frames over the page outside the part that shows them, in the order
+   * they were created, so a test with two tells them apart by that order.
+   */
+  webview(which: 'first' | 'last' = 'first'): FrameLocator {
+    const frames = this.page.frameLocator('iframe.webview.ready');
+    return (which === 'first' ? frames.first() : frames.last()).frameLocator('#active-frame');
   }
 
   async close(): Promise<void> {

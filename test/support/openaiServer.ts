@@ -3,6 +3,7 @@
 // latency and faults (429 with Retry-After, 5xx, 401, hang, reset, malformed JSON, labels outside the set).
 // It listens on 127.0.0.1 only and never outlives its user: close() destroys every socket, the server is
 // unref()'d, and the CLI mode exits when its parent goes away.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -405,6 +406,9 @@ const USAGE = `Usage: node --import tsx test/support/openaiServer.ts [options]
   --report-model NAME   the model name answers report (default: the one asked for)
   --labels-from file.jsonl --id-field ID --label-field NAME --text-field NAME --agree 0.8
                         demo answers: the row's human label, disagreeing on a stable share of rows
+  --pairs-from file.jsonl
+                        demo answers for a pairwise judge (fields id, output_1, output_2, preferred 1|2):
+                        the human's choice on most pairs, the response shown first on a stable share
 Prints {"baseUrl": ..., "port": ...} as one line on stdout. Exits by itself after --max-seconds, when stdin
 closes (when it is a pipe) or when its parent process dies.`;
 
@@ -412,7 +416,7 @@ closes (when it is a pipe) or when its parent process dies.`;
  * CLI mode, for UI tests, benches and the try-it script (which run it as a child process).
  */
 export async function runCli(argv: readonly string[]): Promise<void> {
-  const known = new Set(['port', 'latency-ms', 'labels', 'label-map', 'script', 'api-key', 'max-seconds', 'labels-from', 'id-field', 'label-field', 'text-field', 'agree', 'report-model']);
+  const known = new Set(['port', 'latency-ms', 'labels', 'label-map', 'script', 'api-key', 'max-seconds', 'labels-from', 'id-field', 'label-field', 'text-field', 'agree', 'report-model', 'pairs-from']);
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
@@ -450,7 +454,10 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     labelMap: readJson<Record<string, string>>('label-map'),
     script: readJson<ScriptEntry[]>('script'),
     reportModel: values.get('report-model'),
-    labelFor: demoLabels(values.get('labels-from'), values.get('id-field') ?? 'id', values.get('label-field') ?? 'label', num('agree', 0.8), values.get('text-field')),
+    labelFor: firstOf(
+      demoPairs(values.get('pairs-from')),
+      demoLabels(values.get('labels-from'), values.get('id-field') ?? 'id', values.get('label-field') ?? 'label', num('agree', 0.8), values.get('text-field')),
+    ),
   });
   process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, port: server.port })}\n`);
 
@@ -501,7 +508,50 @@ export const DEMO_MODEL = 'judge-align-demo (scripted answers, not a model)';
  */
 export function demoServerArgs(): string[] {
   const sample = path.resolve(__dirname, '..', '..', 'samples', 'halueval', 'halueval-200.jsonl');
-  return ['--latency-ms', '40', '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400', '--report-model', DEMO_MODEL];
+  const pairs = path.resolve(__dirname, '..', '..', 'samples', 'mtbench-pairs', 'mtbench-pairs-100.jsonl');
+  return ['--latency-ms', '40', '--pairs-from', pairs, '--labels-from', sample, '--id-field', 'ID', '--label-field', 'hallucination', '--text-field', 'user_query', '--agree', '0.82', '--max-seconds', '86400', '--report-model', DEMO_MODEL];
+}
+
+function firstOf(...choosers: OpenAIServerOptions['labelFor'][]): OpenAIServerOptions['labelFor'] {
+  const set = choosers.filter((c): c is NonNullable<typeof c> => c !== undefined);
+  return set.length === 0 ? undefined : (input) => set.reduce<string | undefined>((found, c) => found ?? c(input), undefined);
+}
+
+/** Where a row id falls in [0, 1), the same on every run (sha256: neighbouring ids land far apart). */
+export function stableShare(id: string): number {
+  return createHash('sha256').update(id, 'utf8').digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** The demo's pairwise judge, by the pair's id: the human's choice on 65% of pairs, "A" on 25%, the other one on 10%. */
+export const DEMO_PAIR_SHARES = { right: 0.65, firstShown: 0.25 } as const;
+
+/**
+ * For demos of a pairwise judge: find the pair both of whose responses the prompt shows, and answer like a judge
+ * with a position bias. Most pairs get the human's choice in both orders, a stable share always gets "A" (the
+ * response shown first: inconsistent across orders) and the rest the other response in both orders.
+ */
+export function demoPairs(file: string | undefined): OpenAIServerOptions['labelFor'] {
+  if (!file) return undefined;
+  const pairs = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { id: string; output_1: string; output_2: string; preferred: string | number });
+  return (input) => {
+    if (!input.labels.includes('A') || !input.labels.includes('B')) return undefined;
+    for (const p of pairs) {
+      if (p.output_1 === p.output_2) continue;
+      const at1 = input.userText.indexOf(p.output_1);
+      const at2 = input.userText.indexOf(p.output_2);
+      if (at1 < 0 || at2 < 0) continue;
+      const share = stableShare(p.id);
+      if (share >= DEMO_PAIR_SHARES.right && share < DEMO_PAIR_SHARES.right + DEMO_PAIR_SHARES.firstShown) return 'A';
+      const preferredFirst = (String(p.preferred) === '1') === at1 < at2;
+      const right = preferredFirst ? 'A' : 'B';
+      return share < DEMO_PAIR_SHARES.right ? right : right === 'A' ? 'B' : 'A';
+    }
+    return undefined;
+  };
 }
 
 /**

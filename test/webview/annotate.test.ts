@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { AnnotateState } from '../../src/protocol/annotate';
-import { openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS } from './harness';
+import { cspViolations, openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS } from './harness';
 
 const harness = useWebviewHarness('annotate');
 const shots = WEBVIEW_SHOTS;
@@ -18,6 +18,7 @@ function state(fields: [string, string][]): AnnotateState {
     progress: { labelled: 14, total: 200, perLabel: { yes: 1, no: 13 }, unbalanced: 'Only 1 rows are "yes" against 13 of the most common label.' },
     annotators: { authors: ['ana', 'bo'], n: 12, agreement: 0.83, kappa: 0.61 },
     judgeKappa: 0.44,
+    judgeRelabelled: 0,
     canUndo: true,
     message: null,
   };
@@ -52,8 +53,10 @@ test('the annotation view renders trace Markdown safely: HTML and scripts as tex
   assert.match((await page.locator('[data-testid=nudge]').textContent()) ?? '', /Only 1 rows are "yes"/);
   assert.match((await page.locator('[data-testid=agreement]').textContent()) ?? '', /Annotators ana & bo: κ 0\.61.*Judge: κ 0\.44/);
   await page.screenshot({ path: path.join(shots, 'annotate.png') });
-  await page.waitForTimeout(200);
+  // A script from the data would have run by the time two more frames are painted.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   assert.equal(dialogs, 0);
+  assert.deepEqual(await cspViolations(page), [], 'nothing the CSP refuses (no inline style, no eval)');
   await page.close();
 });
 
@@ -75,3 +78,41 @@ test('keys label, skip, go back, undo and flag for review', async () => {
   ]);
   await page.close();
 });
+
+test('the key help comes first, above the example', async () => {
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  await postToPage(page, { type: 'state', state: state([['user_query', 'q'], ['chatgpt_response', 'a']]) });
+  await page.locator('[data-testid=example] .meta').waitFor();
+  const help = (await page.locator('.help').boundingBox())!;
+  const card = (await page.locator('[data-testid=example]').boundingBox())!;
+  assert.ok(help.y < card.y, 'the keys are above the example');
+  assert.ok(help.y < 60, `the keys are at the top (at ${help.y} px)`);
+  await page.close();
+});
+
+test('a fully labelled set in the default queue says so and offers the judge disagreements first', async () => {
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  const full = { ...state([['user_query', 'q'], ['chatgpt_response', 'a']]), progress: { labelled: 200, total: 200, perLabel: { yes: 90, no: 110 }, unbalanced: null } };
+  await postToPage(page, { type: 'state', state: full });
+  const notice = page.locator('[data-testid=all-labelled]');
+  await notice.waitFor();
+  assert.match((await notice.textContent()) ?? '', /Every row has a label \(200 of 200\)/);
+  await page.locator('[data-testid=order-disagreements]').click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'setOrder', order: 'disagreements' });
+  await postToPage(page, { type: 'state', state: { ...full, order: 'disagreements' } });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=all-labelled]'));
+  await page.screenshot({ path: path.join(shots, 'annotate-all-labelled.png') });
+  await page.close();
+});
+
+test("the judge's kappa says it is stale once rows were labelled after its run", async () => {
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  await postToPage(page, { type: 'state', state: state([['user_query', 'q'], ['chatgpt_response', 'a']]) });
+  await page.locator('[data-testid=agreement]').waitFor();
+  assert.equal(await page.locator('[data-testid=judge-stale]').count(), 0);
+  await postToPage(page, { type: 'state', state: { ...state([['user_query', 'q'], ['chatgpt_response', 'a']]), judgeRelabelled: 3 } });
+  await page.locator('[data-testid=judge-stale]').waitFor();
+  assert.match((await page.locator('[data-testid=agreement]').textContent()) ?? '', /Judge: κ 0\.44 \(stale: 3 rows labelled since the judge's run; run it again to update\)/);
+  await page.close();
+});
+

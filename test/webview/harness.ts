@@ -9,6 +9,7 @@ import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/codeServer';
+import { webviewCsp } from '../../src/extension/workbench/csp';
 
 const THEMES = {
   dark: {
@@ -44,12 +45,19 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
     if (url.pathname === '/') {
       const theme = (url.searchParams.get('theme') ?? 'dark') as Theme;
       const bundle = url.searchParams.get('bundle') === 'annotate' ? 'annotate' : 'workbench';
-      const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
       res.writeHead(200, { 'content-type': 'text/html' });
+      // The extension's own CSP (nothing inline but the nonce's script), so a style or script the page would need
+      // 'unsafe-inline' for shows as a violation the tests read from window.__violations.
+      const nonce = 'harness';
       res.end(`<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${webviewCsp("'self'", nonce)}">
 <link rel="stylesheet" href="/codicons/codicon.css" id="vscode-codicon-stylesheet">
-<style>html { ${vars} }</style>
-<script>
+<link rel="stylesheet" href="/webview/${bundle}.css">
+<script nonce="${nonce}">
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')));
+  // As VS Code does: theme variables set on the root element through the CSSOM, not an inline style.
+  for (const [k, v] of Object.entries(${JSON.stringify(THEMES[theme])})) document.documentElement.style.setProperty(k, v);
   window.__posted = []; window.__state = undefined;
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => window.__posted.push(m),
@@ -57,7 +65,7 @@ export async function serveDist(): Promise<{ url: string; close(): Promise<void>
     setState: (s) => { window.__state = s; },
   });
 </script></head><body class="vscode-${theme}"><div id="app"></div>
-<script type="module" src="/webview/${bundle}.js"></script></body></html>`);
+<script type="module" nonce="${nonce}" src="/webview/${bundle}.js"></script></body></html>`);
       return;
     }
     const file = path.join(dist, path.normalize(url.pathname));
@@ -83,6 +91,11 @@ export async function openWorkbench(browser: Browser, baseUrl: string, theme: Th
 
 export async function postToPage(page: Page, message: unknown): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+/** What the page's CSP refused so far (directive, what was blocked, a sample): empty when the page needs nothing inline. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
 }
 
 export async function posted(page: Page): Promise<{ type: string }[]> {

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/codeServer';
 import { initMessage, rows, runMessage, USAGE } from './fixtures';
-import { openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS, type Theme } from './harness';
+import { cspViolations, openWorkbench, posted, postToPage, useWebviewHarness, WEBVIEW_SHOTS, type Theme } from './harness';
 
 const harness = useWebviewHarness('workbench');
 const shots = WEBVIEW_SHOTS;
@@ -143,7 +143,8 @@ describe('workbench webview in Chromium', () => {
     assert.equal(await page.locator('#app script').count(), 0);
     assert.ok(((await page.locator('[data-testid=detail-explanation]').textContent()) ?? '').includes('<img src=x onerror=alert(1)>'));
     assert.ok(((await page.locator('.detail').textContent()) ?? '').includes('<a href="javascript:alert(4)">link</a>'));
-    await page.waitForTimeout(200);
+    // A script from the data would have run by the time two more frames are painted.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     assert.equal(dialogs, 0);
     await page.close();
   });
@@ -160,6 +161,79 @@ describe('workbench webview in Chromium', () => {
     // A run recorded without totals (a failed run) shows no line rather than zeros.
     await postToPage(page, runMessage(rows(200), 5, null));
     await page.waitForFunction(() => document.querySelector('[data-testid=usage]')?.hasAttribute('hidden'));
+    await page.close();
+  });
+
+  test('screen readers hear the active row and where it is in the list', async () => {
+    const page = await loaded();
+    const list = page.locator('[data-testid=rows]');
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const active = await list.getAttribute('aria-activedescendant');
+    assert.ok(active, 'the list names its active option');
+    const option = page.locator(`[id="${active}"]`);
+    assert.equal(await option.getAttribute('role'), 'option');
+    assert.equal(await option.getAttribute('aria-selected'), 'true');
+    assert.equal(await option.getAttribute('aria-posinset'), '2');
+    assert.equal(await option.getAttribute('aria-setsize'), '200');
+    // Far down the list the options still count from the top of the whole list, not of the rendered window.
+    await page.keyboard.press('End');
+    const last = page.locator(`[id="${await list.getAttribute('aria-activedescendant')}"]`);
+    assert.equal(await last.getAttribute('aria-posinset'), '200');
+    assert.equal(await last.getAttribute('data-id'), await page.locator('.vrow.selected').getAttribute('data-id'));
+    await page.close();
+  });
+
+  test("the history chart's points are buttons: Enter and Space open their run", async () => {
+    const page = await loaded();
+    const dots = page.locator('svg.history .dot.agreement');
+    assert.equal(await dots.count(), 3);
+    assert.equal(await dots.first().getAttribute('role'), 'button');
+    assert.notEqual(await page.locator('svg.history').getAttribute('role'), 'img', 'an img role would hide the buttons from screen readers');
+    await dots.nth(0).focus();
+    await page.keyboard.press('Enter');
+    await dots.nth(1).focus();
+    await page.keyboard.press(' ');
+    const opened = (await posted(page)).filter((m) => m.type === 'openRun');
+    assert.deepEqual(opened, [{ type: 'openRun', runId: 1 }, { type: 'openRun', runId: 2 }]);
+    await page.close();
+  });
+
+  test('a dev-only run says its "All rows" card holds only dev rows, and the test card none', async () => {
+    const page = await loaded();
+    const list = rows(100).filter((r) => r.split === 'dev');
+    const message = runMessage(list, 4) as Extract<ReturnType<typeof runMessage>, { type: 'run' }>;
+    await postToPage(page, { ...message, run: { ...message.run, split: 'dev' } });
+    await page.waitForFunction(() => document.querySelector('[data-testid=figures-all] .card-title')?.textContent?.includes('dev'));
+    assert.equal(await page.locator('[data-testid=figures-all] .card-title').textContent(), 'All rows judged: dev split only');
+    assert.match((await page.locator('[data-testid=figures-test]').textContent()) ?? '', /not in this run \(a dev-only run\)/);
+    assert.doesNotMatch((await page.locator('[data-testid=figures-dev]').textContent()) ?? '', /not in this run/);
+    await page.close();
+  });
+
+  test('a narrow panel (half a window) shows the figures side by side and the rows right under them', async () => {
+    const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 520, height: 820 });
+    await postToPage(page, initMessage(3));
+    await postToPage(page, runMessage(rows(200)));
+    await page.locator('.vrow').first().waitFor();
+    const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
+    const [all, test_] = [await box('[data-testid=figures-all]'), await box('[data-testid=figures-test]')];
+    assert.equal(Math.round(all.y), Math.round(test_.y), 'the three cards share a row');
+    const list = await box('[data-testid=rows]');
+    assert.ok(list.y < 820 * 0.6, `the rows start in the upper part of the panel (at ${list.y} px)`);
+    assert.ok((await box('.confusion')).y > list.y, 'the confusion matrix comes after the rows');
+    await page.screenshot({ path: path.join(shots, 'workbench-narrow.png') });
+    await page.close();
+  });
+
+  test('the page needs nothing its CSP refuses: styles ship as a file, no inline style or eval', async () => {
+    const page = await loaded();
+    await page.locator('[data-testid=confusion] td').first().click();
+    await page.locator('.vrow').first().click();
+    // The stylesheet applied (the list scrolls inside its own box) and nothing was refused.
+    assert.equal(await page.locator('.vlist').evaluate((el) => getComputedStyle(el).overflowY), 'auto');
+    assert.deepEqual(await cspViolations(page), []);
     await page.close();
   });
 

@@ -6,18 +6,17 @@ import { parseAnnotateHostMessage, parseAnnotateViewMessage, type AnnotateHostMe
 import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
 import { renderMarkdown } from '../shared/markdown';
 import { createChannel } from '../shared/messaging';
-import css from './annotate.css';
+import './annotate.css';
+import { pairButtons, pairChoices, pairSides, shownFirstLine } from './pairCard';
 
-const style = document.createElement('style');
-style.textContent = css;
-document.head.appendChild(style);
 
 const channel = createChannel<AnnotateHostMessage, AnnotateViewMessage, Record<string, never>>(parseAnnotateHostMessage, parseAnnotateViewMessage, (e) => showError(e));
 const app = document.getElementById('app')!;
 const errorBar = h('div', { class: 'error', role: 'alert', hidden: true });
 const top = h('div', { class: 'top' });
 const progressBox = h('section', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
-const card = h('section', { class: 'card', 'data-testid': 'example' });
+// Focusable, so the focus has a place to go back to when the control that held it is gone after a re-render.
+const card = h('section', { class: 'card', 'data-testid': 'example', tabindex: -1, 'aria-label': 'Example' });
 const help = h(
   'p',
   { class: 'help' },
@@ -39,7 +38,8 @@ const help = h(
   h('kbd', {}, 'n'),
   ' note',
 );
-app.append(errorBar, top, progressBox, card, help);
+// The keys first: a person meets them before the first example, not under a long one.
+app.append(errorBar, help, top, progressBox, card);
 app.removeAttribute('aria-busy');
 let state: AnnotateState | null = null;
 let note: (HTMLElement & { value: string }) | null = null;
@@ -61,8 +61,35 @@ function select(testid: string, options: [string, string][], value: string, onCh
   return el;
 }
 
+/**
+ * What has the focus, by a key that survives a re-render (its test id, label or action), so the same control can
+ * take it back in the new DOM; a control that is gone hands it to the card.
+ */
+function focusKey(): string | null {
+  const el = document.activeElement as HTMLElement | null;
+  if (!el || el === document.body || !app.contains(el)) return null;
+  for (const attr of ['data-testid', 'data-label', 'data-action']) {
+    const v = el.getAttribute(attr);
+    if (v !== null) return `[${attr}="${CSS.escape(v)}"]`;
+  }
+  return card.contains(el) ? '#card' : null;
+}
+
+function restoreFocus(key: string | null): void {
+  if (!key) return;
+  const el = key === '#card' ? null : app.querySelector<HTMLElement>(key);
+  (el ?? card).focus({ preventScroll: true });
+}
+
 function render(s: AnnotateState): void {
+  const focused = focusKey();
   state = s;
+  renderTop(s);
+  renderCard(s);
+  restoreFocus(focused);
+}
+
+function renderTop(s: AnnotateState): void {
   replaceChildren(
     top,
     select(
@@ -84,20 +111,34 @@ function render(s: AnnotateState): void {
     ),
   );
   const p = s.progress;
+  // Styles through the CSSOM: the CSP allows no inline style attribute.
+  const fill = h('div', { class: 'fill' });
+  fill.style.width = `${p.total ? (p.labelled / p.total) * 100 : 0}%`;
+  const allLabelled = s.order === 'unlabelled' && p.total > 0 && p.labelled === p.total;
   replaceChildren(
     progressBox,
-    h('div', { class: 'bar' }, h('div', { class: 'fill', style: `width: ${p.total ? (p.labelled / p.total) * 100 : 0}%` })),
+    h('div', { class: 'bar' }, fill),
     h('div', {}, h('strong', {}, `${p.labelled} of ${p.total}`), ' labelled · ', ...s.labels.flatMap((l, i) => [i ? ' · ' : '', `${l}: ${p.perLabel[l] ?? 0}`])),
     p.unbalanced ? h('div', { class: 'nudge', 'data-testid': 'nudge' }, icon('warning'), ` ${p.unbalanced}`) : null,
+    allLabelled
+      ? h(
+          'div',
+          { class: 'done', 'data-testid': 'all-labelled' },
+          icon('pass'),
+          ` Every row has a label (${p.total} of ${p.total}): this queue only goes over them again. `,
+          h('vscode-button', { secondary: true, 'data-testid': 'order-disagreements', onclick: () => send({ type: 'setOrder', order: 'disagreements' }) }, 'Judge disagreements first'),
+        )
+      : null,
     h(
       'div',
       { class: 'muted small', 'data-testid': 'agreement' },
       s.annotators ? `Annotators ${s.annotators.authors[0]} & ${s.annotators.authors[1]}: κ ${fixed2(s.annotators.kappa)} (${percent(s.annotators.agreement)} on ${s.annotators.n} rows) · ` : '',
       `Judge: κ ${fixed2(s.judgeKappa)}`,
+      s.judgeRelabelled > 0 ? h('span', { class: 'stale', 'data-testid': 'judge-stale' }, ` (stale: ${s.judgeRelabelled} ${s.judgeRelabelled === 1 ? 'row' : 'rows'} labelled since the judge's run; run it again to update)`) : null,
       s.annotators ? ' (the annotators\u2019 agreement is the ceiling to aim for)' : '',
     ),
+    shownFirstLine(s),
   );
-  renderCard(s);
 }
 
 function renderCard(s: AnnotateState): void {
@@ -106,7 +147,10 @@ function renderCard(s: AnnotateState): void {
   note = h('vscode-textarea', { 'data-testid': 'note', rows: 2, placeholder: 'Note (optional; saved when you leave the field)' }) as HTMLElement & { value: string };
   note.value = e.mine?.note ?? '';
   note.addEventListener('change', () => send({ type: 'note', text: note!.value }));
-  const labelButtons = s.labels.map((label, i) =>
+  // A pair's label goes with the field shown first, so the person's own position bias can be measured.
+  const pair = e.pair ?? null;
+  const choose = (label: string) => send({ type: 'label', label, ...(pair ? { shownFirst: pair.shown[0].field } : {}) });
+  const labelButtons = pair ? pairButtons(pair, e.current, choose) : s.labels.map((label, i) =>
     h(
       'vscode-button',
       { secondary: e.current !== label, 'data-label': label, title: `Key ${i + 1}`, onclick: () => send({ type: 'label', label }) },
@@ -137,18 +181,27 @@ function renderCard(s: AnnotateState): void {
           'details',
           { 'data-testid': 'spans' },
           h('summary', {}, `Trace (${e.spans.length} spans)`),
-          h('ul', { class: 'spans' }, ...e.spans.map((sp) => h('li', { class: sp.id === e.id ? 'current' : '', style: `padding-left: ${sp.depth * 12}px` }, sp.name, sp.kind ? h('span', { class: 'muted' }, ` · ${sp.kind}`) : null))),
+          h(
+            'ul',
+            { class: 'spans' },
+            ...e.spans.map((sp) => {
+              const li = h('li', { class: sp.id === e.id ? 'current' : '' }, sp.name, sp.kind ? h('span', { class: 'muted' }, ` · ${sp.kind}`) : null);
+              li.style.paddingLeft = `${sp.depth * 12}px`;
+              return li;
+            }),
+          ),
         )
       : null,
     ...fields,
+    pair ? pairSides(pair) : null,
     note,
     h(
       'div',
       { class: 'buttons' },
-      h('vscode-button', { secondary: true, onclick: () => send({ type: 'move', delta: -1 }) }, icon('arrow-left'), ' Back'),
-      h('vscode-button', { secondary: true, onclick: () => send({ type: 'move', delta: 1 }) }, 'Skip ', icon('arrow-right')),
-      h('vscode-button', { secondary: true, disabled: !s.canUndo, onclick: () => send({ type: 'undo' }) }, icon('discard'), ' Undo'),
-      h('vscode-button', { secondary: true, onclick: () => send({ type: 'toggleReview' }) }, icon('flag'), e.mine?.needsReview ? ' Reviewed' : ' Needs review'),
+      h('vscode-button', { secondary: true, 'data-action': 'back', onclick: () => send({ type: 'move', delta: -1 }) }, icon('arrow-left'), ' Back'),
+      h('vscode-button', { secondary: true, 'data-action': 'skip', onclick: () => send({ type: 'move', delta: 1 }) }, 'Skip ', icon('arrow-right')),
+      h('vscode-button', { secondary: true, 'data-action': 'undo', disabled: !s.canUndo, onclick: () => send({ type: 'undo' }) }, icon('discard'), ' Undo'),
+      h('vscode-button', { secondary: true, 'data-action': 'review', onclick: () => send({ type: 'toggleReview' }) }, icon('flag'), e.mine?.needsReview ? ' Reviewed' : ' Needs review'),
     ),
   );
 }
@@ -161,7 +214,11 @@ document.addEventListener('keydown', (event) => {
   }
   if (!state?.example || event.ctrlKey || event.metaKey || event.altKey) return;
   const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
-  if (digit >= 0 && state.labels[digit]) send({ type: 'label', label: state.labels[digit]! });
+  const pair = state.example.pair;
+  // A pair: a, b, t (or 1, 2, 3) choose by the position shown, never by the field behind it.
+  const choice = pair ? pairChoices(pair).find((c, i) => c.key === event.key || i === digit) : undefined;
+  if (choice && pair) send({ type: 'label', label: choice.label, shownFirst: pair.shown[0].field });
+  else if (!pair && digit >= 0 && state.labels[digit]) send({ type: 'label', label: state.labels[digit]! });
   else if (event.key === 'ArrowRight' || event.key === 's' || event.key === 'j') send({ type: 'move', delta: 1 });
   else if (event.key === 'ArrowLeft' || event.key === 'k') send({ type: 'move', delta: -1 });
   else if (event.key === 'u') send({ type: 'undo' });

@@ -9,14 +9,14 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 /**
- * Agreement (solid) and kappa (dashed) per run, oldest left. A point is a button: clicking it (or Enter on it)
+ * Agreement (solid), kappa (dashed) and, for a pairwise judge, consistency across orders (dotted) per run, oldest left. A point is a button: clicking it (or Enter or Space on it)
  * opens that run. Drawn with the theme's colours; no chart library needed for two lines.
  */
 export function historyChart(runs: readonly RunSummaryView[], current: number | undefined, open: (runId: number) => void): SVGSVGElement {
   const width = 320;
   const height = 120;
   const pad = { l: 30, r: 8, t: 8, b: 18 };
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'history', role: 'img', 'aria-label': 'Agreement and kappa per run' });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'history', role: 'group', 'aria-label': runs.some((r) => r.consistency != null) ? 'Agreement, kappa and consistency per run' : 'Agreement and kappa per run' });
   const x = (i: number) => pad.l + (runs.length <= 1 ? (width - pad.l - pad.r) / 2 : (i * (width - pad.l - pad.r)) / (runs.length - 1));
   const y = (v: number) => pad.t + (1 - Math.max(-0.2, Math.min(1, v))) * (height - pad.t - pad.b) / 1.2;
   for (const tick of [0, 0.5, 1]) {
@@ -32,15 +32,21 @@ export function historyChart(runs: readonly RunSummaryView[], current: number | 
       const run = runs[i]!;
       const dot = svg('circle', { cx: x(i), cy: y(v), r: run.runId === current ? 5 : 3.5, class: `dot ${cls}${run.runId === current ? ' current' : ''}`, tabindex: 0, role: 'button', 'data-run': run.runId });
       const title = svg('title', {});
-      title.textContent = `Run #${run.runId} (${run.split}, ${run.modelText} at ${run.endpoint}): agreement ${run.agreement === null ? '–' : (run.agreement * 100).toFixed(1) + '%'}, κ ${run.kappa === null ? '–' : run.kappa.toFixed(2)}`;
+      const consistency = run.consistency != null ? `, consistency ${(run.consistency * 100).toFixed(1)}%` : '';
+      title.textContent = `Run #${run.runId} (${run.split}, ${run.modelText} at ${run.endpoint}): agreement ${run.agreement === null ? '–' : (run.agreement * 100).toFixed(1) + '%'}, κ ${run.kappa === null ? '–' : run.kappa.toFixed(2)}${consistency}`;
       dot.appendChild(title);
       dot.addEventListener('click', () => open(run.runId));
+      dot.setAttribute('aria-label', `${cls === 'kappa' ? 'Kappa point' : 'Agreement point'}, ${title.textContent}: opens the run`);
       dot.addEventListener('keydown', (e) => {
-        if ((e as KeyboardEvent).key === 'Enter') open(run.runId);
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        // Space would scroll the page: a button takes it.
+        e.preventDefault();
+        open(run.runId);
       });
       root.appendChild(dot);
     }
   };
+  series((r) => r.consistency ?? null, 'consistency');
   series((r) => r.kappa, 'kappa');
   series((r) => r.agreement, 'agreement');
   return root;

@@ -3,14 +3,16 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { parseHostMessage, parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type RowView, type RunSummaryView, type RunUsageView, type WebviewMessage } from '../../src/protocol/workbench';
+import { parseHostMessage, parseWebviewMessage, type ComparisonView, type HostMessage, type MetricsView, type PairwiseFiguresView, type PairwiseSetup, type RowView, type RunSummaryView, type RunUsageView, type WebviewMessage } from '../../src/protocol/workbench';
 import { createChannel } from '../shared/messaging';
 import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
 import { VirtualList } from '../shared/virtualList';
 import { historyChart } from './history';
 import { usageText } from './usage';
+import { pairDetail, pairFigureCards, pairRowLine, rowBadges } from './pairDetail';
+import { PAIR_STATUS_OPTIONS } from './pairFilters';
 import { DEFAULT_FILTERS, mergeRows, visibleRows, type Filters } from './state';
-import css from './workbench.css';
+import './workbench.css';
 
 /** Only UI state is kept across reloads; the data comes from the extension again. */
 interface SavedState {
@@ -35,11 +37,11 @@ interface Model {
   filters: Filters;
   selectedId: string | null;
   error: string | null;
+  /** A pairwise prompt's fields and values, and the shown run's bias figures. */
+  pairwise: PairwiseSetup | null;
+  pairFigures: PairwiseFiguresView | null;
 }
 
-const style = document.createElement('style');
-style.textContent = css;
-document.head.appendChild(style);
 
 const channel = createChannel<HostMessage, WebviewMessage, SavedState>(parseHostMessage, parseWebviewMessage, (e) => showError(e));
 const saved = channel.state() ?? {};
@@ -59,6 +61,8 @@ const model: Model = {
   filters: { ...DEFAULT_FILTERS, ...saved.filters },
   selectedId: saved.selectedId ?? null,
   error: null,
+  pairwise: null,
+  pairFigures: null,
 };
 let promptPath = saved.promptPath;
 const relabelNote = new Set<string>();
@@ -118,18 +122,28 @@ function startRun(retryFailed = false): void {
 }
 
 // ---- filters ------------------------------------------------------------------------------------------------
-const statusSelect = select('filter-status', [['all', 'All rows'], ['mismatch', 'Mismatches'], ['match', 'Matches'], ['failed', 'Failed'], ['fixed', 'Fixed since compared run'], ['regressed', 'Regressed since compared run']], model.filters.status);
+const STATUS_OPTIONS: [string, string][] = [['all', 'All rows'], ['mismatch', 'Mismatches'], ['match', 'Matches'], ['failed', 'Failed'], ['fixed', 'Fixed since compared run'], ['regressed', 'Regressed since compared run']];
+let statusSelect = select('filter-status', STATUS_OPTIONS, model.filters.status);
 const splitFilter = select('filter-split', [['all', 'Both splits'], ['dev', 'Dev'], ['test', 'Test']], model.filters.split);
-const sortSelect = select('sort', [['status', 'Mismatches first'], ['id', 'By id'], ['latency', 'Slowest first']], model.filters.sort);
+const sortSelect = select('sort', [['status', 'Mismatches first (by id)'], ['id', 'By id'], ['latency', 'Slowest first']], model.filters.sort);
 let labelFilter = select('filter-label', [['', 'Any label']], model.filters.label);
 const search = h('vscode-textfield', { 'data-testid': 'search', placeholder: 'Search rows ( / )', 'aria-label': 'Search rows' }) as HTMLElement & { value: string };
 search.value = model.filters.search;
 const clearCell = h('vscode-button', { secondary: true, hidden: true, 'data-testid': 'clear-cell', onclick: () => setFilters({ cell: null }) });
 filterBar.append(statusSelect, splitFilter, labelFilter, sortSelect, search, clearCell);
-for (const [el, key] of [[statusSelect, 'status'], [splitFilter, 'split'], [sortSelect, 'sort']] as const) {
+for (const [el, key] of [[splitFilter, 'split'], [sortSelect, 'sort']] as const) {
   el.addEventListener('change', () => setFilters({ [key]: (el as unknown as { value: string }).value } as Partial<Filters>));
 }
 search.addEventListener('input', () => setFilters({ search: search.value }));
+rebuildStatusFilter();
+
+/** The status choices: a pairwise prompt adds "inconsistent" and "first-shown wins". */
+function rebuildStatusFilter(): void {
+  const next = select('filter-status', [...STATUS_OPTIONS, ...(model.pairwise ? PAIR_STATUS_OPTIONS : [])], model.filters.status);
+  next.addEventListener('change', () => setFilters({ status: (next as unknown as { value: Filters['status'] }).value }));
+  statusSelect.replaceWith(next);
+  statusSelect = next;
+}
 
 function rebuildLabelFilter(): void {
   const next = select('filter-label', [['', 'Any label'], ...model.labels.map((l) => [l, l] as [string, string])], model.filters.label);
@@ -183,27 +197,33 @@ function renderProgress(): void {
   else usage.removeAttribute('title');
 }
 
-function figureCard(name: string, m: MetricsView | undefined): HTMLElement {
+function figureCard(name: 'all' | 'dev' | 'test', m: MetricsView | undefined): HTMLElement {
   const ci = m?.agreementCi ? `${percent(m.agreementCi[0])} – ${percent(m.agreementCi[1])}` : '';
+  // A run of one split judged only its rows: the "All rows" card holds that split, and the other card none.
+  const split = model.run?.split ?? 'all';
+  const heading = name === 'all' ? (split === 'all' ? 'All rows' : `All rows judged: ${split} split only`) : name === 'dev' ? 'Dev split' : 'Test split';
+  const notRun = split !== 'all' && name !== 'all' && name !== split;
   return h(
     'div',
-    { class: 'card', 'data-testid': `figures-${name}` },
-    h('div', { class: 'card-title' }, name === 'all' ? 'All rows' : name === 'dev' ? 'Dev split' : 'Test split'),
+    { class: `card${notRun ? ' not-run' : ''}`, 'data-testid': `figures-${name}` },
+    h('div', { class: 'card-title' }, heading),
     h('div', { class: 'big' }, percent(m?.agreement ?? null)),
-    h('div', { class: 'sub' }, ci ? `95% CI ${ci}` : 'agreement'),
+    h('div', { class: 'sub' }, notRun ? `not in this run (a ${split}-only run)` : ci ? `95% CI ${ci}` : 'agreement'),
     h('div', { class: 'line' }, h('span', {}, 'κ '), h('strong', {}, fixed2(m?.kappa ?? null)), h('span', { class: 'muted' }, ` · ${m?.n ?? 0} scored · ${m?.errors ?? 0} failed`)),
   );
 }
 
 function renderFigures(): void {
   const m = model.metrics;
-  replaceChildren(figures, figureCard('all', m?.all), figureCard('dev', m?.dev), figureCard('test', m?.test));
+  figures.classList.toggle('with-pairwise', model.pairFigures !== null);
+  replaceChildren(figures, figureCard('all', m?.all), figureCard('dev', m?.dev), figureCard('test', m?.test), ...(model.pairFigures ? pairFigureCards(model.pairFigures) : []));
 }
 
 function renderConfusion(): void {
   const m = model.metrics?.all;
   if (!m) return replaceChildren(confusion, h('h2', {}, 'Confusion'), h('p', { class: 'muted' }, 'Run the judge to see where it disagrees with the humans.'));
-  const humans = [...new Set([...model.labels, ...Object.keys(m.confusion)])];
+  // A pairwise judge's "inconsistent" column is no human's choice.
+  const humans = [...new Set([...model.labels, ...Object.keys(m.confusion)])].filter((l) => !model.pairwise || l !== 'inconsistent' || model.pairwise.tie === l);
   const table = h('table', { 'data-testid': 'confusion' });
   table.appendChild(h('tr', {}, h('th', { class: 'corner' }, 'human ↓ judge →'), ...model.labels.map((l) => h('th', {}, l))));
   const max = Math.max(1, ...humans.flatMap((hl) => model.labels.map((j) => m.confusion[hl]?.[j] ?? 0)));
@@ -282,7 +302,7 @@ function renderHistory(): void {
     historyPanel,
     h('h2', {}, 'History'),
     historyChart(model.history, model.run?.runId, (runId) => channel.send({ type: 'openRun', runId })),
-    h('div', { class: 'legend small' }, h('span', { class: 'swatch agreement' }), ' agreement ', h('span', { class: 'swatch kappa' }), ' kappa'),
+    h('div', { class: 'legend small' }, h('span', { class: 'swatch agreement' }), ' agreement ', h('span', { class: 'swatch kappa' }), ' kappa', ...(model.history.some((r) => r.consistency != null) ? [' ', h('span', { class: 'swatch consistency' }), ' consistency'] : [])),
   );
 }
 
@@ -306,9 +326,10 @@ function renderRow(row: RowView, index: number, el: HTMLElement): void {
       h('span', { class: 'badge' }, row.split),
       h('span', { class: 'labels' }, 'human ', h('strong', {}, row.human ?? '–'), ' · judge ', h('strong', {}, row.judge ?? (row.status === 'failed' ? 'failed' : '–'))),
       change ? h('span', { class: `badge ${change}` }, change) : null,
+      ...rowBadges(row),
       h('span', { class: 'clip muted' }, first),
     ),
-    h('div', { class: 'r2 clip muted' }, second),
+    h('div', { class: 'r2 clip muted' }, row.pair ? pairRowLine(row, model.pairwise) : second),
     h('div', { class: `r3 clip ${row.status === 'failed' ? 'err' : 'explanation'}` }, row.status === 'failed' ? row.error ?? 'failed' : row.explanation ?? ''),
   );
 }
@@ -320,12 +341,16 @@ function renderRows(): void {
   clearCell.hidden = !f.cell;
   replaceChildren(clearCell, icon('close'), f.cell ? ` cell ${f.cell.human} → ${f.cell.judge}` : '');
   list.setItems(shown);
+  list.setActive(shown.findIndex((r) => r.id === model.selectedId));
   renderDetail();
 }
 
 function renderDetail(): void {
-  const row = model.rows.find((r) => r.id === model.selectedId);
+  // The detail follows the list: a row the filters hide leaves it (and comes back when they show it again). A row
+  // relabelled here stays, though its new label moved it out of the filter, so the person sees the label was saved.
+  const row = shown.find((r) => r.id === model.selectedId) ?? (model.selectedId !== null && relabelNote.has(model.selectedId) ? model.rows.find((r) => r.id === model.selectedId) : undefined);
   if (!row) return replaceChildren(detail, h('p', { class: 'muted small' }, 'Select a row (↑/↓, Enter) to read it whole. / searches, Esc clears.'));
+  if (row.pair && model.pairwise) return replaceChildren(detail, ...pairDetail(row, model.pairwise, (label) => channel.send({ type: 'relabel', exampleId: row.id, label }), relabelNote.has(row.id)));
   replaceChildren(
     detail,
     h('h2', {}, `Row #${row.id} · ${row.split} · ${row.status}`),
@@ -352,6 +377,7 @@ function select_(index: number): void {
   saveState();
   list.scrollToIndex(shown.indexOf(row));
   list.refresh();
+  list.setActive(shown.indexOf(row));
   renderDetail();
 }
 
@@ -382,6 +408,8 @@ document.addEventListener('keydown', (e) => {
       setFilters({ cell: null, search: '', status: 'all' });
     }
     model.selectedId = null;
+    list.refresh();
+    list.setActive(-1);
     renderDetail();
     list.element.focus();
   }
@@ -400,10 +428,11 @@ function showError(message: string): void {
 channel.onMessage((m) => {
   switch (m.type) {
     case 'init':
-      Object.assign(model, { promptName: m.promptName, labels: m.labels, model: m.model, concurrency: m.concurrency, labelledRows: m.labelledRows, history: m.history });
+      Object.assign(model, { promptName: m.promptName, labels: m.labels, model: m.model, concurrency: m.concurrency, labelledRows: m.labelledRows, history: m.history, pairwise: m.pairwise ?? null });
       promptPath = m.promptPath;
       saveState();
       rebuildLabelFilter();
+      rebuildStatusFilter();
       renderAll();
       break;
     case 'runStarted':
@@ -423,6 +452,7 @@ channel.onMessage((m) => {
       model.run = m.run;
       model.metrics = m.metrics;
       model.usage = m.usage;
+      model.pairFigures = m.pairwise ?? null;
       model.rows = m.rows;
       model.running = m.running ? model.running : null;
       if (model.comparison && model.comparison.headRunId !== m.run.runId) model.comparison = null;

@@ -1,7 +1,8 @@
 import type { ComparisonView, RowView } from '../../src/protocol/workbench';
+import { matchesPairFilter } from './pairFilters';
 
 export interface Filters {
-  status: 'all' | 'mismatch' | 'match' | 'failed' | 'fixed' | 'regressed';
+  status: 'all' | 'mismatch' | 'match' | 'failed' | 'fixed' | 'regressed' | 'inconsistent' | 'first-shown';
   label: string;
   split: 'all' | 'dev' | 'test';
   search: string;
@@ -16,7 +17,7 @@ const statusRank: Record<RowView['status'], number> = { mismatch: 0, failed: 1, 
 function compareIds(a: string, b: string): number {
   const x = Number(a);
   const y = Number(b);
-  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** The rows the list shows, in order: filters narrow, sort orders (mismatches first by default). */
@@ -25,6 +26,8 @@ export function visibleRows(rows: readonly RowView[], f: Filters, comparison: Co
   const out = rows.filter((r) => {
     if (f.status === 'fixed' || f.status === 'regressed') {
       if (comparison?.changes[r.id] !== f.status) return false;
+    } else if (f.status === 'inconsistent' || f.status === 'first-shown') {
+      if (!matchesPairFilter(r, f.status)) return false;
     } else if (f.status !== 'all' && r.status !== f.status) return false;
     if (f.split !== 'all' && r.split !== f.split) return false;
     if (f.label && r.human !== f.label && r.judge !== f.label) return false;

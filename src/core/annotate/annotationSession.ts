@@ -1,6 +1,7 @@
 import type { Cache } from '../cache/cache';
 import type { AnnotationRow } from '../cache/repositories/annotations';
 import type { LocalDataset } from '../datasets/localDataset';
+import { shownFirstAnnotation } from '../pairwise/pairVerdicts';
 import { annotatorAgreement, labelProgress, orderQueue, type LabelProgress, type QueueItem, type QueueOrder } from './queue';
 
 export interface AnnotationTarget {
@@ -49,6 +50,8 @@ export class AnnotationSession {
   private position = 0;
   private readonly undoStack: UndoStep[] = [];
   private byAuthor = new Map<string, Map<string, AnnotationRow>>();
+  /** For pairs: the field each person was shown first, per row (`shownFirstAnnotation`), read with the labels. */
+  private shownFirstByAuthor = new Map<string, Map<string, AnnotationRow>>();
   private readonly rows: Map<string, LocalDataset['rows'][number]>;
 
   constructor(
@@ -97,6 +100,16 @@ export class AnnotationSession {
     };
   }
 
+  /**
+   * How many rows a person labelled (anyone, here or in the workbench) after `time` (an ISO time, as the cache
+   * stores them): after a judge's run, the rows its kappa was not measured against.
+   */
+  labelledSince(time: string): number {
+    let n = 0;
+    for (const byAuthor of this.byAuthor.values()) if ([...byAuthor.values()].some((a) => a.label !== null && a.updatedAt > time)) n++;
+    return n;
+  }
+
   progress(): LabelProgress {
     return labelProgress(this.target.labels, this.order.map((id) => this.currentLabel(id)));
   }
@@ -113,12 +126,35 @@ export class AnnotationSession {
     this.position = Math.max(0, Math.min(this.order.length - 1, this.position + delta));
   }
 
-  async label(label: string): Promise<void> {
+  /**
+   * `shownFirst`: for a pair, the field the person saw first; it is recorded beside the label (its own annotation,
+   * `shownFirstAnnotation(name)`), so the person's own position bias can be measured.
+   */
+  async label(label: string, shownFirst?: string): Promise<void> {
     if (!this.target.labels.includes(label)) throw new Error(`"${label}" is not one of ${this.target.labels.join(', ')}.`);
     const view = this.view();
     if (!view) return;
-    await this.save(view.id, { label, note: view.mine?.note ?? null, needsReview: view.mine?.needsReview ?? false });
+    await this.save(view.id, { label, note: view.mine?.note ?? null, needsReview: view.mine?.needsReview ?? false }, shownFirst);
     this.move(1);
+  }
+
+  /**
+   * The person's own position bias over the pairs they labelled: of their choices of a response (ties aside), how
+   * many picked the one they were shown first. `winners`: field → the label value of its win.
+   */
+  shownFirstRate(winners: Readonly<Record<string, string>>): { decided: number; firstShown: number } {
+    const shown = this.shownFirstByAuthor;
+    const values = new Set(Object.values(winners));
+    let decided = 0;
+    let firstShown = 0;
+    for (const [id, authors] of this.byAuthor) {
+      const label = authors.get(this.author)?.label;
+      const first = shown.get(id)?.get(this.author)?.label;
+      if (!label || !first || !values.has(label) || winners[first] === undefined) continue;
+      decided++;
+      if (winners[first] === label) firstShown++;
+    }
+    return { decided, firstShown };
   }
 
   async toggleReview(): Promise<void> {
@@ -143,13 +179,13 @@ export class AnnotationSession {
     this.position = step.position;
   }
 
-  private async save(id: string, next: Mine): Promise<void> {
+  private async save(id: string, next: Mine, shownFirst?: string): Promise<void> {
     const previous = this.byAuthor.get(id)?.get(this.author);
     this.undoStack.push({ id, before: previous ? { label: previous.label, note: previous.note, needsReview: previous.needsReview } : null, position: this.position });
-    await this.write(id, next);
+    await this.write(id, next, shownFirst);
   }
 
-  private async write(id: string, state: Mine | null): Promise<void> {
+  private async write(id: string, state: Mine | null, shownFirst?: string): Promise<void> {
     const row = this.rows.get(id)!;
     await this.cache.write((repos) => {
       const datasetId = repos.datasets.ensure(this.target.datasetKey);
@@ -159,15 +195,21 @@ export class AnnotationSession {
       if (exampleId === undefined) throw new Error(`Row ${id} is no longer in the dataset "${this.target.datasetKey}": pull or import it again, then label it.`);
       if (state === null) repos.annotations.remove(exampleId, this.target.name, this.author);
       else repos.annotations.upsert({ exampleId, name: this.target.name, label: state.label, note: state.note, needsReview: state.needsReview, annotatorKind: 'HUMAN', author: this.author });
+      if (shownFirst !== undefined) repos.annotations.upsert({ exampleId, name: shownFirstAnnotation(this.target.name), label: shownFirst, annotatorKind: 'HUMAN', author: this.author });
     });
     this.reload();
   }
 
   private reload(): void {
-    this.byAuthor = this.cache.read((repos) => {
+    const none = () => new Map<string, Map<string, AnnotationRow>>();
+    const read = this.cache.read((repos) => {
       const ds = repos.datasets.get(this.target.datasetKey);
-      return ds ? repos.annotations.humanByAuthor(ds.id, this.target.name) : new Map<string, Map<string, AnnotationRow>>();
+      return ds
+        ? { labels: repos.annotations.humanByAuthor(ds.id, this.target.name), shownFirst: repos.annotations.humanByAuthor(ds.id, shownFirstAnnotation(this.target.name)) }
+        : { labels: none(), shownFirst: none() };
     });
+    this.byAuthor = read.labels;
+    this.shownFirstByAuthor = read.shownFirst;
   }
 
   private newest(id: string): string | null {

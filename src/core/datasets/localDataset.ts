@@ -36,14 +36,19 @@ export function resolveDatasetPath(promptFilePath: string, datasetRef: string): 
 }
 
 export async function loadLocalDataset(file: string, options: { idField?: string; labelField: string }): Promise<LocalDataset> {
+  return toDataset(file, await readDatasetFile(file), options);
+}
+
+/** Every record of a prompt's .jsonl/.csv dataset, read as a prompt's load reads it (the New Judge Prompt wizard looks at them). */
+export async function readDatasetFile(file: string): Promise<DatasetRecord[]> {
   const ext = path.extname(file).toLowerCase();
   if (!SUPPORTED.includes(ext)) {
     throw new FileFormatError(file, undefined, `unsupported file type "${ext || '(none)'}". Prompt datasets can be ${SUPPORTED.join(' or ')} files; import other formats into the cache first.`);
   }
-  return toDataset(file, await readRecords(file, ext === '.jsonl' ? jsonlReader(file) : csvReader(file)), options);
+  return readRecords(file, ext === '.jsonl' ? jsonlReader(file) : csvReader(file));
 }
 
-interface RawRecord {
+export interface DatasetRecord {
   readonly line: number;
   readonly data: Record<string, unknown>;
 }
@@ -52,8 +57,8 @@ interface RawRecord {
  * Every record, through the same streaming readers a file import uses (so a line means the same in both); the
  * first line a reader could not read stops the load, since a run over part of a dataset would mislead.
  */
-async function readRecords(file: string, reader: RecordReader): Promise<RawRecord[]> {
-  const out: RawRecord[] = [];
+async function readRecords(file: string, reader: RecordReader): Promise<DatasetRecord[]> {
+  const out: DatasetRecord[] = [];
   try {
     for await (const chunk of reader.chunks()) {
       for (const r of chunk) {
@@ -70,7 +75,7 @@ async function readRecords(file: string, reader: RecordReader): Promise<RawRecor
   return out;
 }
 
-function toDataset(file: string, records: RawRecord[], options: { idField?: string; labelField: string }): LocalDataset {
+function toDataset(file: string, records: DatasetRecord[], options: { idField?: string; labelField: string }): LocalDataset {
   const fieldPaths = fieldPathsOf(records.map((r) => r.data));
 
   const hasLabelField = records.some((r) => r.data[options.labelField] !== undefined);
@@ -84,7 +89,7 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
   }
   // Without `id:`, a field named "id" is the row id when rows have one. Some rows with it and some without is a
   // mistake, not a reason to number every row by line (that would move rows between dev and test): say where.
-  const hasId = (r: RawRecord) => r.data.id !== undefined && r.data.id !== null && String(r.data.id).trim() !== '';
+  const hasId = (r: DatasetRecord) => r.data.id !== undefined && r.data.id !== null && String(r.data.id).trim() !== '';
   const withId = records.filter(hasId).length;
   if (!options.idField && withId > 0 && withId < records.length) {
     const missing = records.find((r) => !hasId(r))!;
@@ -119,9 +124,13 @@ function toDataset(file: string, records: RawRecord[], options: { idField?: stri
       throw new FileFormatError(file, { unit: 'line', n: r.line }, `id "${id}" is already used on line ${previous}. Ids must be unique.`, idField);
     }
     lineOfId.set(id, r.line);
-    const raw = r.data[options.labelField];
-    const label = raw === undefined || raw === null ? '' : (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
-    rows.push({ id, line: r.line, data: r.data, humanLabel: label.length > 0 ? label : null });
+    rows.push({ id, line: r.line, data: r.data, humanLabel: humanLabelText(r.data[options.labelField]) });
   }
   return { file, rows, fieldPaths, ...countLabels(rows.map((r) => r.humanLabel)) };
+}
+
+/** A label field's value as a human label: trimmed text (other values as JSON), null when empty or missing. */
+export function humanLabelText(raw: unknown): string | null {
+  const label = raw === undefined || raw === null ? '' : (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
+  return label.length > 0 ? label : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clipText } from '../format';
 
 /**
  * The answer contract: explanation first (the model reasons before it commits), then the label. Strict, so
@@ -108,7 +109,7 @@ export function matchLabel(raw: string, labels: readonly string[]): string | und
 const quoteList = (labels: readonly string[]) => labels.map((l) => `"${l}"`).join(', ');
 
 function outside(label: string, labels: readonly string[]): ParsedAnswer {
-  const received = label.length > 120 ? `${label.slice(0, 120)}…` : label;
+  const received = clipText(label, 120);
   return {
     ok: false,
     kind: 'label_outside_set',
@@ -118,8 +119,7 @@ function outside(label: string, labels: readonly string[]): ParsedAnswer {
 }
 
 function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+  return clipText(text.replace(/\s+/g, ' '), 120);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { JudgeConfig } from './frontMatter';
 import { buildJudgeMessages, systemMessage, type ChatMessage } from './messages';
 import type { PromptDiagnostic } from './promptFile';
 import { compileTemplate, renderValue, type TemplateVariable } from './template';
+import { clipText } from '../format';
 
 /** What the checks need of a prompt: its settings, its template and where each variable is written. */
 export interface RenderablePrompt {
@@ -126,6 +127,5 @@ function ids(rows: readonly DatasetRow[]): string {
 }
 
 function clip(text: string): string {
-  const line = text.replace(/\s*\r?\n\s*/g, ' ');
-  return line.length > VALUE_SHOWN ? `${line.slice(0, VALUE_SHOWN)}…` : line;
+  return clipText(text.replace(/\s*\r?\n\s*/g, ' '), VALUE_SHOWN);
 }

@@ -13,7 +13,8 @@ import { outsideSetMessage, pairwiseDiagnostics, promptDiagnostics, valueRange }
 import { executeRequests, type JudgeCaller, type RunStore } from './runner';
 import type { RunStatus, Split, VerdictRecord } from './runTypes';
 import { compileTemplate, type TemplateVariable } from './template';
-import { judgedPairs, pairMetricRows, pairwiseFigures, type PairwiseFigures } from '../pairwise/pairRuns';
+import { judgedPairs, pairMetricRows, pairRepetitionRows, pairwiseFigures, type PairwiseFigures } from '../pairwise/pairRuns';
+import { unstableExamples } from '../metrics/repetitions';
 import { metricLabels } from '../pairwise/pairwiseConfig';
 import { templateFields } from '../pairwise/pairVerdicts';
 import { percentile, runCost, type ModelPrice, type RunCost } from './pricing';
@@ -88,6 +89,8 @@ export interface SessionOptions {
 export interface RunTotals {
   readonly metrics: { all: AlignmentMetrics; dev: AlignmentMetrics; test: AlignmentMetrics };
   readonly flips: ReturnType<typeof computeFlips> | null;
+  /** With `repeat: N`: the rows (pairs, for a pairwise judge) whose verdict changed between repetitions. */
+  readonly unstableRows?: readonly string[];
   readonly rows: number;
   readonly unlabelled: number;
   readonly otherSplit: number;
@@ -393,6 +396,8 @@ function summarize(
   // Calls are numbered by the repeat this run made (the command line's may differ from the prompt's).
   const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
   const rows = config.pairwise && pairs ? pairMetricRows(pairs, config.pairwise) : toMetricRows(verdicts);
+  // Stability: a pair's verdict per repetition is its two orders of that repetition combined.
+  const repeated = counts.repeat <= 1 ? null : config.pairwise ? pairRepetitionRows(verdicts, counts.repeat, config.pairwise) : rows;
   const opts = config.pairwise ? { labels: metricLabels(config.pairwise) } : { labels: config.labels, positive: config.positive, ordinal: config.ordinal };
   let promptTokens = 0;
   let completionTokens = 0;
@@ -417,7 +422,8 @@ function summarize(
       dev: withUnlabelled(scored.dev, plan.unlabelledBySplit.dev),
       test: withUnlabelled(scored.test, plan.unlabelledBySplit.test),
     },
-    flips: counts.repeat > 1 && !config.pairwise ? computeFlips(rows) : null,
+    flips: repeated ? computeFlips(repeated) : null,
+    ...(repeated ? { unstableRows: unstableExamples(repeated) } : {}),
     pairwise: config.pairwise && pairs ? pairwiseFigures(pairs, config.pairwise, plan.judged) : null,
     rows: plan.rows,
     unlabelled: plan.unlabelled,

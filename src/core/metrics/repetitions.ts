@@ -42,3 +42,15 @@ export function computeFlips(rows: readonly VerdictForMetrics[]): RepeatStats {
   }
   return { examples, flipped, flipRate: examples > 0 ? flipped / examples : null };
 }
+
+/** With `repeat: N`: the examples whose judge labels differ between repetitions (failed calls are no label), by id. */
+export function unstableExamples(rows: readonly VerdictForMetrics[]): string[] {
+  const labels = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (r.failed || r.judgeLabel === null) continue;
+    let set = labels.get(r.exampleId);
+    if (!set) labels.set(r.exampleId, (set = new Set()));
+    set.add(r.judgeLabel);
+  }
+  return [...labels].filter(([, set]) => set.size > 1).map(([id]) => id);
+}

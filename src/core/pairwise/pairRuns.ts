@@ -2,6 +2,7 @@ import type { VerdictForMetrics } from '../metrics/types';
 import type { VerdictRecord } from '../judge/runTypes';
 import type { PairwiseConfig } from './pairwiseConfig';
 import { decodeCall } from './pairVerdicts';
+import { unstableExamples } from '../metrics/repetitions';
 import { byOrder, pairOutcome, positionFigures, verbosityFigures, type JudgedPair, type OrderFigures, type PositionFigures, type VerbosityFigures } from './positionBias';
 
 /** The figures a pairwise run reports beside agreement with the humans. */
@@ -11,12 +12,12 @@ export interface PairwiseFigures {
   readonly verbosity: VerbosityFigures;
 }
 
-/** A run's verdicts as pairs: each row's first repetition in each order it was shown in. */
-export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number): JudgedPair[] {
+/** A run's verdicts as pairs: each row's first repetition (or the one asked for) in each order it was shown in. */
+export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number, repetition = 0): JudgedPair[] {
   const pairs = new Map<string, { id: string; split: 'dev' | 'test'; human: string | null; orders: JudgedPair['orders'][number][] }>();
   for (const v of verdicts) {
     const call = decodeCall(v.repetition, repeat);
-    if (call.repetition !== 0) continue;
+    if (call.repetition !== repetition) continue;
     let pair = pairs.get(v.exampleId);
     if (!pair) {
       pair = { id: v.exampleId, split: v.split, human: v.humanLabel, orders: [] };
@@ -39,6 +40,21 @@ export function pairMetricRows(pairs: readonly JudgedPair[], config: PairwiseCon
       failed: 'failed' in outcome,
     };
   });
+}
+
+/**
+ * With `repeat: N`: each pair's combined verdict per repetition (both orders of repetition r combined), as rows
+ * numbered by repetition, so the single judges' flip count and list apply to pairs unchanged.
+ */
+export function pairRepetitionRows(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): VerdictForMetrics[] {
+  const out: VerdictForMetrics[] = [];
+  for (let r = 0; r < repeat; r++) out.push(...pairMetricRows(judgedPairs(verdicts, repeat, r), config).map((row) => ({ ...row, repetition: r })));
+  return out;
+}
+
+/** The pairs whose combined verdict changed between repetitions. */
+export function unstablePairs(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): Set<string> {
+  return new Set(unstableExamples(pairRepetitionRows(verdicts, repeat, config)));
 }
 
 /** `rows`: the judged rows' data, for the responses' lengths. */

@@ -88,3 +88,16 @@ export function pairwiseProblems(config: PairwiseConfig, variables: readonly { r
   }
   return problems;
 }
+
+/**
+ * The order a person is shown a pair in when labelling it: random per example, seeded by the annotator and the row
+ * id, so it is the same on every visit and differs between people (and from the judge's `random` order).
+ */
+export function humanShownOrder(rowId: string, author: string): Position {
+  return createHash('sha256').update(`annotate\0${author}\0${rowId}`, 'utf8').digest()[0]! % 2 === 0 ? 'original' : 'swapped';
+}
+
+/** The annotation beside a pairwise label that records which field the person saw first (its label: the field). */
+export function shownFirstAnnotation(name: string): string {
+  return `${name}:shown-first`;
+}

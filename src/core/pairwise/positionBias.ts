@@ -50,6 +50,27 @@ export function pairOutcome(pair: JudgedPair, config: PairwiseConfig): OrderOutc
   return combineOrders(pair.orders.map((o) => orderOutcome(o, config)), config);
 }
 
+/** The pair's orders whose answers are usable, each with the human label value it means. */
+function usableOrders(pair: JudgedPair, config: PairwiseConfig): { order: OrderVerdict; value: string }[] {
+  return pair.orders.flatMap((order) => {
+    const outcome = orderOutcome(order, config);
+    return 'value' in outcome ? [{ order, value: outcome.value }] : [];
+  });
+}
+
+/** Judged both ways with both answers usable: whether they picked the same response (or both a tie). Null otherwise. */
+export function pairConsistent(pair: JudgedPair, config: PairwiseConfig): boolean | null {
+  const usable = usableOrders(pair, config);
+  if (new Set(usable.map((u) => u.order.position)).size !== 2) return null;
+  return new Set(usable.map((u) => u.value)).size === 1;
+}
+
+/** Every usable order picked the response shown first (with both orders: the verdict followed the position). */
+export function firstShownWon(pair: JudgedPair, config: PairwiseConfig): boolean {
+  const usable = usableOrders(pair, config);
+  return usable.length > 0 && usable.every((u) => u.order.answer === FIRST);
+}
+
 /** Position bias: consistency across the two orders, and how often the response shown first wins. */
 export function positionFigures(pairs: readonly JudgedPair[], config: PairwiseConfig): PositionFigures {
   let both = 0;
@@ -57,18 +78,16 @@ export function positionFigures(pairs: readonly JudgedPair[], config: PairwiseCo
   let decided = 0;
   let firstWins = 0;
   for (const pair of pairs) {
-    const usable = pair.orders.filter((o) => 'value' in orderOutcome(o, config));
-    for (const o of usable) {
-      if (o.answer === FIRST || o.answer === SECOND) {
+    for (const { order } of usableOrders(pair, config)) {
+      if (order.answer === FIRST || order.answer === SECOND) {
         decided++;
-        if (o.answer === FIRST) firstWins++;
+        if (order.answer === FIRST) firstWins++;
       }
     }
-    const positions = new Set(usable.map((o) => o.position));
-    if (positions.size === 2) {
+    const same = pairConsistent(pair, config);
+    if (same !== null) {
       both++;
-      const values = new Set(usable.map((o) => (orderOutcome(o, config) as { value: string }).value));
-      if (values.size === 1) consistent++;
+      if (same) consistent++;
     }
   }
   return {

@@ -52,7 +52,9 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
     );
   }
   if (totals.flips) {
-    out.push('', `**Repetitions**: ${totals.flips.flipped} of ${totals.flips.examples} examples changed label between repetitions (${formatPercent(totals.flips.flipRate)}).`);
+    out.push('', `**Repetitions**: ${totals.flips.flipped} of ${totals.flips.examples} ${input.pairwise ? 'pairs' : 'examples'} changed ${input.pairwise ? 'verdict' : 'label'} between repetitions (${formatPercent(totals.flips.flipRate)}).`);
+    const unstable = totals.unstableRows ?? [];
+    if (unstable.length > 0) out.push('', `Unstable: ${unstable.slice(0, 100).map((id) => escapeMarkdownInline(id, 80)).join(', ')}${unstable.length > 100 ? ` and ${unstable.length - 100} more` : ''}.`);
   }
   if (input.pairwise && totals.pairwise) {
     const p = totals.pairwise;

@@ -1,11 +1,12 @@
+import { clipText } from '../format';
+
 /**
  * Trace text shown inside Markdown must stay text: HTML tags, links, images and table pipes in a trace
  * would otherwise become markup in a preview, a hover or a pull-request comment. Every id, label and value
  * put into Markdown goes through one of these two.
  */
 export function escapeMarkdownInline(text: string, maxLength = Infinity): string {
-  const clipped = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
-  return clipped
+  return clipText(text, maxLength)
     .replace(/\r?\n/g, ' ')
     .replace(/[\\`*_{}\[\]()#+!|<>~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')

@@ -13,6 +13,13 @@ import type { PromptDocuments } from '../promptDocuments';
 import { webviewHtml } from '../workbench/html';
 import { fileDatasetKey } from '../../core/datasets/labelOverrides';
 import { traceSpans } from '../../core/annotate/traceSpans';
+import { humanLabelSet } from '../../core/judge/humanLabels';
+import { judgedPairs } from '../../core/pairwise/pairRuns';
+import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
+import { humanShownOrder, shownFields } from '../../core/pairwise/pairVerdicts';
+import { pairOutcome } from '../../core/pairwise/positionBias';
+import type { VerdictRecord } from '../../core/judge/runTypes';
+import { clipText } from '../../core/format';
 
 export const ANNOTATE_VIEW_ID = 'judgeAlign.annotate';
 const LAST_TARGET = 'judgeAlign.annotate.lastPrompt';
@@ -33,9 +40,15 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
   private targets: Target[] = [];
   private target: Target | undefined;
   private judgeKappa: number | null = null;
+  /** When the run judgeKappa comes from finished: labels made after it make that kappa stale. */
+  private judgeRunAt: string | null = null;
+  /** Overwriting a label that came from the dataset file is confirmed once per window. */
+  private overwriteConfirmed = false;
   /** The prompt's variables come first in the view (what the judge sees), the human label field never. */
   private fieldOrder: { first: string[]; hidden: string } = { first: [], hidden: '' };
   private message: string | null = null;
+  /** Set while labelling a pairwise prompt's own annotation: its responses are shown side by side. */
+  private pairwise: PairwiseConfig | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -91,7 +104,8 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         s?.setOrder(m.order as QueueOrder);
         break;
       case 'label':
-        await s?.label(m.label);
+        if (!s || !(await this.confirmOverwrite(m.label))) break;
+        await s.label(m.label, this.checkedShownFirst(m.shownFirst));
         this.message = null;
         this.documents.labelsChanged();
         break;
@@ -110,6 +124,24 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         break;
     }
     this.publish();
+  }
+
+  /**
+   * Labelling a row whose label came from the dataset file replaces that label in every run (the file itself is
+   * not changed): said once per window, in a modal; after that, labels go through.
+   */
+  private async confirmOverwrite(label: string): Promise<boolean> {
+    const view = this.session?.view();
+    if (this.overwriteConfirmed || !view?.fileLabel || view.fileLabel === label || view.mine?.label) return true;
+    const file = this.session?.target.fromFile ? 'the dataset file' : 'the imported dataset';
+    const choice = await vscode.window.showWarningMessage(
+      `Row ${view.id} is labelled "${view.fileLabel}" in ${file}. Label it "${label}" instead?`,
+      { modal: true, detail: 'Your label is saved in the Judge Align cache, with your name and the time, and counts as the human label in every run from now on; the file is not changed. Undo (u) takes it back. Judge Align asks this once per window.' },
+      'Use My Label',
+    );
+    if (choice !== 'Use My Label') return false;
+    this.overwriteConfirmed = true;
+    return true;
   }
 
   private async findTargets(): Promise<Target[]> {
@@ -196,18 +228,24 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
     const cache = await this.cacheHost.get();
     const latest = cache.read((repos) => {
       const run = repos.runs.listForPrompt(promptPath, 50).find((r) => r.status === 'completed');
-      return run ? { totals: run.totals as RunTotals | null, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
+      return run ? { totals: run.totals as RunTotals | null, finishedAt: run.finishedAt ?? run.startedAt, repeat: run.repeat, verdicts: repos.verdicts.listForRun(run.id) } : undefined;
     });
-    const judge = new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
+    const judge = config.pairwise && latest ? pairJudge(latest.verdicts, latest.repeat, config.pairwise) : new Map((latest?.verdicts ?? []).filter((v) => v.repetition === 0).map((v) => [v.exampleId, { label: v.label, explanation: v.explanation ?? v.error }]));
     this.judgeKappa = latest?.totals?.metrics?.all?.kappa ?? null;
+    this.judgeRunAt = latest?.finishedAt ?? null;
     const datasetKey = datasetKeyOf(state.datasetPath, config.dataset);
     const fromFile = state.datasetPath !== undefined;
     const custom = annotation && annotation !== config.label ? listLabelConfigs(cache, datasetKey).find((c) => c.name === annotation) : undefined;
     const target: AnnotationTarget = custom
       ? // An annotation made here has no labels in the file and no judge for it.
         { datasetKey, fromFile, dataset: { ...state.dataset, rows: state.dataset.rows.map((r) => ({ ...r, humanLabel: null })) }, name: custom.name, labels: custom.labels, judge: new Map() }
-      : { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: config.labels, judge };
-    if (custom) this.judgeKappa = null;
+      : // A pairwise judge answers A or B; its humans label the winner's value (or the tie).
+        { datasetKey, fromFile, dataset: state.dataset, name: config.label, labels: humanLabelSet(config), judge };
+    if (custom) {
+      this.judgeKappa = null;
+      this.judgeRunAt = null;
+    }
+    this.pairwise = custom ? undefined : config.pairwise;
     this.fieldOrder = { first: [...new Set(state.parsed.variables.map((v) => v.path.split('.')[0]!))], hidden: config.label };
     this.session = new AnnotationSession(cache, target, annotator(), this.session?.orderName ?? 'unlabelled');
     this.session.resume();
@@ -218,8 +256,25 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
 
   private orderFields(data: Record<string, unknown>): [string, string][] {
     const { first, hidden } = this.fieldOrder;
-    const keys = [...first.filter((k) => k in data), ...Object.keys(data).filter((k) => !first.includes(k))].filter((k) => k !== hidden);
+    const paired: readonly string[] = this.pairwise?.responses ?? [];
+    const keys = [...first.filter((k) => k in data), ...Object.keys(data).filter((k) => !first.includes(k))].filter((k) => k !== hidden && !paired.includes(k));
     return keys.map((k) => [k, clip(data[k])]);
+  }
+
+  /** The pair as this person sees it: the order is random per example, seeded by who labels and the row. */
+  private pairView(id: string, data: Record<string, unknown>): NonNullable<NonNullable<AnnotateState['example']>['pair']> {
+    const pw = this.pairwise!;
+    const [a, b] = shownFields(pw, humanShownOrder(id, annotator()));
+    return { shown: [{ field: a, text: clip(data[a], PAIR_CLIP) }, { field: b, text: clip(data[b], PAIR_CLIP) }], a: pw.winners[a]!, b: pw.winners[b]!, tie: pw.tie ?? null };
+  }
+
+  /** A pair's label comes with the field shown first: it must be the one this view showed (else it is not recorded as such). */
+  private checkedShownFirst(shownFirst: string | undefined): string | undefined {
+    const view = this.session?.view();
+    if (!this.pairwise || !view || shownFirst === undefined) return undefined;
+    const expected = shownFields(this.pairwise, humanShownOrder(view.id, annotator()))[0];
+    if (shownFirst !== expected) throw new Error(`The pair on screen is not the one being labelled (row ${view.id}): label it again.`);
+    return shownFirst;
   }
 
   private publish(): void {
@@ -241,11 +296,14 @@ export class AnnotationViewProvider implements vscode.WebviewViewProvider {
         others: example.others,
         current: example.current,
         judge: example.judge,
+        pair: this.pairwise ? this.pairView(example.id, example.data) : null,
         spans: traceSpans(s!.target.dataset.rows, example.id).map(({ id, name, kind, depth }) => ({ id, name, kind, depth })),
       },
       progress: s?.progress() ?? { labelled: 0, total: 0, perLabel: {}, unbalanced: null },
       annotators: s?.agreement() ?? null,
       judgeKappa: this.judgeKappa,
+      judgeRelabelled: s && this.judgeKappa !== null && this.judgeRunAt ? s.labelledSince(this.judgeRunAt) : 0,
+      shownFirst: s && this.pairwise ? s.shownFirstRate(this.pairwise.winners) : null,
       canUndo: s?.canUndo() ?? false,
       message: this.targets.length === 0 ? 'No judge prompt in this workspace: create one (Judge Align: New Judge Prompt...) to label its dataset.' : this.message,
     };
@@ -258,7 +316,21 @@ function datasetKeyOf(datasetPath: string | undefined, datasetName: string): str
   return datasetPath ? fileDatasetKey(datasetPath) : datasetName;
 }
 
-function clip(value: unknown): string {
+function clip(value: unknown, max = CLIP): string {
   const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-  return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+  return clipText(text, max);
+}
+
+/** A response is read whole to choose between two. */
+const PAIR_CLIP = 20_000;
+
+/** A pairwise run's verdict per pair (both orders combined), as the annotation view shows the judge's. */
+function pairJudge(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): Map<string, { label: string | null; explanation: string | null }> {
+  const asWritten = new Map(verdicts.filter((v) => v.repetition === 0).map((v) => [v.exampleId, v.explanation]));
+  return new Map(
+    judgedPairs(verdicts, repeat).map((pair) => {
+      const outcome = pairOutcome(pair, config);
+      return [pair.id, { label: 'value' in outcome ? outcome.value : null, explanation: 'failed' in outcome ? outcome.failed : (asWritten.get(pair.id) ?? null) }];
+    }),
+  );
 }

@@ -100,7 +100,7 @@ export async function pullTracesCommand(deps: PullTracesDependencies): Promise<v
     deps.log.info(message);
     const prompt = 'New Judge Prompt';
     void vscode.window.showInformationMessage(`Judge Align: ${message} A judge prompt uses it with "dataset: ${result.dataset}".`, prompt).then((choice) => {
-      if (choice === prompt) void vscode.commands.executeCommand('judgeAlign.newJudgePrompt');
+      if (choice === prompt) void vscode.commands.executeCommand('judgeAlign.newJudgePrompt', { dataset: result.dataset });
     });
   } catch (err) {
     if (err instanceof PullCancelledError) {

@@ -3,12 +3,17 @@ import type { VerdictRecord } from '../../core/judge/runTypes';
 import { lookupPath } from '../../core/fieldPath';
 import { verdictStatus } from '../../core/judge/verdictStatus';
 import type { RowView } from '../../protocol/workbench';
+import { clipText } from '../../core/format';
 
 const CLIP = 1500;
 
+/** A field's value as the workbench shows it: text as it is, anything else as JSON, a missing value empty. */
+export function valueText(value: unknown): string {
+  return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function display(value: unknown): string {
-  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+  return clipText(valueText(value), CLIP);
 }
 
 /**

@@ -6,11 +6,16 @@ import { hostOf } from '../../core/judge/endpointTrust';
 import { formatModel } from '../../core/format';
 import type { RunRow } from '../../core/cache/repositories/runs';
 import type { DatasetRow } from '../../core/datasets/localDataset';
+import type { VerdictRecord } from '../../core/judge/runTypes';
 import { toRowView } from './rowViews';
+import { pairRowViews, pairSetup, PairRowCollector } from './pairRowViews';
+import { humanLabelSet } from '../../core/judge/humanLabels';
+import { metricLabels } from '../../core/pairwise/pairwiseConfig';
+import { unstableExamples } from '../../core/metrics/repetitions';
 import { saveHumanLabel } from '../../core/datasets/labelOverrides';
 import { loadRunReport } from '../../core/judge/runReport';
 import type { RunTotals } from '../../core/judge/session';
-import { toMetricRows } from '../../core/judge/session';
+import { scoredRows, toMetricRows } from '../../core/judge/session';
 import { compareRuns } from '../../core/metrics/compare';
 import type { AlignmentMetrics } from '../../core/metrics/types';
 import { csvReport } from '../../core/report/csvReport';
@@ -150,7 +155,9 @@ export class WorkbenchPanel implements vscode.Disposable {
       type: 'init',
       promptName: path.basename(this.promptUri.fsPath),
       promptPath: this.promptUri.fsPath,
-      labels: state.parsed.config?.labels ?? [],
+      // A pairwise judge's figures are in the humans' values (the winners', the tie or inconsistent), not A and B.
+      labels: state.parsed.config?.pairwise ? metricLabels(state.parsed.config.pairwise) : (state.parsed.config?.labels ?? []),
+      pairwise: state.parsed.config?.pairwise ? pairSetup(state.parsed.config.pairwise) : null,
       model: state.parsed.config?.model ?? settings.model,
       concurrency: settings.concurrency,
       labelledRows: state.dataset?.labelled ?? 0,
@@ -171,11 +178,15 @@ export class WorkbenchPanel implements vscode.Disposable {
       .map(summaryView);
   }
 
-  private async rowContext(): Promise<{ rows: Map<string, DatasetRow>; variables: string[] }> {
+  private async rowContext(): Promise<RowContext> {
     const { state } = await this.promptState();
     const rows = new Map((state.dataset?.rows ?? []).map((r) => [r.id, r]));
     const variables = [...new Set(state.parsed.variables.map((v) => v.path))];
-    return { rows, variables };
+    const config = state.parsed.config;
+    // A pairwise run's calls become a row once each order has answered; a single judge's verdict is a row at once.
+    const collector = config?.pairwise ? new PairRowCollector(config.pairwise, config.repeat, rows, variables) : undefined;
+    const live = (v: VerdictRecord): RowView | undefined => (collector ? collector.add(v) : v.repetition === 0 ? toRowView(v, rows.get(v.exampleId), variables) : undefined);
+    return { rows, variables, live };
   }
 
   private async sendRun(runId: number, running: boolean): Promise<void> {
@@ -192,22 +203,22 @@ export class WorkbenchPanel implements vscode.Disposable {
       type: 'run',
       run: summaryView(run),
       metrics: { all: metricsView(report.totals.metrics.all), dev: metricsView(report.totals.metrics.dev), test: metricsView(report.totals.metrics.test) },
-      rows: report.verdicts.filter((v) => v.repetition === 0).map((v) => toRowView(v, rows.get(v.exampleId), variables)),
+      rows: report.pairwise ? pairRowViews(report.verdicts, report.repeat, report.pairwise, rows, variables) : singleRowViews(report.verdicts, report.repeat, rows, variables),
       running,
       usage: usageView(run.totals as RunTotals | null),
+      pairwise: report.pairwise ? (report.totals.pairwise ?? null) : null,
     });
   }
 
   /** Whether this panel started the run in progress (it then gets the run through its own hooks). */
   private ownRun = false;
-  private followed: { rows: Map<string, DatasetRow>; variables: string[]; buffer: RowView[]; timer?: NodeJS.Timeout; done: number; total: number } | undefined;
+  private followed: (RowContext & { buffer: RowView[]; timer?: NodeJS.Timeout; done: number; total: number }) | undefined;
 
   /** A run of this prompt started elsewhere (the lens, the command): the panel shows it live, as its own. */
   private async follow(event: RunEvent): Promise<void> {
     if (event.promptPath !== this.promptUri.fsPath || this.ownRun) return;
     if (event.kind === 'started') {
-      const { rows, variables } = await this.rowContext();
-      this.followed = { rows, variables, buffer: [], done: 0, total: event.total };
+      this.followed = { ...(await this.rowContext()), buffer: [], done: 0, total: event.total };
       this.shownRunId = event.runId;
       this.post({ type: 'runStarted', runId: event.runId, total: event.total, split: event.split });
       return;
@@ -217,7 +228,8 @@ export class WorkbenchPanel implements vscode.Disposable {
       if (!f) return;
       f.done = event.done;
       f.total = event.total;
-      if (event.verdict.repetition === 0) f.buffer.push(toRowView(event.verdict, f.rows.get(event.verdict.exampleId), f.variables));
+      const view = f.live(event.verdict);
+      if (view) f.buffer.push(view);
       f.timer ??= setTimeout(() => this.flushFollowed(), ROW_FLUSH_MS);
       return;
     }
@@ -270,7 +282,7 @@ export class WorkbenchPanel implements vscode.Disposable {
   }
 
   private async runOwn(split: 'all' | 'dev' | 'test', model: string | undefined, concurrency: number | undefined, retryFailed: boolean): Promise<void> {
-    const { rows, variables } = await this.rowContext();
+    const { live } = await this.rowContext();
     let buffer: RowView[] = [];
     let timer: NodeJS.Timeout | undefined;
     let progress = { done: 0, total: 0 };
@@ -290,7 +302,8 @@ export class WorkbenchPanel implements vscode.Disposable {
       },
       onVerdict: (verdict, done, total) => {
         progress = { done, total };
-        if (verdict.repetition === 0) buffer.push(toRowView(verdict, rows.get(verdict.exampleId), variables));
+        const view = live(verdict);
+        if (view) buffer.push(view);
         timer ??= setTimeout(flush, ROW_FLUSH_MS);
       },
     });
@@ -311,7 +324,12 @@ export class WorkbenchPanel implements vscode.Disposable {
       // The same default as judge-align compare and cache pruning: the latest earlier run that compares.
       const base = baseRunId ?? (headRun && defaultBase(headRun, earlier, (s) => s === 'completed' || s === 'cancelled')?.id);
       if (base === undefined) return null;
-      const c = compareRuns(toMetricRows(repos.verdicts.listForRun(base)), toMetricRows(repos.verdicts.listForRun(head)));
+      // Scored as each run scored itself: a pairwise run's pairs, both orders combined.
+      const scored = (runId: number) => {
+        const r = loadRunReport(repos, runId);
+        return r ? scoredRows(r.pairwise ? { pairwise: r.pairwise } : {}, r.repeat, r.verdicts) : toMetricRows(repos.verdicts.listForRun(runId));
+      };
+      const c = compareRuns(scored(base), scored(head));
       const changes: ComparisonView['changes'] = {};
       for (const row of c.changed) {
         changes[row.exampleId] = row.before === 'mismatch' && row.after === 'match' ? 'fixed' : row.before === 'match' && row.after === 'mismatch' ? 'regressed' : 'changed';
@@ -327,7 +345,8 @@ export class WorkbenchPanel implements vscode.Disposable {
     const config = state.parsed.config;
     const row = state.dataset?.rows.find((r) => r.id === exampleId);
     if (!config || !row) throw new Error(`Row ${exampleId} is not in the dataset any more: reload the workbench.`);
-    if (!config.labels.includes(label)) throw new Error(`"${label}" is not one of the labels of this prompt (${config.labels.join(', ')}).`);
+    const allowed = humanLabelSet(config);
+    if (!allowed.includes(label)) throw new Error(`"${label}" is not one of the human labels of this prompt (${allowed.join(', ')}).`);
     const cache = await this.deps.cacheHost.get();
     if (state.datasetPath) {
       await saveHumanLabel(cache, { datasetPath: state.datasetPath, row, labelName: config.label, label, author: annotator() });
@@ -398,7 +417,21 @@ function summaryView(run: RunRow): RunSummaryView {
     agreement: m?.agreement ?? null,
     kappa: m?.kappa ?? null,
     n: m?.n ?? 0,
+    ...(totals?.pairwise ? { consistency: totals.pairwise.position.consistency } : {}),
   };
+}
+
+interface RowContext {
+  readonly rows: Map<string, DatasetRow>;
+  readonly variables: string[];
+  /** A live run's verdict as a row of the list, when it completes one (a pair needs both its orders). */
+  readonly live: (verdict: VerdictRecord) => RowView | undefined;
+}
+
+/** A single judge's rows: repetition 0 of each, flagged when a later repetition answered otherwise. */
+function singleRowViews(verdicts: readonly VerdictRecord[], repeat: number, rows: ReadonlyMap<string, DatasetRow>, variables: readonly string[]): RowView[] {
+  const unstable = new Set(repeat > 1 ? unstableExamples(toMetricRows(verdicts)) : []);
+  return verdicts.filter((v) => v.repetition === 0).map((v) => ({ ...toRowView(v, rows.get(v.exampleId), variables), ...(unstable.has(v.exampleId) ? { unstable: true } : {}) }));
 }
 
 /** The figures the CLI prints after a run (requests, tokens, cost, latency), from what the run recorded. */

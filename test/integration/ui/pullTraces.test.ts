@@ -78,6 +78,11 @@ test('add a LangSmith source with the wizard, pull it, pull again from the saved
     { kind: 'langsmith', name: 'qa-bot', endpoint: langsmith.url, projectId: LANGSMITH_PROJECT, annotationNames: ['hallucination'], filters: { rootRunsOnly: true } },
   ]);
   for (const file of [sourcesFile, fs.readFileSync(path.join(ui.workspace, '.vscode', 'settings.json'), 'utf8')]) assert.ok(!file.includes(LANGSMITH_KEY), 'no key in workspace files');
+  // The notification's button starts a judge prompt on the pulled dataset: the wizard begins at its label field.
+  await done.getByRole('button', { name: 'New Judge Prompt' }).click();
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Judge Prompt (1/4)' }).waitFor({ timeout: 30_000 });
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'hallucination' }).first().waitFor({ timeout: 30_000 });
+  await wb.page.keyboard.press('Escape');
   await wb.clearNotifications();
 
   // Meanwhile a reviewer labels, in LangSmith, a run pulled before: a re-pull reads only runs newer than the last.

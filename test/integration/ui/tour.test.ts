@@ -10,9 +10,8 @@ import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl, REPO_ROOT } from '../../support/codeServer';
 import { DEMO_MODEL, demoServerArgs } from '../../support/openaiServer';
-import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
+import { promptReadingJudge, startUiSession, STRICT, type UiSession } from '../../support/uiSession';
 
-const STRICT = 'Only answer "yes" when a claim is clearly false.';
 let demo: ChildProcess | undefined;
 let demoUrl: string;
 let ui: UiSession;
@@ -21,20 +20,10 @@ before(async () => {
   demo = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'support', 'openaiServer.ts'), ...demoServerArgs()], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve) => readline.createInterface({ input: demo!.stdout! }).once('line', resolve));
   demoUrl = (JSON.parse(line) as { baseUrl: string }).baseUrl;
-  const rows = sampleRows();
-  // The model the tour switches to: it reads the prompt. The first prompt is wrong on every 7th row, the stricter
-  // one on every 23rd instead.
+  // The model the tour switches to: it reads the prompt (wrong on every 7th row; with the stricter instruction,
+  // on every 23rd instead).
   ui = await startUiSession({
-    llm: {
-      responder: (input) => {
-        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
-        const human = rows[index]?.hallucination ?? 'no';
-        const strict = input.userText.includes(STRICT);
-        const wrong = strict ? index % 23 === 0 : index % 7 === 3;
-        const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
-        return { answer: { label, explanation: `${strict ? 'Strict' : 'First'} reading of row ${rows[index]?.ID}.` } };
-      },
-    },
+    llm: { responder: promptReadingJudge() },
     // As try.sh leaves it without OPENAI_API_KEY: the workspace points at the demo.
     workspaceSettings: { 'judgeAlign.baseUrl': demoUrl, 'judgeAlign.concurrency': 16 },
     userSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
@@ -53,15 +42,15 @@ test('the tour: the demo says it is scripted; a prompt-reading endpoint then sho
   const result = wb.codeLens(/agreement · κ/);
   await result.waitFor({ timeout: 90_000 });
   const demoHost = new URL(demoUrl).host;
-  // The lens's hover names who answered: the demo, by the name its answers report.
-  assert.equal(await result.getAttribute('title'), `Open the results of run #1 (model ${DEMO_MODEL} at ${demoHost})`);
+  // The lens's hover names who answered (the demo, by the name its answers report) next to the model asked for.
+  assert.equal(await result.getAttribute('title'), `Open the results of run #1 (asked for gpt-4o-mini, answered by ${DEMO_MODEL} at ${demoHost})`);
   await wb.clearNotifications();
 
   await wb.codeLens('Workbench').click();
   const view = wb.webview();
   const progress = view.locator('[data-testid=progress]');
   await progress.filter({ hasText: /Run #1 · completed/ }).waitFor({ timeout: 60_000 });
-  assert.equal(await progress.textContent(), `Run #1 · completed · all · model ${DEMO_MODEL} at ${demoHost}`);
+  assert.equal(await progress.textContent(), `Run #1 · completed · all · asked for gpt-4o-mini, answered by ${DEMO_MODEL} at ${demoHost}`);
   // The demo answers the human label on 82% of rows by id, whatever the prompt says.
   const demoFigure = (await view.locator('[data-testid=figures-all] .big').textContent()) ?? '';
   assert.match(demoFigure, /^8\d\.\d%$/);
@@ -76,7 +65,7 @@ test('the tour: the demo says it is scripted; a prompt-reading endpoint then sho
   const llmHost = new URL(ui.llm.baseUrl).host;
   // The model's status bar item (shown while a judge prompt is the active editor) names the endpoint to screen readers: once it says the new host, runs go there.
   await wb.page.locator('.tab', { hasText: /^\s*hallucination\.judge\.md/ }).first().click();
-  await wb.page.locator(`.part.statusbar [aria-label="Judge model gpt-4o-mini on ${llmHost}: pick another model"]`).waitFor({ timeout: 30_000 });
+  await wb.page.locator(`.part.statusbar [aria-label="Judge model gpt-4o-mini on ${llmHost}: pick another model"]`).first().waitFor({ timeout: 30_000 });
   await view.locator('[data-testid=run]').click();
   await progress.filter({ hasText: /Run #2 · completed/ }).waitFor({ timeout: 90_000 });
   assert.equal(await progress.textContent(), `Run #2 · completed · all · model gpt-4o-mini at ${llmHost}`);
@@ -96,6 +85,7 @@ test('the tour: the demo says it is scripted; a prompt-reading endpoint then sho
   assert.match(text, /Run #2 → #3: \+10\.0 pts/);
   assert.equal(Number(/(\d+) fixed/.exec(text)?.[1]), 28, text);
   assert.equal(Number(/(\d+) regressed/.exec(text)?.[1]), 8, text);
+  await wb.clearNotifications();
   await wb.screenshot('tour-compare');
   await wb.close();
 });

@@ -7,25 +7,14 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl, REPO_ROOT } from '../../support/codeServer';
-import { sampleRows, startUiSession, type UiSession } from '../../support/uiSession';
+import { promptReadingJudge, startUiSession, STRICT, type UiSession } from '../../support/uiSession';
 
-const STRICT = 'Only answer "yes" when a claim is clearly false.';
 let ui: UiSession;
 
 before(async () => {
-  const rows = sampleRows();
   // First prompt: wrong on every 7th row. The stricter prompt fixes those and gets every 23rd row wrong instead.
   ui = await startUiSession({
-    llm: {
-      responder: (input) => {
-        const index = rows.findIndex((r) => input.userText.includes(r.user_query));
-        const human = rows[index]?.hallucination ?? 'no';
-        const strict = input.userText.includes(STRICT);
-        const wrong = strict ? index % 23 === 0 : index % 7 === 3;
-        const label = wrong ? (human === 'yes' ? 'no' : 'yes') : human;
-        return { answer: { label, explanation: `${strict ? 'Strict reading' : 'First reading'} of row ${rows[index]?.ID}: ${label === 'yes' ? 'a claim looks invented' : 'every claim checks out'}.` } };
-      },
-    },
+    llm: { responder: promptReadingJudge() },
     workspaceSettings: { 'judgeAlign.concurrency': 16 },
     userSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
   });

@@ -62,3 +62,46 @@ test('a pulled or imported dataset is labelled in place: its examples keep their
   assert.equal(cache.read((r) => r.examples.count(r.datasets.get('traces')!.id)), 2, 'no example added');
   cache.close();
 });
+
+test('labelledSince counts the rows labelled after a time (the rows a judge run did not see)', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'rows.jsonl');
+  fs.writeFileSync(file, ['{"id":"a","label":"yes"}', '{"id":"b","label":"no"}', '{"id":"c"}'].join('\n'));
+  const dataset = await loadLocalDataset(file, { labelField: 'label' });
+  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
+  const s = new AnnotationSession(cache, { datasetKey: fileDatasetKey(file), fromFile: true, dataset, name: 'label', labels: ['yes', 'no'], judge: new Map() }, 'ana', 'balanced');
+  const runFinished = new Date(Date.now() - 1000).toISOString();
+  assert.equal(s.labelledSince(runFinished), 0);
+  await s.label('no');
+  await s.label('yes');
+  assert.equal(s.labelledSince(runFinished), 2);
+  assert.equal(s.labelledSince(new Date(Date.now() + 60_000).toISOString()), 0, 'labels older than the run do not count');
+  await s.toggleReview();
+  assert.equal(s.labelledSince(runFinished), 2, 'a review flag is not a label');
+  cache.close();
+});
+
+test("a person's own first-shown rate over the pairs they chose between: ties, other people and undone labels aside", async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'pairs.jsonl');
+  const rows = ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => JSON.stringify({ id, input: `q ${id}`, output_1: `one ${id}`, output_2: `two ${id}`, preferred: '' }));
+  fs.writeFileSync(file, rows.join('\n'));
+  const dataset = await loadLocalDataset(file, { labelField: 'preferred' });
+  const cache = await Cache.open(path.join(dir, 'cache.sqlite'));
+  const target = { datasetKey: fileDatasetKey(file), fromFile: true, dataset, name: 'preferred', labels: ['1', '2', 'tie'], judge: new Map() };
+  const winners = { output_1: '1', output_2: '2' };
+  const ana = new AnnotationSession(cache, target, 'ana');
+  // By hand: p1 picks output_1 shown first (first-shown win), p2 output_1 shown second, p3 output_2 shown first
+  // (a win), p4 a tie (not a choice of a response), p5 labelled then undone (no label: not counted).
+  for (const [label, shownFirst] of [['1', 'output_1'], ['1', 'output_2'], ['2', 'output_2'], ['tie', 'output_1'], ['2', 'output_1']] as const) await ana.label(label, shownFirst);
+  await ana.undo();
+  assert.deepEqual(ana.shownFirstRate(winners), { decided: 3, firstShown: 2 });
+  // Another person's choices are theirs: bo has decided one pair, not shown first.
+  const bo = new AnnotationSession(cache, target, 'bo');
+  assert.deepEqual(bo.shownFirstRate(winners), { decided: 0, firstShown: 0 });
+  await bo.label('2', 'output_1');
+  assert.deepEqual(bo.shownFirstRate(winners), { decided: 1, firstShown: 0 });
+  // A new session on the same cache reads the recorded orders back.
+  assert.deepEqual(new AnnotationSession(cache, target, 'ana').shownFirstRate(winners), { decided: 3, firstShown: 2 });
+  cache.close();
+});

@@ -7,7 +7,7 @@ import { Cache } from '../../../src/core/cache/cache';
 import { loadRunReport } from '../../../src/core/judge/runReport';
 import { markdownReport } from '../../../src/core/report/markdownReport';
 import { captureStreams } from '../../support/capture';
-import { startOpenAIServer } from '../../support/openaiServer';
+import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare, startOpenAIServer } from '../../support/openaiServer';
 import { tempDir } from '../../support/tempDir';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -52,6 +52,7 @@ interface Report {
     verbosity: { pairs: number; judgeLongerRate: number; humanLongerRate: number };
   };
   counts: { requestsMade: number };
+  repeats: { examples: number; flipped: number; flipRate: number; unstable: string[] } | null;
 }
 
 describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
@@ -116,6 +117,7 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
     assert.equal(server.requests.length, 400, 'only the second repetition of each order is bought');
     assert.deepEqual(repeated.metrics.position, report.metrics.position);
     assert.equal(repeated.metrics.agreement, report.metrics.agreement);
+    assert.deepEqual(repeated.repeats, { examples: 100, flipped: 0, flipRate: 0, unstable: [] }, 'the same answers each repetition: stable');
     assert.match(text.stdout, /position: 75 of 100 pairs judged both ways agree across orders \(consistency 75\.0%\); the first-shown response won 125 of 200 decided verdicts \(62\.5% \[/);
   });
 
@@ -129,5 +131,55 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
     assert.equal(swapped.metrics.agreement, first.metrics.agreement);
     assert.deepEqual(swapped.metrics.position, first.metrics.position);
     assert.equal(swapped.metrics.byOrder.original.agreement, first.metrics.byOrder.swapped.agreement);
+  });
+
+  test('with --repeat 2, the pairs whose combined verdict changes between repetitions are listed', async () => {
+    // A judge that answers each question the same way the first time and, for mt-001 to mt-005, the other way the second.
+    const seen = new Map<string, number>();
+    const flaky = await startOpenAIServer({
+      labelFor: (input) => {
+        const a = between(input.userText, '[Response A]: ', '\n\n[Response B]: ');
+        const b = between(input.userText, '[Response B]: ', '\n\nAnswer "A"');
+        const pair = pairs.find((p) => (p.output_1 === a && p.output_2 === b) || (p.output_1 === b && p.output_2 === a))!;
+        const times = (seen.get(input.userText) ?? 0) + 1;
+        seen.set(input.userText, times);
+        const right = (pair.preferred === '1' ? pair.output_1 : pair.output_2) === a ? 'A' : 'B';
+        return times > 1 && Number(pair.id.slice(3)) <= 5 ? (right === 'A' ? 'B' : 'A') : right;
+      },
+    });
+    try {
+      const prompt = workspace();
+      const json = JSON.parse((await cli(['run', prompt, '--base-url', flaky.baseUrl, '--repeat', '2', '--json'])).stdout) as Report;
+      assert.equal(flaky.requests.length, 400);
+      assert.deepEqual(json.repeats, { examples: 100, flipped: 5, flipRate: 0.05, unstable: ['mt-001', 'mt-002', 'mt-003', 'mt-004', 'mt-005'] });
+      // Which of the two identical requests comes second is up to the run's concurrency: the flips are not.
+      assert.equal(json.metrics.n, 100);
+      const text = await cli(['run', prompt, '--base-url', flaky.baseUrl, '--repeat', '2']);
+      assert.match(text.stdout, /5 of 100 pairs flipped between repetitions: mt-001, mt-002, mt-003, mt-004, mt-005\./);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  test('the demo endpoint answers the sample like a judge with a position bias, and says it is scripted', async () => {
+    const demo = await startOpenAIServer({ labelFor: demoPairs(path.join(sample, 'mtbench-pairs-100.jsonl')), reportModel: DEMO_MODEL });
+    try {
+      const r = await cli(['run', workspace(), '--base-url', demo.baseUrl, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const json = JSON.parse(r.stdout) as Report & { reportedModels: string[] };
+      const firstShown = pairs.filter((p) => stableShare(p.id) >= DEMO_PAIR_SHARES.right && stableShare(p.id) < DEMO_PAIR_SHARES.right + DEMO_PAIR_SHARES.firstShown);
+      const right = pairs.filter((p) => stableShare(p.id) < DEMO_PAIR_SHARES.right);
+      assert.ok(firstShown.length > 10 && right.length > 50, `${firstShown.length} biased, ${right.length} right`);
+      assert.equal(json.metrics.position.consistent, 100 - firstShown.length);
+      // The sample holds a few pairs twice with different human choices: the demo answers one of them, so within 2.
+      assert.ok(Math.abs((json.metrics.agreement ?? 0) - right.length / 100) <= 0.02, `agreement ${json.metrics.agreement} against ${right.length}%`);
+      // Each consistent pair puts its winner first once; each biased pair wins with whatever is shown first, twice.
+      assert.equal(json.metrics.position.firstShownWins, 100 - firstShown.length + 2 * firstShown.length);
+      assert.ok((json.metrics.position.firstShownRate ?? 0) > 0.55);
+      assert.deepEqual(json.reportedModels, [DEMO_MODEL]);
+      assert.match(DEMO_MODEL, /scripted answers, not a model/);
+    } finally {
+      await demo.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { RawRecord, RecordReader } from './recordReader';
+import { clipText } from '../../format';
 
 /** Records handed on per chunk: small enough to bound memory, large enough that the async hops cost nothing. */
 const CHUNK_RECORDS = 1_000;
@@ -87,7 +88,7 @@ function parseLine(raw: string, line: number): RawRecord | undefined {
 /** V8 counts from the start of the text; people count columns from 1 in the editor. */
 function jsonProblem(err: unknown, leading: number): string {
   const message = err instanceof Error ? err.message : String(err);
-  const short = message.length > 200 ? `${message.slice(0, 200)}…` : message;
+  const short = clipText(message, 200);
   return short.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_m, pos: string) => ` at column ${Number(pos) + leading + 1}`);
 }
 
