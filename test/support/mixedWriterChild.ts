@@ -2,16 +2,19 @@
 // between writes, printing one JSON line per write: { batch, ok } or { batch, ok: false, name, message }, and
 // { read: message } for a read that failed. Used by the mixed-driver test (test/unit/cache/mixedDrivers.test.ts).
 // It writes `batches` batches (or until its stdin ends, with until-stdin-ends), then (with --until-kept) goes on until
-// one write is kept after a refusal; a minute at most.
-// Usage: node --import tsx mixedWriterChild.ts <cache file> <tag> <batches|until-stdin-ends> [--until-kept]
+// one write is kept after a refusal; a minute at most. --pause=MS waits that long between batches (long enough, a
+// node:sqlite writer lets go of the file between them). MIXED_LOCK_TIMEOUT_MS sets how long a write waits (20 s).
+// Usage: node --import tsx mixedWriterChild.ts <cache file> <tag> <batches|until-stdin-ends> [--until-kept] [--pause=MS]
 import { Cache } from '../../src/core/cache/cache';
 
 const ROWS = 40;
 
 async function main(): Promise<void> {
-  const [file, tag, batchesArg, flag] = process.argv.slice(2);
-  if (!file || !tag || !batchesArg) throw new Error('usage: mixedWriterChild.ts <cache file> <tag> <batches|until-stdin-ends> [--until-kept]');
-  const cache = await Cache.open(file, { lockTimeoutMs: 20_000 });
+  const [file, tag, batchesArg, ...flags] = process.argv.slice(2);
+  if (!file || !tag || !batchesArg) throw new Error('usage: mixedWriterChild.ts <cache file> <tag> <batches|until-stdin-ends> [--until-kept] [--pause=MS]');
+  const flag = flags.includes('--until-kept') ? '--until-kept' : undefined;
+  const pauseMs = Number(flags.find((f) => f.startsWith('--pause='))?.slice('--pause='.length) ?? 0);
+  const cache = await Cache.open(file, { lockTimeoutMs: Number(process.env.MIXED_LOCK_TIMEOUT_MS ?? 20_000) });
   const print = (line: object) => process.stdout.write(`${JSON.stringify({ driver: cache.driver, pid: process.pid, ...line })}\n`);
   print({ opened: true });
   let refused = false;
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     // node:sqlite writes resolve without I/O: let the event loop run (stdin's end) between batches.
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => (pauseMs > 0 ? setTimeout(r, pauseMs) : setImmediate(r)));
     try {
       cache.read((r) => r.datasets.list());
     } catch (err) {

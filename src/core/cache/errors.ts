@@ -73,11 +73,12 @@ export class SqlJsLoadError extends Error {
  */
 export class CacheInUseError extends Error {
   override readonly name = 'CacheInUseError';
-  constructor(readonly file: string, readonly holder: string | undefined) {
+  constructor(readonly file: string, readonly holder: string | undefined, waitedMs?: number) {
     super(
       holder !== undefined
         ? `The judge-align cache ${file} is open in ${holder}, which uses the runtime's own SQLite (node:sqlite, WAL mode). ` +
-            `This process runs SQLite in JavaScript (sql.js), which saves the whole file and so cannot write while that process has it open: nothing was written. ` +
+            `This process runs SQLite in JavaScript (sql.js), which saves the whole file and so cannot write while that process has it open` +
+            `${waitedMs !== undefined ? ` (it waited ${Math.round(waitedMs / 100) / 10} s for it to let go, which it does once idle for a second)` : ''}: nothing was written. ` +
             `Wait for that process to finish (or stop it), then try again; or use a VS Code (and a Node for the CLI) built on Node 22.13 or later, whose SQLite shares the file safely.`
         : `The judge-align cache ${file} has changes in ${file}-wal that are not in the file yet, left by a node:sqlite process that stopped. ` +
             `This process runs SQLite in JavaScript (sql.js) and would lose them by writing: nothing was written. ` +

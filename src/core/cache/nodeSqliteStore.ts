@@ -18,6 +18,12 @@ const BUSY_TIMEOUT_MS = 5_000;
 const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
 /** ... or once this long has passed since the last one: sql.js processes reading the file see commits then. */
 const CHECKPOINT_EVERY_MS = 2_000;
+/**
+ * Idle this long (no read, no write, nothing held), the connection folds the WAL into the file and closes, and the
+ * process stops being a WAL user: a sql.js process (an older VS Code, the CLI on Node 20) may then write. The next
+ * read or write opens the file again, which costs a millisecond or two.
+ */
+const RELEASE_AFTER_MS = 1_000;
 
 /**
  * The cache with the node:sqlite driver: the file itself, opened in WAL mode. A write is a transaction that
@@ -26,9 +32,10 @@ const CHECKPOINT_EVERY_MS = 2_000;
  * so a write waiting for another process never blocks the event loop.
  *
  * Beside sql.js processes (the mixed-driver rule, see sqlJsStore.ts): this process registers itself as a WAL user
- * (walUsers.ts) before it opens the file and opens it under `<cache>.lock`, so it never opens a file a sql.js save is
- * replacing, and it checkpoints only under that lock, so a sql.js process reading the file (under the lock) never
- * reads it half-checkpointed.
+ * (walUsers.ts) before it opens the file and takes `<cache>.lock` once before it writes, so it never writes to a file
+ * a sql.js save is replacing; it checkpoints only under that lock, so a sql.js process reading the file (under the
+ * lock) never reads it half-checkpointed; and idle for a second it closes and unregisters, so that a sql.js process
+ * (an editor on an older VS Code, the CLI on Node 20) can write between its uses.
  */
 export class NodeSqliteStore implements CacheStore {
   readonly driver = 'node';
@@ -39,15 +46,31 @@ export class NodeSqliteStore implements CacheStore {
   private lastCheckpoint = Date.now();
   /** Deferred writes left the transaction open (see writeNow). */
   private held = false;
+  /** The open connection; undefined once released for being idle (see RELEASE_AFTER_MS) until the next use. */
+  private db: NodeSqliteDb | undefined;
+  /** Removes this process's WAL-user registration; set while it is registered. */
+  private unregister: (() => void) | undefined;
+  /**
+   * The lock was taken after registering (and the file checked under it): a sql.js save that began before we
+   * registered has finished, and none begins while we stay registered. Writes need this; reads do not.
+   */
+  private confirmed: boolean;
+  private steps = 0;
+  private lastUse = Date.now();
+  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
     readonly path: string,
-    private db: NodeSqliteDb,
+    db: NodeSqliteDb,
     private readonly sqlite: NodeSqliteModule,
     private readonly options: OpenCacheOptions,
-    private readonly unregister: () => void,
+    unregister: () => void,
   ) {
+    this.db = db;
+    this.unregister = unregister;
+    this.confirmed = true;
     this.identity = identityOf(path);
+    this.scheduleRelease();
   }
 
   /** undefined: a read-only open of an older schema, which the caller opens with sql.js (it upgrades in memory). */
@@ -89,15 +112,16 @@ export class NodeSqliteStore implements CacheStore {
   /** Runs `fn` in a read transaction: one consistent state of the file. Changes made inside are rolled back. */
   read<T>(fn: (repos: Repositories) => T): T {
     this.assertOpen();
+    this.touch();
     // A read inside a write's callback sees that write.
-    if (this.db.inTransaction) return fn(makeRepositories(this.db));
-    this.followFile();
-    if (this.db.inTransaction) return fn(makeRepositories(this.db));
-    this.db.exec('BEGIN');
+    if (this.db?.inTransaction) return fn(makeRepositories(this.db));
+    const db = this.followFile();
+    if (db.inTransaction) return fn(makeRepositories(db));
+    db.exec('BEGIN');
     try {
-      return fn(makeRepositories(this.db));
+      return fn(makeRepositories(db));
     } finally {
-      this.db.exec('ROLLBACK');
+      db.exec('ROLLBACK');
     }
   }
 
@@ -114,32 +138,135 @@ export class NodeSqliteStore implements CacheStore {
       if (!this.held) return;
       this.assertOpen();
       this.held = false;
-      this.db.exec('COMMIT');
-      this.checkpointIfDue();
+      const db = this.connection();
+      db.exec('COMMIT');
+      this.checkpointIfDue(db);
     });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    const db = this.db;
+    this.db = undefined;
     try {
       // Deferred writes not flushed are dropped, as on sql.js.
-      if (this.held && this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.held && db?.inTransaction) db.exec('ROLLBACK');
       this.held = false;
       // Folds the WAL into the file under the lock, so the close's own checkpoint has nothing left to do.
-      this.checkpoint('TRUNCATE');
+      if (db) this.checkpoint(db, 'TRUNCATE');
     } catch {
       // SQLite's close checkpoints too; the WAL is kept if that cannot happen either
     } finally {
-      this.db.close();
-      this.unregister();
+      db?.close();
+      this.unregister?.();
+      this.unregister = undefined;
     }
   }
 
   private enqueue<T>(step: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(step);
+    const next = this.queue.then(async () => {
+      this.steps++;
+      try {
+        return await step();
+      } finally {
+        this.steps--;
+        this.touch();
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Marks a use, and makes sure an idle release is scheduled while the connection is open. */
+  private touch(): void {
+    this.lastUse = Date.now();
+    this.scheduleRelease();
+  }
+
+  private scheduleRelease(delay = RELEASE_AFTER_MS): void {
+    if (this.releaseTimer || this.closed || !this.db) return;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = undefined;
+      this.releaseIfIdle();
+    }, delay);
+    // An idle cache never keeps a process (the CLI) alive.
+    this.releaseTimer.unref?.();
+  }
+
+  /**
+   * Closes the connection and unregisters once nothing used it for RELEASE_AFTER_MS and nothing is held. A WAL with
+   * commits is folded in under the lock first (see checkpoint); when the lock is taken right now, later.
+   */
+  private releaseIfIdle(): void {
+    const db = this.db;
+    if (this.closed || !db) return;
+    const idleFor = Date.now() - this.lastUse;
+    if (this.held || this.steps > 0 || db.inTransaction || idleFor < RELEASE_AFTER_MS) {
+      this.scheduleRelease(Math.max(10, RELEASE_AFTER_MS - idleFor));
+      return;
+    }
+    let release: (() => void) | undefined;
+    if (!this.options.readonly && walSize(this.path) > 0) {
+      try {
+        release = tryLockSync(this.path, 'folding the WAL into the cache file');
+      } catch {
+        return; // a folder that refuses the lock file: keep the connection (and the WAL) as it is
+      }
+      if (!release) {
+        this.scheduleRelease(50);
+        return;
+      }
+    }
+    try {
+      if (release) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      this.lastCheckpoint = Date.now();
+    } catch (err) {
+      // Another connection reads the WAL: it stays for that one; ours closes without folding anything in.
+      if (sqliteErrorCode(err) !== SQLITE_BUSY) {
+        release?.();
+        this.scheduleRelease();
+        return;
+      }
+    }
+    try {
+      db.close();
+    } finally {
+      this.db = undefined;
+      this.identity = undefined;
+      this.confirmed = false;
+      this.unregister?.();
+      this.unregister = undefined;
+      release?.();
+    }
+  }
+
+  /** The open connection, opened again (registered first) when it was released. */
+  private connection(): NodeSqliteDb {
+    return this.db ?? this.followFile();
+  }
+
+  /** Before a write: registered, and the lock taken once since (see `confirmed`), with the file as the lock left it. */
+  private async confirm(timeoutMs: number): Promise<NodeSqliteDb> {
+    if (this.db && this.confirmed) return this.followFile();
+    this.register();
+    const release = await acquireLock(this.path, { timeoutMs, purpose: 'opening the cache' });
+    try {
+      this.assertOpen();
+      const db = this.followFile();
+      this.confirmed = true;
+      return db;
+    } finally {
+      release();
+    }
+  }
+
+  private register(): void {
+    if (this.unregister || this.options.readonly) return;
+    // Registering also clears what processes that are gone left.
+    otherWalUsers(this.path);
+    this.unregister = registerWalUser(this.path, `${processName()}, using the cache with node:sqlite`);
   }
 
   /**
@@ -152,29 +279,32 @@ export class NodeSqliteStore implements CacheStore {
     // Answers a failed save left in the journal go in with the first write that commits.
     const journal = defer ? undefined : await takeJournal(this.path);
     try {
+      let db: NodeSqliteDb;
       if (!pending) {
-        this.followFile();
-        await this.begin(timeoutMs);
+        db = await this.confirm(timeoutMs);
+        await this.begin(db, timeoutMs);
+      } else {
+        db = this.connection();
       }
       this.assertOpen();
       let result: T;
-      this.db.exec('SAVEPOINT write');
+      db.exec('SAVEPOINT write');
       try {
-        const repos = makeRepositories(this.db);
+        const repos = makeRepositories(db);
         if (journal) applyJournal(repos, journal.entries);
         result = fn(repos);
         if (isThenable(result)) {
           result.then(undefined, () => undefined);
           throw new TypeError(PROMISE_IN_WRITE);
         }
-        this.db.exec('RELEASE write');
+        db.exec('RELEASE write');
       } catch (err) {
-        if (this.db.inTransaction) {
-          this.db.exec('ROLLBACK TO write');
-          this.db.exec('RELEASE write');
+        if (db.inTransaction) {
+          db.exec('ROLLBACK TO write');
+          db.exec('RELEASE write');
         }
         // Earlier deferred writes stay in the open transaction; a write of its own ends here.
-        if (!pending && this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (!pending && db.inTransaction) db.exec('ROLLBACK');
         throw err;
       }
       if (defer) {
@@ -182,13 +312,13 @@ export class NodeSqliteStore implements CacheStore {
         return result;
       }
       this.held = false;
-      this.db.exec('COMMIT');
+      db.exec('COMMIT');
       journal?.remove();
       if (vacuum) {
-        this.db.exec('VACUUM');
-        this.checkpoint('TRUNCATE');
+        db.exec('VACUUM');
+        this.checkpoint(db, 'TRUNCATE');
       } else {
-        this.checkpointIfDue();
+        this.checkpointIfDue(db);
       }
       return result;
     } finally {
@@ -202,41 +332,65 @@ export class NodeSqliteStore implements CacheStore {
    * what it names now: checked like any open (a damaged replacement is refused), or a new cache when there is none.
    * An emptied file is refused (CacheEmptyError), as at open.
    */
-  private followFile(): void {
+  private followFile(): NodeSqliteDb {
     const now = identityOf(this.path);
     if (now !== undefined && now.size === 0) throw new CacheEmptyError(this.path);
-    if (now !== undefined && this.identity !== undefined && now.dev === this.identity.dev && now.ino === this.identity.ino) return;
-    if (this.options.readonly && now === undefined) return; // keep what was read; read-only never creates a file
-    this.db.close();
-    let db: NodeSqliteDb;
+    if (this.db && now !== undefined && this.identity !== undefined && now.dev === this.identity.dev && now.ino === this.identity.ino) return this.db;
+    if (this.db && this.options.readonly && now === undefined) return this.db; // keep what was read; read-only never creates a file
+    if (this.options.readonly && now === undefined) throw new CacheNotFoundError(this.path);
+    this.db?.close();
+    this.db = undefined;
+    this.register();
+    let opened: { db: NodeSqliteDb; identity: Identity | undefined };
     try {
-      db = openChecked(this.sqlite, this.path, this.options.readonly === true);
-      if (!this.options.readonly) prepareForWrites(db);
+      opened = this.openSameFile();
     } catch (err) {
       // Closed for good: the file is not one this cache may use, and the old connection is gone.
       this.closed = true;
-      this.unregister();
+      this.unregister?.();
+      this.unregister = undefined;
       throw err;
     }
+    const db = opened.db;
     this.db = db;
-    this.identity = identityOf(this.path);
+    this.identity = opened.identity;
+    this.scheduleRelease();
+    return db;
+  }
+
+  /**
+   * Opens the path, with the identity of the file it opened: the path's before and after the open, when they agree.
+   * A sql.js save renaming another file into place in between would otherwise leave the connection on the old file
+   * under the new one's identity, and its commits would go to a file nobody reads.
+   */
+  private openSameFile(): { db: NodeSqliteDb; identity: Identity | undefined } {
+    for (let attempt = 0; ; attempt++) {
+      const before = identityOf(this.path);
+      const db = openChecked(this.sqlite, this.path, this.options.readonly === true);
+      const after = identityOf(this.path);
+      if ((before !== undefined && after !== undefined && before.dev === after.dev && before.ino === after.ino) || attempt >= 20) {
+        if (!this.options.readonly) prepareForWrites(db);
+        return { db, identity: before !== undefined && after !== undefined && before.ino === after.ino ? after : undefined };
+      }
+      db.close();
+    }
   }
 
   /** BEGIN IMMEDIATE, retried without blocking while another process writes; CacheLockedError after `timeoutMs`. */
-  private async begin(timeoutMs: number): Promise<void> {
+  private async begin(db: NodeSqliteDb, timeoutMs: number): Promise<void> {
     const started = Date.now();
     let noticed = false;
     let wait = 2;
     for (;;) {
       this.assertOpen();
-      this.db.exec('PRAGMA busy_timeout = 0');
+      db.exec('PRAGMA busy_timeout = 0');
       try {
-        this.db.exec('BEGIN IMMEDIATE');
+        db.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
         if (sqliteErrorCode(err) !== SQLITE_BUSY) throw err;
       } finally {
-        this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       }
       const waited = Date.now() - started;
       if (waited >= timeoutMs) throw new CacheLockedError(this.path, this.holders());
@@ -261,21 +415,16 @@ export class NodeSqliteStore implements CacheStore {
   }
 
   /** After a write: when the WAL is large, or the last checkpoint is a while ago (sql.js readers see only checkpoints). */
-  private checkpointIfDue(): void {
-    let size = 0;
-    try {
-      size = fs.statSync(`${this.path}-wal`).size;
-    } catch {
-      return;
-    }
-    if (size >= CHECKPOINT_WAL_BYTES || (size > 0 && Date.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS)) this.checkpoint('PASSIVE');
+  private checkpointIfDue(db: NodeSqliteDb): void {
+    const size = walSize(this.path);
+    if (size >= CHECKPOINT_WAL_BYTES || (size > 0 && Date.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS)) this.checkpoint(db, 'PASSIVE');
   }
 
   /**
    * Folds the WAL into the file, under `<cache>.lock` (see the class comment). Skipped when the lock is taken right
    * now: the WAL keeps every commit meanwhile, and the next write or the close tries again.
    */
-  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
+  private checkpoint(db: NodeSqliteDb, mode: 'PASSIVE' | 'TRUNCATE'): void {
     if (this.options.readonly) return;
     let release: (() => void) | undefined;
     try {
@@ -285,7 +434,7 @@ export class NodeSqliteStore implements CacheStore {
     }
     if (!release) return;
     try {
-      this.db.exec(`PRAGMA wal_checkpoint(${mode})`);
+      db.exec(`PRAGMA wal_checkpoint(${mode})`);
       this.lastCheckpoint = Date.now();
     } catch (err) {
       if (sqliteErrorCode(err) !== SQLITE_BUSY) throw err;
@@ -305,6 +454,15 @@ function prepareForWrites(db: NodeSqliteDb): void {
   db.exec('PRAGMA journal_mode = WAL');
   // Checkpoints happen under the lock only (see checkpoint), never by themselves at the end of a commit.
   db.exec('PRAGMA wal_autocheckpoint = 0');
+}
+
+/** Bytes in `<cache>-wal`; 0 when there is none. */
+function walSize(file: string): number {
+  try {
+    return fs.statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
 }
 
 interface Identity {

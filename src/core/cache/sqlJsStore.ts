@@ -3,9 +3,9 @@ import type { SqlJsStatic } from 'sql.js';
 import { removeTempFiles, writeFileAtomic } from './atomicFile';
 import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
 import { SqlJsDb } from './driver';
-import { CacheCorruptError, CacheEmptyError, CacheInUseError, CacheNotFoundError } from './errors';
+import { CacheCorruptError, CacheEmptyError, CacheInUseError, CacheLockedError, CacheNotFoundError } from './errors';
 import { applyJournal, hasJournal, takeJournal, type TakenJournal } from './journal';
-import { acquireLock, tryLockSync, type Release } from './lock';
+import { acquireLock, lockHolder, tryLockSync, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
@@ -35,8 +35,10 @@ interface Loaded {
 // Not on Windows: there an open file can block the other process's rename, and file ids are not reused soon.
 const PIN_FILES = process.platform !== 'win32';
 
-/** How long a read waits for a node:sqlite process's checkpoint to finish before reading the file anyway. */
+/** How long a read that must reload waits for a node:sqlite process's checkpoint to finish (CacheLockedError past it). */
 const READ_LOCK_WAIT_MS = 1_000;
+/** ... and an open, which waits without blocking: checkpoints of a busy writer on a loaded machine take a while. */
+const OPEN_READ_LOCK_WAIT_MS = 10_000;
 
 /**
  * The cache with the sql.js driver: the SQLite file held in memory. Reads see the latest saved state (the file is
@@ -44,11 +46,14 @@ const READ_LOCK_WAIT_MS = 1_000;
  *
  * The mixed-driver rule (a node:sqlite process, see nodeSqliteStore.ts, may have the same file open in WAL mode):
  * - sql.js writes only under `<cache>.lock`, and only when no other process is registered as a WAL user
- *   (walUsers.ts) and no WAL holds commits the file lacks; else the write is refused with CacheInUseError, naming
- *   the process, and nothing is written (a run's answers then go to the journal, which the next write on either
- *   driver saves). A save replaces the file, which would lose every commit a WAL user makes to the old one.
- * - node:sqlite registers before it opens the file and opens it under the lock, so it never opens a file a sql.js
- *   save is replacing, and a sql.js write that takes the lock afterwards sees it.
+ *   (walUsers.ts) and no WAL holds commits the file lacks. A save replaces the file, which would lose every commit a
+ *   WAL user makes to the old one. While one is registered, the write waits (without the lock) up to its lock
+ *   timeout: a node:sqlite process folds its WAL in, closes and unregisters once idle for a second. Past that, or
+ *   at once for a WAL left by a process that is gone, it is refused with CacheInUseError naming the process, and
+ *   nothing is written (a run's answers then go to the journal, which the next write on either driver saves).
+ * - node:sqlite registers before it opens the file, and takes the lock once after registering before its first
+ *   write, so it never writes to a file a sql.js save is replacing, and a sql.js write that takes the lock
+ *   afterwards sees it. Its reads need no lock: a save is a rename, and the next read opens the new file.
  * - node:sqlite writes into the file itself only when it checkpoints, under the lock; sql.js reads a file in WAL
  *   mode under the lock too, so it never reads one half-checkpointed. It sees node:sqlite's commits once they are
  *   checkpointed (after each write once two seconds have passed since the last checkpoint, and at close).
@@ -90,7 +95,7 @@ export class SqlJsStore implements CacheStore {
     if (options.readonly && !fs.existsSync(absolute)) throw new CacheNotFoundError(absolute);
     const sql = await loadSqlJs(options.wasmPath);
     selfTestSqlJs(sql);
-    const taken = takeReadLock(absolute, READ_LOCK_WAIT_MS);
+    const taken = await readLockForOpen(absolute, OPEN_READ_LOCK_WAIT_MS);
     let loaded: Loaded;
     try {
       loaded = readDatabase(sql, absolute, !options.readonly);
@@ -163,15 +168,12 @@ export class SqlJsStore implements CacheStore {
     // Held means nobody else could write since our last commit, and memory is ahead of the file: no reload.
     const pending = this.held;
     this.held = undefined;
-    const release = pending ?? (await this.lock(lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000));
+    const release = pending ?? (await this.lockBesideWal(lockTimeoutMs ?? this.options.lockTimeoutMs ?? 10_000));
     let keep = false;
     let journal: TakenJournal | undefined;
     try {
       this.assertOpen();
-      if (!pending) {
-        refuseBesideWal(this.path);
-        this.reloadIfChanged(true);
-      }
+      if (!pending) this.reloadIfChanged(true);
       migrate(this.db);
       // Answers a failed save left in the journal go in with the first write that saves; a deferred one may never.
       if (!defer) journal = await takeJournal(this.path);
@@ -206,6 +208,42 @@ export class SqlJsStore implements CacheStore {
       journal?.release();
       if (keep) this.held = release;
       else release();
+    }
+  }
+
+  /**
+   * The lock, taken when no node:sqlite process is registered (see the mixed-driver rule): while one is, this waits
+   * without holding the lock (the other process needs it to fold its WAL in and let go, which it does once idle for a
+   * second), up to `timeoutMs`, then refuses with CacheInUseError naming it. A WAL left with commits by a process
+   * that is gone is refused at once: nobody will fold it in by waiting.
+   */
+  private async lockBesideWal(timeoutMs: number): Promise<Release> {
+    const deadline = Date.now() + timeoutMs;
+    let noticed = false;
+    for (;;) {
+      const users = otherWalUsers(this.path);
+      if (users.length === 0) {
+        const release = await this.lock(Math.max(1, deadline - Date.now()));
+        try {
+          refuseBesideWal(this.path);
+          return release;
+        } catch (err) {
+          release();
+          if (!(err instanceof CacheInUseError) || err.holder === undefined) throw err;
+        }
+      }
+      if (Date.now() >= deadline) throw new CacheInUseError(this.path, describeUsers(otherWalUsers(this.path)) || 'another process', timeoutMs);
+      if (!noticed && this.options.onLockWait && users.length > 0) {
+        noticed = true;
+        const holder = describeUsers(users);
+        this.options.onLockWait({
+          file: this.path,
+          holder,
+          timeoutMs,
+          message: `Waiting for the judge-align cache ${this.path}: it is open in ${holder}, which uses node:sqlite. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to let go.`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, deadline - Date.now()))));
     }
   }
 
@@ -323,6 +361,8 @@ export class SqlJsStore implements CacheStore {
       // Memory holds a consistent state: while a checkpoint holds the lock, keep reading that one.
       const taken = takeReadLock(this.path, this.stale ? READ_LOCK_WAIT_MS : 0);
       if (taken === 'busy' && !this.stale) return;
+      // A file read while a checkpoint writes into it can be torn: say who holds it rather than read it.
+      if (taken === 'busy') throw new CacheLockedError(this.path, lockHolder(this.path) ?? 'another process');
       try {
         loaded = readDatabase(this.sql, this.path, !this.options.readonly);
       } finally {
@@ -446,6 +486,17 @@ function isWalMode(file: string): boolean {
     return fs.readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** takeReadLock for an open, waiting without blocking up to `timeoutMs`; CacheLockedError past it. */
+async function readLockForOpen(file: string, timeoutMs: number): Promise<Release | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const taken = takeReadLock(file, 0);
+    if (taken !== 'busy') return taken;
+    if (Date.now() >= deadline) throw new CacheLockedError(file, lockHolder(file) ?? 'another process');
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -32,11 +32,11 @@ interface Line {
   read?: string;
 }
 
-function writer(node: string, driver: 'node' | 'sqljs', file: string, tag: string, batches: string, flag?: string) {
-  const proc = spawn(node, ['--import', 'tsx', child, file, tag, batches, ...(flag ? [flag] : [])], {
+function writer(node: string, driver: 'node' | 'sqljs', file: string, tag: string, batches: string, flags: string[] = [], lockTimeoutMs?: number) {
+  const proc = spawn(node, ['--import', 'tsx', child, file, tag, batches, ...flags], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, JUDGE_ALIGN_SQLITE_DRIVER: driver },
+    env: { ...process.env, JUDGE_ALIGN_SQLITE_DRIVER: driver, ...(lockTimeoutMs !== undefined ? { MIXED_LOCK_TIMEOUT_MS: String(lockTimeoutMs) } : {}) },
   });
   const lines: Line[] = [];
   const waiters: { until: (lines: Line[]) => boolean; resolve: () => void }[] = [];
@@ -64,11 +64,56 @@ function writer(node: string, driver: 'node' | 'sqljs', file: string, tag: strin
   };
 }
 
+/** Every kept write of each writer is in the file, in full, and no refused one: read with each driver. */
+async function assertKept(file: string, writers: Record<string, ReturnType<typeof writer>>): Promise<void> {
+  const writes = (w: ReturnType<typeof writer>) => w.lines.filter((x) => x.batch !== undefined);
+  for (const driver of ['sqljs', ...(process.versions.sqlite ? ['node' as const] : [])] as const) {
+    const cache = await Cache.open(file, { driver, readonly: true });
+    const rows = cache.read((r) => {
+      const byBatch = new Map<string, number>();
+      for (const name of Object.keys(writers)) {
+        const ds = r.datasets.get(name);
+        for (const e of ds ? r.examples.list(ds.id) : []) {
+          const key = `${name}-${(e.fields as { batch: number }).batch}`;
+          byBatch.set(key, (byBatch.get(key) ?? 0) + 1);
+        }
+      }
+      return byBatch;
+    });
+    cache.close();
+    const expected = new Map<string, number>();
+    for (const [tag, w] of Object.entries(writers)) for (const x of writes(w)) if (x.ok) expected.set(`${tag}-${x.batch}`, 40);
+    assert.deepEqual(rows, expected, `read with ${driver}`);
+  }
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((n) => n !== 'cache.sqlite'), [], 'nothing left beside the cache');
+}
+
+test('a sql.js process writes between the uses of a node:sqlite process that pauses: both keep every write, none waits out its timeout', { skip: sqliteNode ? false : 'no Node with node:sqlite here (scripts/setup.sh installs one)', timeout: 120_000 }, async (t) => {
+  const file = path.join(tempDir(), 'cache.sqlite');
+  // The CLI of a run on Node 22 pausing between saves, or an editor that writes now and then.
+  const cli = writer(sqliteNode!, 'node', file, 'cli', 'until-stdin-ends', ['--pause=1500']);
+  await cli.when((l) => l.some((x) => x.ok));
+  // An editor on an older VS Code (sql.js): each write waits for the node:sqlite process to let go.
+  const editor = writer(process.execPath, 'sqljs', file, 'editor', '5', ['--pause=400'], 20_000);
+  await editor.exited;
+  const before = cli.lines.filter((x) => x.ok).length;
+  await cli.when((l) => l.filter((x) => x.ok).length >= before + 1);
+  cli.stop();
+  await cli.exited;
+  const writes = (w: typeof cli) => w.lines.filter((x) => x.batch !== undefined);
+  assert.deepEqual(writes(editor).filter((x) => !x.ok), [], 'no sql.js write refused');
+  assert.equal(writes(editor).length, 5);
+  assert.ok(writes(cli).every((x) => x.ok));
+  await assertKept(file, { cli, editor });
+  t.diagnostic(`node:sqlite kept ${writes(cli).length} writes, sql.js ${writes(editor).length}`);
+});
+
 test('a node:sqlite process and a sql.js process writing one cache at once: every write kept or refused naming the holder, none lost, the file intact', { skip: sqliteNode ? false : 'no Node with node:sqlite here (scripts/setup.sh installs one)', timeout: 120_000 }, async (t) => {
   const file = path.join(tempDir(), 'cache.sqlite');
   const cli = writer(sqliteNode!, 'node', file, 'cli', 'until-stdin-ends');
   await cli.when((l) => l.some((x) => x.ok));
-  const editor = writer(process.execPath, 'sqljs', file, 'editor', '3', '--until-kept');
+  // It waits 300 ms for a process that never idles, then is refused.
+  const editor = writer(process.execPath, 'sqljs', file, 'editor', '3', ['--until-kept'], 300);
   // The sql.js writer has been refused while the node:sqlite one kept writing: then the latter stops.
   await editor.when((l) => l.filter((x) => x.ok === false).length >= 3);
   const cliBatchesBefore = cli.lines.filter((x) => x.ok).length;
@@ -86,31 +131,12 @@ test('a node:sqlite process and a sql.js process writing one cache at once: ever
   assert.ok(refusals.length > 0);
   for (const r of refusals) {
     assert.equal(r.name, 'CacheInUseError', r.message);
-    assert.ok(r.message!.includes(`process ${cliPid} on `) && /nothing was written/.test(r.message!) && /Wait for that process to finish/.test(r.message!), r.message);
+    assert.ok(r.message!.includes(`process ${cliPid} on `) && /nothing was written/.test(r.message!) && /waited 0\.3 s/.test(r.message!) && /Wait for that process to finish/.test(r.message!), r.message);
   }
   assert.ok(writes(editor).at(-1)!.ok, 'once the node:sqlite process closed the cache, the sql.js process writes it');
   assert.deepEqual([...cli.lines, ...editor.lines].filter((x) => x.read), [], 'no read failed on either side');
+  await assertKept(file, { cli, editor });
 
-  // Every kept write is there, in full, and no refused one: read with each driver.
-  for (const driver of ['sqljs', ...(process.versions.sqlite ? ['node' as const] : [])] as const) {
-    const cache = await Cache.open(file, { driver, readonly: true });
-    const rows = cache.read((r) => {
-      const byBatch = new Map<string, number>();
-      for (const name of ['cli', 'editor']) {
-        const ds = r.datasets.get(name);
-        for (const e of ds ? r.examples.list(ds.id) : []) {
-          const key = `${name}-${(e.fields as { batch: number }).batch}`;
-          byBatch.set(key, (byBatch.get(key) ?? 0) + 1);
-        }
-      }
-      return byBatch;
-    });
-    cache.close();
-    const expected = new Map<string, number>();
-    for (const [w, tag] of [[cli, 'cli'], [editor, 'editor']] as const) for (const x of writes(w)) if (x.ok) expected.set(`${tag}-${x.batch}`, 40);
-    assert.deepEqual(rows, expected, `read with ${driver}`);
-  }
-  assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((n) => n !== 'cache.sqlite'), [], 'nothing left beside the cache');
   t.diagnostic(`node:sqlite kept ${writes(cli).length} writes; sql.js kept ${writes(editor).filter((x) => x.ok).length} and had ${refusals.length} refused while node:sqlite had the file open`);
 });
 
