@@ -30,6 +30,8 @@ async function main(): Promise<number> {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
     const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the extension-host suite did not finish within 5 minutes')), 300_000).unref());
+    // VS Code 1.139 runs the payload's extensionTestsPath only with the smoke-test driver on (1.100 always does).
+    await page.addInitScript(enableSmokeTestDriver);
     await page.goto(folderUrl(server, workspace, { extensionPath: REPO_ROOT, testsPath }));
     const code = await Promise.race([exit, timeout]);
     if (!fs.existsSync(resultsFile)) {
@@ -49,6 +51,22 @@ async function main(): Promise<number> {
     await server.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs in the page before the workbench: the configuration the workbench reads from
+ * `#vscode-workbench-web-configuration` comes back with `developmentOptions.enableSmokeTestDriver` set. (Editing
+ * the element as it is parsed comes too late; rewriting the response with page.route broke the extension host.)
+ */
+function enableSmokeTestDriver(): void {
+  const getAttribute = Element.prototype.getAttribute;
+  Element.prototype.getAttribute = function (this: Element, name: string): string | null {
+    const value = getAttribute.call(this, name);
+    if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || !value) return value;
+    const config = JSON.parse(value) as { developmentOptions?: Record<string, unknown> };
+    config.developmentOptions = { ...config.developmentOptions, enableSmokeTestDriver: true };
+    return JSON.stringify(config);
+  };
 }
 
 /** One more result, counted with the suite's: the extension host logged no error from judge-align while it ran. */
