@@ -17,27 +17,36 @@ const top = h('div', { class: 'top' });
 const progressBox = h('section', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
 // Focusable, so the focus has a place to go back to when the control that held it is gone after a re-render.
 const card = h('section', { class: 'card', 'data-testid': 'example', tabindex: -1, 'aria-label': 'Example' });
-const help = h(
-  'p',
-  { class: 'help' },
-  'Keys: ',
-  h('kbd', {}, '1'),
-  '–',
-  h('kbd', {}, '9'),
-  ' label · ',
-  h('kbd', {}, '→'),
-  '/',
-  h('kbd', {}, 's'),
-  ' skip · ',
-  h('kbd', {}, '←'),
-  ' back · ',
-  h('kbd', {}, 'u'),
-  ' undo · ',
-  h('kbd', {}, 'r'),
-  ' needs review · ',
-  h('kbd', {}, 'n'),
-  ' note',
-);
+const help = h('p', { class: 'help', 'data-testid': 'help' });
+
+/** The keys that choose: 1-9 for labels; for a pair, a and b (and t when ties exist), by the position shown. */
+function labelKeys(pair: NonNullable<AnnotateState['example']>['pair'] | undefined): (HTMLElement | string)[] {
+  if (!pair) return [h('kbd', {}, '1'), '–', h('kbd', {}, '9'), ' label'];
+  const keys = pairChoices(pair).flatMap((c, i) => [i ? '/' : '', h('kbd', {}, c.key)]);
+  return [...keys, pair.tie !== null ? ' choose A, B or a tie' : ' choose A or B'];
+}
+
+function renderHelp(s: AnnotateState | null): void {
+  replaceChildren(
+    help,
+    'Keys: ',
+    ...labelKeys(s?.example?.pair),
+    ' · ',
+    h('kbd', {}, '→'),
+    '/',
+    h('kbd', {}, 's'),
+    ' skip · ',
+    h('kbd', {}, '←'),
+    ' back · ',
+    h('kbd', {}, 'u'),
+    ' undo · ',
+    h('kbd', {}, 'r'),
+    ' needs review · ',
+    h('kbd', {}, 'n'),
+    ' note',
+  );
+}
+renderHelp(null);
 // The keys first: a person meets them before the first example, not under a long one.
 app.append(errorBar, help, top, progressBox, card);
 app.removeAttribute('aria-busy');
@@ -84,6 +93,7 @@ function restoreFocus(key: string | null): void {
 function render(s: AnnotateState): void {
   const focused = focusKey();
   state = s;
+  renderHelp(s);
   renderTop(s);
   renderCard(s);
   restoreFocus(focused);

@@ -132,6 +132,8 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
   // The view is whole once the judge's run is read: its kappa and this pair's verdict.
   await annotate.locator('[data-testid=agreement]', { hasText: /Judge: κ \d\.\d\d/ }).waitFor({ timeout: 30_000 });
   await annotate.locator('.card .judge').waitFor();
+  // The key help names the pair's keys, not the digits of a single judge's labels.
+  assert.match((await annotate.locator('[data-testid=help]').textContent()) ?? '', /^Keys: a\/b choose A or B · /);
   await scrollTo(annotate.locator('[data-testid=pair]'));
   await wb.screenshot('annotate-pair');
   const labelled: { id: string; key: 'a' | 'b'; responseA: string }[] = [];
