@@ -3,7 +3,6 @@
 // workbench with both responses and both orders' verdicts, then pairs labelled in the Annotate view with the keys
 // a and b, and the labels with the field shown first found in the cache.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator } from 'playwright-core';
@@ -11,20 +10,13 @@ import { Cache } from '../../../src/core/cache/cache';
 import { fileDatasetKey } from '../../../src/core/datasets/labelOverrides';
 import { shownFirstAnnotation } from '../../../src/core/pairwise/pairVerdicts';
 import { Workbench } from '../../support/browser';
-import { folderUrl, REPO_ROOT } from '../../support/codeServer';
+import { folderUrl } from '../../support/codeServer';
 import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare } from '../../support/openaiServer';
+import { PAIR_SAMPLE, samplePairs } from '../../support/pairSample';
 import { startUiSession, type UiSession } from '../../support/uiSession';
 
-interface Pair {
-  readonly id: string;
-  readonly input: string;
-  readonly output_1: string;
-  readonly output_2: string;
-  readonly preferred: string;
-}
-
-const sampleFile = path.join(REPO_ROOT, 'samples', 'mtbench-pairs', 'mtbench-pairs-100.jsonl');
-const pairs = fs.readFileSync(sampleFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Pair);
+const sampleFile = path.join(PAIR_SAMPLE, 'mtbench-pairs-100.jsonl');
+const pairs = samplePairs;
 const winners: Record<string, string> = { output_1: '1', output_2: '2' };
 
 /**
