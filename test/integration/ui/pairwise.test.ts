@@ -11,6 +11,7 @@ import { fileDatasetKey } from '../../../src/core/datasets/labelOverrides';
 import { shownFirstAnnotation } from '../../../src/core/pairwise/pairVerdicts';
 import { Workbench } from '../../support/browser';
 import { folderUrl } from '../../support/codeServer';
+import { extensionHostErrors } from '../../support/extensionHostLog';
 import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare } from '../../support/openaiServer';
 import { PAIR_SAMPLE, samplePairs } from '../../support/pairSample';
 import { startUiSession, type UiSession } from '../../support/uiSession';
@@ -98,6 +99,8 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
   await scrollTo(view.locator('.detail h2').first());
   const id = /Pair #(\S+)/.exec((await view.locator('.detail h2').first().textContent()) ?? '')?.[1] ?? '';
   assert.ok(inconsistent.has(id), `${id} is one of the inconsistent pairs`);
+  // The heading shows the id as it is (ids are case-sensitive; the section headings are uppercased).
+  assert.match(await view.locator('.detail h2').first().innerText(), new RegExp(`^Pair #${id} · `));
   const row = pairs.find((p) => p.id === id)!;
   // Both orders, each answering "A" (the response shown first): the two verdicts disagree.
   const original = (await view.locator('[data-testid=order-original]').textContent()) ?? '';
@@ -176,5 +179,9 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
   } finally {
     cache.close();
   }
+  // A pairwise run, the workbench and the Annotate view later, the extension host logged nothing against us.
+  const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
+  assert.ok(log.files.length > 0, `no extension host log under ${ui.server.workDir}`);
+  assert.deepEqual(log.errors, []);
   await wb.close();
 });
