@@ -84,13 +84,27 @@ function focusKey(): string | null {
   return card.contains(el) ? '#card' : null;
 }
 
+let renders = 0;
+
+/**
+ * Gives the focus back after a re-render. The card takes it at once, so it never falls to the body; the control
+ * that held it takes it over once it can: a new vscode-button or select is not focusable until Lit's first update
+ * has reflected its tabindex (a microtask later), which is why focusing it right away silently did nothing.
+ */
 function restoreFocus(key: string | null): void {
   if (!key) return;
+  card.focus({ preventScroll: true });
   const el = key === '#card' ? null : app.querySelector<HTMLElement>(key);
-  (el ?? card).focus({ preventScroll: true });
+  if (!el || el === card) return;
+  const render = renders;
+  void Promise.resolve((el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete).then(() => {
+    // Not if another render came meanwhile, or the person moved the focus elsewhere.
+    if (render === renders && el.isConnected && document.activeElement === card) el.focus({ preventScroll: true });
+  });
 }
 
 function render(s: AnnotateState): void {
+  renders++;
   const focused = focusKey();
   state = s;
   renderHelp(s);
@@ -236,6 +250,8 @@ document.addEventListener('keydown', (event) => {
   else if (event.key === 'n') note?.focus();
   else return;
   event.preventDefault();
+  // A key used with the focus nowhere (on the body): the card takes it, so the re-render that follows keeps it there.
+  if (event.key !== 'n' && (document.activeElement === document.body || document.activeElement === null)) card.focus({ preventScroll: true });
 });
 
 channel.onMessage((m) => {
