@@ -30,7 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- project dependencies ----------------------------------------------------------------------
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a link (a git worktree sharing another checkout's packages) is left alone: npm ci here would
+# empty the folder it points to under the other checkout.
+if [ -L node_modules ]; then
+  [ -d node_modules/tsx ] || { say "node_modules links to $(readlink node_modules), which has no packages: run npm ci there."; exit 1; }
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

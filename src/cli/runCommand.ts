@@ -236,7 +236,7 @@ export function jsonReport(result: SessionResult): unknown {
 function pairMismatches(result: SessionResult): unknown[] {
   const config = result.config.pairwise!;
   const explained = new Map(result.verdicts.map((v) => [`${v.exampleId}#${v.repetition}`, v.explanation]));
-  return judgedPairs(result.verdicts, result.repeat)
+  return judgedPairs(result.verdicts, result.repeat, config)
     .map((pair) => ({ pair, outcome: pairOutcome(pair, config) }))
     .filter(({ pair, outcome }) => 'value' in outcome && outcome.value !== pair.human)
     .map(({ pair, outcome }) => ({

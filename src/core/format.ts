@@ -20,6 +20,18 @@ export function formatCount(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/** What the cache holds, in words a person reads: "1 dataset, 2 examples, ...". */
+export function formatCacheStats(stats: { readonly datasets: number; readonly examples: number; readonly annotations: number; readonly runs: number; readonly verdicts: number; readonly responses: number }): string {
+  return [
+    formatCount(stats.datasets, 'dataset'),
+    formatCount(stats.examples, 'example'),
+    formatCount(stats.annotations, 'human label'),
+    formatCount(stats.runs, 'run'),
+    formatCount(stats.verdicts, 'verdict'),
+    formatCount(stats.responses, 'cached judge answer'),
+  ].join(', ');
+}
+
 /**
  * The model asked for, and what the endpoint said answered when that differs (a dated version, another model
  * behind a proxy, a scripted demo): runs show what answered, not only what was asked for.

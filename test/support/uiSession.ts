@@ -52,11 +52,13 @@ export async function startUiSession(options: {
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string>;
   prepare?: (workspace: string) => void;
+  /** The folder under samples/ the workspace is copied from (default: halueval). */
+  sample?: string;
 }): Promise<UiSession> {
   const vsix = path.join(REPO_ROOT, 'dist', 'judge-align.vsix');
   assert.ok(fs.existsSync(vsix), `${vsix} is missing: npm run package`);
   const llm = await startOpenAIServer(options.llm);
-  const workspace = copySample('halueval', { 'judgeAlign.baseUrl': llm.baseUrl, ...options.workspaceSettings });
+  const workspace = copySample(options.sample ?? 'halueval', { 'judgeAlign.baseUrl': llm.baseUrl, ...options.workspaceSettings });
   options.prepare?.(workspace);
   const server = await startCodeServer({ vsix, settings: options.userSettings, env: options.env });
   const browser = await launchBrowser();

@@ -116,3 +116,48 @@ test("the judge's kappa says it is stale once rows were labelled after its run",
   await page.close();
 });
 
+
+/** Where the keyboard focus is: inside the example card, on the body, or elsewhere (by its test id or tag). */
+async function focusPlace(page: import('playwright-core').Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    return document.querySelector('[data-testid=example]')?.contains(el) ? 'card' : el.getAttribute('data-testid') ?? el.tagName.toLowerCase();
+  });
+}
+
+test('the card keeps the keyboard focus when it re-renders after a label, and the next keys still work', async () => {
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 420, height: 900 }, 'annotate');
+  const first = state([['user_query', 'q'], ['chatgpt_response', 'a']]);
+  await postToPage(page, { type: 'state', state: first });
+  await page.locator('[data-testid=example] .meta').waitFor();
+  // Tab to the first label button, as a keyboard user would, and label with its key.
+  for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.getAttribute('data-label'))) !== 'yes'; i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-label')), 'yes', 'Tab reaches the label buttons');
+  await page.keyboard.press('1');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'label', label: 'yes' });
+  // The host answers with the next example: the card is rendered again from scratch.
+  const next = { ...first, example: { ...first.example!, position: 5, id: '6', current: null }, progress: { ...first.progress, labelled: 15 } };
+  await postToPage(page, { type: 'state', state: next });
+  await page.locator('[data-testid=example] .meta', { hasText: '6 / 200' }).waitFor();
+  assert.equal(await focusPlace(page), 'card', 'the focus stays in the card');
+  // And goes back to the same button in the new card once that button can take it.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-label') === 'yes');
+  await page.keyboard.press('2');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'label', label: 'no' });
+  // An update from the host while the focus is on the card itself (after a click in its text).
+  await page.locator('[data-testid=example] .meta').click();
+  await postToPage(page, { type: 'state', state: { ...next, progress: { ...next.progress, labelled: 16 } } });
+  await page.locator('[data-testid=progress]', { hasText: '16 of 200' }).waitFor();
+  assert.equal(await focusPlace(page), 'card');
+  await page.keyboard.press('s');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'move', delta: 1 });
+  // A key pressed with the focus nowhere (on the body) labels too, and the card takes the focus for the next one.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('1');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'label', label: 'yes' });
+  await postToPage(page, { type: 'state', state: first });
+  await page.locator('[data-testid=example] .meta', { hasText: '5 / 200' }).waitFor();
+  assert.equal(await focusPlace(page), 'card');
+  await page.close();
+});

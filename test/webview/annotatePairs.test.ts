@@ -65,3 +65,31 @@ test('a pair in the Annotate view: A and B side by side, shared text highlighted
   assert.deepEqual((await posted(page)).filter((m) => m.type === 'label').at(-1), { type: 'label', label: '2', shownFirst: 'output_2' });
   await page.close();
 });
+
+test('the key help names the keys of a pair: a and b, and t once ties exist; a single example keeps 1–9', async () => {
+  const page = await openWorkbench(harness.browser, harness.url, 'dark', { width: 760, height: 900 }, 'annotate');
+  const help = page.locator('[data-testid=help]');
+  await postToPage(page, { type: 'state', state: state() });
+  await page.locator('[data-testid=pair]').waitFor();
+  assert.equal(await help.textContent(), 'Keys: a/b choose A or B · →/s skip · ← back · u undo · r needs review · n note');
+  assert.deepEqual(await help.locator('kbd').allTextContents(), ['a', 'b', '→', 's', '←', 'u', 'r', 'n']);
+
+  // The humans may tie: t records the tie value, whatever the order shown.
+  const withTie = state();
+  const tied: AnnotateState = { ...withTie, labels: ['1', '2', 'tie'], example: { ...withTie.example!, pair: { ...withTie.example!.pair!, tie: 'tie' } } };
+  await postToPage(page, { type: 'state', state: tied });
+  await help.filter({ hasText: 'a/b/t choose A, B or a tie' }).waitFor();
+  assert.equal(await help.textContent(), 'Keys: a/b/t choose A, B or a tie · →/s skip · ← back · u undo · r needs review · n note');
+  await page.locator('[data-testid=labels] ~ .buttons vscode-button[data-key=t]').waitFor();
+  await page.screenshot({ path: path.join(WEBVIEW_SHOTS, 'annotate-pair-tie.png') });
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('t');
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'label').at(-1), { type: 'label', label: 'tie', shownFirst: 'output_2' });
+
+  // A single-output example: the digits label it.
+  const { pair: _pair, ...single } = withTie.example!;
+  await postToPage(page, { type: 'state', state: { ...withTie, labels: ['yes', 'no'], example: { ...single, pair: null } } });
+  await help.filter({ hasText: '1–9 label' }).waitFor();
+  assert.equal(await help.textContent(), 'Keys: 1–9 label · →/s skip · ← back · u undo · r needs review · n note');
+  await page.close();
+});

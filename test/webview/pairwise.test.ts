@@ -54,7 +54,7 @@ describe('pairwise rows in the workbench webview', () => {
     assert.ok(shown.length > 0 && shown.every((t) => t.includes('inconsistent')), shown.join('\n'));
     await filterStatus(page, 'first-shown');
     assert.match((await count(page)) ?? '', new RegExp(`^${firstShown.length} of ${list.length} rows`));
-    assert.match((await page.locator('.vrow .r2').first().textContent()) ?? '', /output_1 shown first → A \(output_1 \(1\)\) · output_2 shown first → A \(output_2 \(2\)\)/);
+    assert.match((await page.locator('.vrow .r2').first().textContent()) ?? '', /output_1 shown first → A = output_1 \(1\) · output_2 shown first → A = output_2 \(2\)/);
     await page.close();
   });
 

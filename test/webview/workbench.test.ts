@@ -123,6 +123,40 @@ describe('workbench webview in Chromium', () => {
     await page.close();
   });
 
+  test('the detail follows the filters: a row they hide leaves it and comes back; a row relabelled out of the filter stays', async () => {
+    const page = await loaded();
+    const heading = page.locator('.detail h2');
+    await page.locator('.vrow').first().click();
+    const id = (await page.locator('.vrow.selected').getAttribute('data-id'))!;
+    assert.match((await heading.textContent()) ?? '', new RegExp(`^Row #${id} `));
+    // A search that hides the selected row: the detail is emptied, not left showing a row the list does not.
+    await page.keyboard.press('/');
+    await page.keyboard.type(id === '42' ? 'question number 43' : 'question number 42');
+    await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('1 of'));
+    assert.equal(await heading.count(), 0, 'the hidden row left the detail');
+    assert.match((await page.locator('.detail').textContent()) ?? '', /Select a row/);
+    // The search emptied by hand (Esc would also drop the selection): the row is shown again, and so is its detail.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('200 of'));
+    assert.match((await heading.textContent()) ?? '', new RegExp(`^Row #${id} `), 'it comes back when the filter shows it again');
+    // Relabelled so that it no longer fits the confusion cell it was picked from: it leaves the list, the detail keeps
+    // it with "Saved." so the person sees the label went through.
+    const cell = page.locator('[data-testid=confusion] td[data-human=no][data-judge=yes]');
+    const inCell = Number(await cell.textContent());
+    await cell.click();
+    await page.locator('.vrow').first().click();
+    const picked = (await page.locator('.vrow.selected').getAttribute('data-id'))!;
+    await page.locator('[data-testid=relabel] vscode-button[data-label=yes]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'relabel', exampleId: picked, label: 'yes' });
+    await postToPage(page, { type: 'relabeled', exampleId: picked, label: 'yes' });
+    await page.locator('[data-testid=relabel]', { hasText: 'Saved.' }).waitFor();
+    assert.match((await count(page)) ?? '', new RegExp(`^${inCell - 1} of 200 rows`));
+    assert.equal(await page.locator(`.vrow[data-id="${picked}"]`).count(), 0, 'the row left the filtered list');
+    assert.match((await heading.textContent()) ?? '', new RegExp(`^Row #${picked} · \\w+ · match`));
+    await page.close();
+  });
+
   test('trace text is shown as text: no element, no script, no link from data', async () => {
     const hostile = rows(3);
     hostile[0] = {

@@ -17,27 +17,36 @@ const top = h('div', { class: 'top' });
 const progressBox = h('section', { class: 'progress', 'data-testid': 'progress', 'aria-live': 'polite' });
 // Focusable, so the focus has a place to go back to when the control that held it is gone after a re-render.
 const card = h('section', { class: 'card', 'data-testid': 'example', tabindex: -1, 'aria-label': 'Example' });
-const help = h(
-  'p',
-  { class: 'help' },
-  'Keys: ',
-  h('kbd', {}, '1'),
-  '–',
-  h('kbd', {}, '9'),
-  ' label · ',
-  h('kbd', {}, '→'),
-  '/',
-  h('kbd', {}, 's'),
-  ' skip · ',
-  h('kbd', {}, '←'),
-  ' back · ',
-  h('kbd', {}, 'u'),
-  ' undo · ',
-  h('kbd', {}, 'r'),
-  ' needs review · ',
-  h('kbd', {}, 'n'),
-  ' note',
-);
+const help = h('p', { class: 'help', 'data-testid': 'help' });
+
+/** The keys that choose: 1-9 for labels; for a pair, a and b (and t when ties exist), by the position shown. */
+function labelKeys(pair: NonNullable<AnnotateState['example']>['pair'] | undefined): (HTMLElement | string)[] {
+  if (!pair) return [h('kbd', {}, '1'), '–', h('kbd', {}, '9'), ' label'];
+  const keys = pairChoices(pair).flatMap((c, i) => [i ? '/' : '', h('kbd', {}, c.key)]);
+  return [...keys, pair.tie !== null ? ' choose A, B or a tie' : ' choose A or B'];
+}
+
+function renderHelp(s: AnnotateState | null): void {
+  replaceChildren(
+    help,
+    'Keys: ',
+    ...labelKeys(s?.example?.pair),
+    ' · ',
+    h('kbd', {}, '→'),
+    '/',
+    h('kbd', {}, 's'),
+    ' skip · ',
+    h('kbd', {}, '←'),
+    ' back · ',
+    h('kbd', {}, 'u'),
+    ' undo · ',
+    h('kbd', {}, 'r'),
+    ' needs review · ',
+    h('kbd', {}, 'n'),
+    ' note',
+  );
+}
+renderHelp(null);
 // The keys first: a person meets them before the first example, not under a long one.
 app.append(errorBar, help, top, progressBox, card);
 app.removeAttribute('aria-busy');
@@ -75,15 +84,30 @@ function focusKey(): string | null {
   return card.contains(el) ? '#card' : null;
 }
 
+let renders = 0;
+
+/**
+ * Gives the focus back after a re-render. The card takes it at once, so it never falls to the body; the control
+ * that held it takes it over once it can: a new vscode-button or select is not focusable until Lit's first update
+ * has reflected its tabindex (a microtask later), which is why focusing it right away silently did nothing.
+ */
 function restoreFocus(key: string | null): void {
   if (!key) return;
+  card.focus({ preventScroll: true });
   const el = key === '#card' ? null : app.querySelector<HTMLElement>(key);
-  (el ?? card).focus({ preventScroll: true });
+  if (!el || el === card) return;
+  const render = renders;
+  void Promise.resolve((el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete).then(() => {
+    // Not if another render came meanwhile, or the person moved the focus elsewhere.
+    if (render === renders && el.isConnected && document.activeElement === card) el.focus({ preventScroll: true });
+  });
 }
 
 function render(s: AnnotateState): void {
+  renders++;
   const focused = focusKey();
   state = s;
+  renderHelp(s);
   renderTop(s);
   renderCard(s);
   restoreFocus(focused);
@@ -226,6 +250,8 @@ document.addEventListener('keydown', (event) => {
   else if (event.key === 'n') note?.focus();
   else return;
   event.preventDefault();
+  // A key used with the focus nowhere (on the body): the card takes it, so the re-render that follows keeps it there.
+  if (event.key !== 'n' && (document.activeElement === document.body || document.activeElement === null)) card.focus({ preventScroll: true });
 });
 
 channel.onMessage((m) => {

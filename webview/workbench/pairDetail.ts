@@ -29,7 +29,7 @@ export function rowBadges(row: RowView): (HTMLElement | null)[] {
 export function pairRowLine(row: RowView, setup: PairwiseSetup | null): string {
   if (!row.pair) return '';
   return row.pair.orders
-    .map((o) => `${orderLabel(o)} → ${o.answer ?? 'failed'}${o.value !== null && setup ? ` (${valueName(setup, o.value)})` : ''}`)
+    .map((o) => `${orderLabel(o)} → ${o.answer ?? 'failed'}${o.value !== null && setup ? ` = ${valueName(setup, o.value)}` : ''}`)
     .join(' · ');
 }
 

@@ -369,7 +369,7 @@ function checkRendered(options: SessionOptions, prompt: LoadedPrompt, plan: Plan
  * in the humans' label values. Compare and the reports use it too, so they score runs as the run did.
  */
 export function scoredRows(config: Pick<JudgeConfig, 'pairwise'>, repeat: number, verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
-  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, repeat), config.pairwise) : toMetricRows(verdicts);
+  return config.pairwise ? pairMetricRows(judgedPairs(verdicts, repeat, config.pairwise), config.pairwise) : toMetricRows(verdicts);
 }
 
 export function toMetricRows(verdicts: readonly VerdictRecord[]): VerdictForMetrics[] {
@@ -394,7 +394,7 @@ function summarize(
   counts: { requestsMade: number; httpRequests: number; reportedModels: readonly string[]; cacheHits: number; resumedRows: number; durationMs: number; repeat: number },
 ): RunTotals {
   // Calls are numbered by the repeat this run made (the command line's may differ from the prompt's).
-  const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat) : undefined;
+  const pairs = config.pairwise ? judgedPairs(verdicts, counts.repeat, config.pairwise) : undefined;
   const rows = config.pairwise && pairs ? pairMetricRows(pairs, config.pairwise) : toMetricRows(verdicts);
   // Stability: a pair's verdict per repetition is its two orders of that repetition combined.
   const repeated = counts.repeat <= 1 ? null : config.pairwise ? pairRepetitionRows(verdicts, counts.repeat, config.pairwise) : rows;

@@ -1,7 +1,7 @@
 import type { VerdictForMetrics } from '../metrics/types';
 import type { VerdictRecord } from '../judge/runTypes';
 import type { PairwiseConfig } from './pairwiseConfig';
-import { decodeCall } from './pairVerdicts';
+import { decodeCall, positionsFor, type Position } from './pairVerdicts';
 import { unstableExamples } from '../metrics/repetitions';
 import { byOrder, pairOutcome, positionFigures, verbosityFigures, type JudgedPair, type OrderFigures, type PositionFigures, type VerbosityFigures } from './positionBias';
 
@@ -12,8 +12,13 @@ export interface PairwiseFigures {
   readonly verbosity: VerbosityFigures;
 }
 
-/** A run's verdicts as pairs: each row's first repetition (or the one asked for) in each order it was shown in. */
-export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number, repetition = 0): JudgedPair[] {
+/**
+ * A run's verdicts as pairs: each row's first repetition (or the one asked for) in each order it was shown in.
+ * Only pairs judged in every order the config asks for: a run cancelled between a pair's two calls leaves it half
+ * judged, with no combined verdict yet, so it is left out (of figures, rows and reports) until a resumed run makes
+ * the other call. A failed call is an order judged: its pair is a failed row.
+ */
+export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig, repetition = 0): JudgedPair[] {
   const pairs = new Map<string, { id: string; split: 'dev' | 'test'; human: string | null; orders: JudgedPair['orders'][number][] }>();
   for (const v of verdicts) {
     const call = decodeCall(v.repetition, repeat);
@@ -25,7 +30,12 @@ export function judgedPairs(verdicts: readonly VerdictRecord[], repeat: number, 
     }
     pair.orders.push({ position: call.position, answer: v.error === null ? v.label : null, error: v.error });
   }
-  return [...pairs.values()];
+  return [...pairs.values()].filter((pair) => everyOrderJudged(pair.id, pair.orders.map((o) => o.position), config));
+}
+
+/** Whether a pair's calls (their positions) cover every order the config judges it in. */
+export function everyOrderJudged(id: string, positions: readonly Position[], config: PairwiseConfig): boolean {
+  return positionsFor(id, config).every((position) => positions.includes(position));
 }
 
 /** One row per pair for the agreement figures: the combined verdict against the human's choice. */
@@ -48,7 +58,7 @@ export function pairMetricRows(pairs: readonly JudgedPair[], config: PairwiseCon
  */
 export function pairRepetitionRows(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): VerdictForMetrics[] {
   const out: VerdictForMetrics[] = [];
-  for (let r = 0; r < repeat; r++) out.push(...pairMetricRows(judgedPairs(verdicts, repeat, r), config).map((row) => ({ ...row, repetition: r })));
+  for (let r = 0; r < repeat; r++) out.push(...pairMetricRows(judgedPairs(verdicts, repeat, config, r), config).map((row) => ({ ...row, repetition: r })));
   return out;
 }
 

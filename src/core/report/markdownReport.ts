@@ -98,7 +98,7 @@ export function markdownReport(input: ReportInput, options: { maxRows?: number }
 /** A pairwise run's disagreements, a pair a row: the humans' choice, the combined verdict, each order's answer. */
 function pairMismatchLines(input: ReportInput, maxRows: number): string[] {
   const config = input.pairwise!;
-  const judged = judgedPairs(input.verdicts, input.repeat).map((pair) => ({ pair, outcome: pairOutcome(pair, config) }));
+  const judged = judgedPairs(input.verdicts, input.repeat, config).map((pair) => ({ pair, outcome: pairOutcome(pair, config) }));
   const wrong = judged.filter(({ pair, outcome }) => 'value' in outcome && outcome.value !== pair.human);
   const failed = judged.filter(({ outcome }) => 'failed' in outcome);
   const out = [`## Pairs the judge got wrong (${wrong.length})`, ''];

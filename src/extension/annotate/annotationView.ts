@@ -328,7 +328,7 @@ const PAIR_CLIP = 20_000;
 function pairJudge(verdicts: readonly VerdictRecord[], repeat: number, config: PairwiseConfig): Map<string, { label: string | null; explanation: string | null }> {
   const asWritten = new Map(verdicts.filter((v) => v.repetition === 0).map((v) => [v.exampleId, v.explanation]));
   return new Map(
-    judgedPairs(verdicts, repeat).map((pair) => {
+    judgedPairs(verdicts, repeat, config).map((pair) => {
       const outcome = pairOutcome(pair, config);
       return [pair.id, { label: 'value' in outcome ? outcome.value : null, explanation: 'failed' in outcome ? outcome.failed : (asWritten.get(pair.id) ?? null) }];
     }),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatCacheStats } from '../../core/format';
 import type { CacheHost } from '../cacheHost';
 import { showError } from '../errors';
 
@@ -7,9 +8,7 @@ export async function showCacheStatus(cacheHost: CacheHost, log: vscode.LogOutpu
   try {
     const cache = await cacheHost.get();
     const stats = cache.read((repos) => repos.stats());
-    const message =
-      `Judge Align cache: ${stats.datasets} datasets, ${stats.examples} examples, ${stats.annotations} annotations, ` +
-      `${stats.runs} runs, ${stats.verdicts} verdicts, ${stats.responses} cached judge answers (${path.basename(cache.path)}).`;
+    const message = `Judge Align cache: ${formatCacheStats(stats)} (${path.basename(cache.path)}).`;
     log.info(message);
     const reveal = 'Reveal File';
     // Not awaited: the command is done once the message shows; the button is a follow-up.

@@ -1,8 +1,8 @@
 import type { DatasetRow } from '../../core/datasets/localDataset';
 import type { VerdictRecord } from '../../core/judge/runTypes';
-import { unstablePairs } from '../../core/pairwise/pairRuns';
+import { everyOrderJudged, unstablePairs } from '../../core/pairwise/pairRuns';
 import type { PairwiseConfig } from '../../core/pairwise/pairwiseConfig';
-import { answerAsHumanValue, decodeCall, positionsFor, PRESENTED_FIELDS, shownFields } from '../../core/pairwise/pairVerdicts';
+import { answerAsHumanValue, decodeCall, PRESENTED_FIELDS, shownFields } from '../../core/pairwise/pairVerdicts';
 import { firstShownWon, pairConsistent, pairOutcome, type JudgedPair } from '../../core/pairwise/positionBias';
 import type { PairOrderView, PairwiseSetup, RowView } from '../../protocol/workbench';
 import { toRowView, valueText } from './rowViews';
@@ -74,7 +74,9 @@ export function pairRowViews(verdicts: readonly VerdictRecord[], repeat: number,
     if (list) list.push(v);
     else byRow.set(v.exampleId, [v]);
   }
-  return [...byRow.values()].map((calls) => pairRowView(calls, repeat, config, rows.get(calls[0]!.exampleId), variables, unstable.has(calls[0]!.exampleId)));
+  // A pair a cancelled run judged in one order only has no verdict yet (as in the figures): it is not a row.
+  const judged = [...byRow.values()].filter((calls) => everyOrderJudged(calls[0]!.exampleId, calls.map((v) => decodeCall(v.repetition, repeat).position), config));
+  return judged.map((calls) => pairRowView(calls, repeat, config, rows.get(calls[0]!.exampleId), variables, unstable.has(calls[0]!.exampleId)));
 }
 
 /**
@@ -95,7 +97,7 @@ export class PairRowCollector {
     if (decodeCall(verdict.repetition, this.repeat).repetition !== 0) return undefined;
     const calls = (this.pending.get(verdict.exampleId) ?? []).filter((v) => v.repetition !== verdict.repetition);
     calls.push(verdict);
-    if (calls.length < positionsFor(verdict.exampleId, this.config).length) {
+    if (!everyOrderJudged(verdict.exampleId, calls.map((v) => decodeCall(v.repetition, this.repeat).position), this.config)) {
       this.pending.set(verdict.exampleId, calls);
       return undefined;
     }

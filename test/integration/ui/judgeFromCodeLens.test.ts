@@ -57,6 +57,12 @@ test('open the sample, see the lens, run a palette command, run the judge from i
   assert.equal(ui.llm.requests.length, 200);
   await wb.screenshot('result-lens');
   await wb.clearNotifications();
+  // After one run, the counts read as words: "1 run" (a local file is read where it is: no dataset in the cache).
+  await wb.runCommand('Judge Align: Show Cache Status');
+  const after = wb.notification('Judge Align cache:');
+  await after.waitFor({ timeout: 30_000 });
+  assert.match((await after.textContent()) ?? '', /0 datasets, 0 examples, 0 human labels, 1 run, 200 verdicts, 200 cached judge answers/);
+  await wb.clearNotifications();
 
   await result.click();
   await wb.page.locator('.tab', { hasText: 'judge-run-1.md' }).waitFor({ timeout: 30_000 });

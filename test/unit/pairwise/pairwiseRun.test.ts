@@ -8,33 +8,12 @@ import { loadRunReport } from '../../../src/core/judge/runReport';
 import { markdownReport } from '../../../src/core/report/markdownReport';
 import { captureStreams } from '../../support/capture';
 import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare, startOpenAIServer } from '../../support/openaiServer';
-import { tempDir } from '../../support/tempDir';
+import { biasedPair, PAIR_SAMPLE, pairWorkspace, positionBiasedAnswer, samplePairs, shownPair } from '../../support/pairSample';
 
-const root = path.join(__dirname, '..', '..', '..');
-const sample = path.join(root, 'samples', 'mtbench-pairs');
-
-interface Pair {
-  id: string;
-  output_1: string;
-  output_2: string;
-  preferred: string;
-}
-const pairs = fs.readFileSync(path.join(sample, 'mtbench-pairs-100.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Pair);
-/** Every fourth pair (mt-004, mt-008, ...) gets a judge that always answers "A"; the rest a judge that is right. */
-const biased = (p: Pair) => Number(p.id.slice(3)) % 4 === 0;
-
-function workspace(promptEdit: (text: string) => string = (t) => t): string {
-  const dir = tempDir();
-  fs.copyFileSync(path.join(sample, 'mtbench-pairs-100.jsonl'), path.join(dir, 'mtbench-pairs-100.jsonl'));
-  fs.writeFileSync(path.join(dir, 'preference.judge.md'), promptEdit(fs.readFileSync(path.join(sample, 'preference.judge.md'), 'utf8')));
-  fs.mkdirSync(path.join(dir, '.judge-align'));
-  return path.join(dir, 'preference.judge.md');
-}
-
-function between(text: string, start: string, end: string): string {
-  const from = text.indexOf(start) + start.length;
-  return text.slice(from, text.indexOf(end, from)).trim();
-}
+const sample = PAIR_SAMPLE;
+const pairs = samplePairs;
+const biased = biasedPair;
+const workspace = (promptEdit?: (text: string) => string): string => pairWorkspace(promptEdit).promptPath;
 
 async function cli(args: string[]) {
   const { out, err, text } = captureStreams();
@@ -56,17 +35,8 @@ interface Report {
 }
 
 describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
-  const server = await startOpenAIServer({
-    labelFor: (input) => {
-      // The two responses exactly as the sample prompt shows them.
-      const a = between(input.userText, '[Response A]: ', '\n\n[Response B]: ');
-      const b = between(input.userText, '[Response B]: ', '\n\nAnswer "A"');
-      const pair = pairs.find((p) => (p.output_1 === a && p.output_2 === b) || (p.output_1 === b && p.output_2 === a))!;
-      if (biased(pair)) return 'A';
-      const preferred = pair.preferred === '1' ? pair.output_1 : pair.output_2;
-      return preferred === a ? 'A' : 'B';
-    },
-  });
+  // Every fourth pair gets a judge that always answers "A"; the rest a judge that is right.
+  const server = await startOpenAIServer({ labelFor: (input) => positionBiasedAnswer(input.userText) });
   after(() => server.close());
 
   test('figures worked by hand from the scripted judge, 200 requests, then none', async () => {
@@ -138,12 +108,10 @@ describe('a pairwise judge over the MT-Bench sample, both orders', async () => {
     const seen = new Map<string, number>();
     const flaky = await startOpenAIServer({
       labelFor: (input) => {
-        const a = between(input.userText, '[Response A]: ', '\n\n[Response B]: ');
-        const b = between(input.userText, '[Response B]: ', '\n\nAnswer "A"');
-        const pair = pairs.find((p) => (p.output_1 === a && p.output_2 === b) || (p.output_1 === b && p.output_2 === a))!;
+        const { pair, first } = shownPair(input.userText);
         const times = (seen.get(input.userText) ?? 0) + 1;
         seen.set(input.userText, times);
-        const right = (pair.preferred === '1' ? pair.output_1 : pair.output_2) === a ? 'A' : 'B';
+        const right = `output_${pair.preferred}` === first ? 'A' : 'B';
         return times > 1 && Number(pair.id.slice(3)) <= 5 ? (right === 'A' ? 'B' : 'A') : right;
       },
     });
