@@ -157,14 +157,32 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
   // "a" picked the response shown first: 1 of 2 pairs.
   assert.match((await annotate.locator('[data-testid=shown-first]').textContent()) ?? '', /shown first in 1 of 2 pairs \(50\.0%/);
 
-  // In the cache: each label is the value of the field picked, beside the field shown first.
-  const cache = await Cache.open(path.join(ui.workspace, '.judge-align', 'cache.sqlite'), { readonly: true });
-  try {
-    const stored = cache.read((repos) => {
-      const ds = repos.datasets.get(fileDatasetKey(path.join(ui.workspace, 'mtbench-pairs-100.jsonl')));
-      assert.ok(ds, 'the labels are kept beside the dataset file');
-      return { labels: repos.annotations.humanByAuthor(ds.id, 'preferred'), shownFirst: repos.annotations.humanByAuthor(ds.id, shownFirstAnnotation('preferred')) };
-    });
+  // In the cache: each label is the value of the field picked, beside the field shown first. An editor on node:sqlite
+  // commits to the WAL, which this process's sql.js sees once folded in (within two seconds, or when the editor idles).
+  const cacheFile = path.join(ui.workspace, '.judge-align', 'cache.sqlite');
+  const readStored = async () => {
+    const cache = await Cache.open(cacheFile, { readonly: true });
+    try {
+      return cache.read((repos) => {
+        const ds = repos.datasets.get(fileDatasetKey(path.join(ui.workspace, 'mtbench-pairs-100.jsonl')));
+        if (!ds) return undefined;
+        const labels = repos.annotations.humanByAuthor(ds.id, 'preferred');
+        if (labels.size < labelled.length) return undefined;
+        return { labels, shownFirst: repos.annotations.humanByAuthor(ds.id, shownFirstAnnotation('preferred')) };
+      });
+    } finally {
+      cache.close();
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  let found = await readStored();
+  while (!found && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    found = await readStored();
+  }
+  assert.ok(found, 'the labels are kept beside the dataset file');
+  const stored = found;
+  {
     assert.deepEqual([...stored.labels.keys()].sort(), labelled.map((l) => l.id).sort());
     for (const l of labelled) {
       const row = pairs.find((p) => p.id === l.id)!;
@@ -176,8 +194,6 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
       assert.equal(label?.label, winners[l.key === 'a' ? first.label : other], `${l.id}: "${l.key}" records the value of the response in that place`);
       assert.equal(label?.author, first.author);
     }
-  } finally {
-    cache.close();
   }
   // A pairwise run, the workbench and the Annotate view later, the extension host logged nothing against us.
   const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);
