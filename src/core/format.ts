@@ -22,8 +22,10 @@ export function formatCount(count: number, noun: string): string {
 
 /** What the cache holds, in words a person reads: "1 dataset, 2 examples, ...". */
 export function formatCacheStats(stats: { readonly datasets: number; readonly examples: number; readonly annotations: number; readonly runs: number; readonly verdicts: number; readonly responses: number }): string {
+  // Runs on a .jsonl or .csv read the file where it is: "0 datasets" beside runs would read as data gone missing.
+  const inPlace = stats.datasets === 0 && stats.runs > 0 ? ' (.jsonl and .csv files are read where they are, not copied in)' : '';
   return [
-    formatCount(stats.datasets, 'dataset'),
+    `${formatCount(stats.datasets, 'dataset')}${inPlace}`,
     formatCount(stats.examples, 'example'),
     formatCount(stats.annotations, 'human label'),
     formatCount(stats.runs, 'run'),

@@ -61,7 +61,7 @@ test('open the sample, see the lens, run a palette command, run the judge from i
   await wb.runCommand('Judge Align: Show Cache Status');
   const after = wb.notification('Judge Align cache:');
   await after.waitFor({ timeout: 30_000 });
-  assert.match((await after.textContent()) ?? '', /0 datasets, 0 examples, 0 human labels, 1 run, 200 verdicts, 200 cached judge answers/);
+  assert.match((await after.textContent()) ?? '', /0 datasets \(\.jsonl and \.csv files are read where they are, not copied in\), 0 examples, 0 human labels, 1 run, 200 verdicts, 200 cached judge answers/);
   await wb.clearNotifications();
 
   await result.click();

@@ -12,3 +12,10 @@ test('Show Cache Status counts in words: one of a thing is singular, none or man
     '2 datasets, 1 example, 3 human labels, 1 run, 1 verdict, 0 cached judge answers',
   );
 });
+
+test('Show Cache Status after runs on a file only: the file was read in place, not lost', () => {
+  assert.equal(
+    formatCacheStats({ datasets: 0, examples: 0, annotations: 0, runs: 1, verdicts: 60, responses: 60 }),
+    '0 datasets (.jsonl and .csv files are read where they are, not copied in), 0 examples, 0 human labels, 1 run, 60 verdicts, 60 cached judge answers',
+  );
+});
