@@ -1,25 +1,36 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 
 const TEMP_MARK = '.tmp-';
 
-/** The call that puts a save's bytes on disk: replaceable so tests can make it fail as a full disk does (ENOSPC). */
-export type WriteBytes = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+/**
+ * The call that puts a save's bytes on disk (bytes written, or a promise of them): replaceable so tests can make it
+ * fail as a full disk does (ENOSPC).
+ */
+export type WriteBytes = (fd: number, data: Uint8Array, offset: number, length: number) => number | Promise<number>;
 
-const writeBytes: WriteBytes = (fd, data, offset, length) => fs.writeSync(fd, data, offset, length);
+const writeAsync = promisify(fs.write);
+const fsyncAsync = promisify(fs.fsync);
+const closeAsync = promisify(fs.close);
+const writeBytes: WriteBytes = async (fd, data, offset, length) => (await writeAsync(fd, data, offset, length)).bytesWritten;
+
+function tempPath(file: string): string {
+  return path.join(path.dirname(file), `${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+}
 
 /**
  * Writes all bytes to a temp file in the same folder, fsyncs it, renames it over the target and fsyncs the
- * folder: a crash at any moment leaves the old file or the new one, never a mix.
+ * folder: a crash at any moment leaves the old file or the new one, never a mix. For small files (a damaged
+ * cache's copy); a cache's save uses writeFileAtomicAsync.
  */
-export function writeFileAtomic(file: string, data: Uint8Array, write: WriteBytes = writeBytes): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+export function writeFileAtomic(file: string, data: Uint8Array): void {
+  const temp = tempPath(file);
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {
     let offset = 0;
-    while (offset < data.length) offset += write(fd, data, offset, data.length - offset);
+    while (offset < data.length) offset += fs.writeSync(fd, data, offset, data.length - offset);
     fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
@@ -27,13 +38,37 @@ export function writeFileAtomic(file: string, data: Uint8Array, write: WriteByte
     throw err;
   }
   fs.closeSync(fd);
+  renameIntoPlace(temp, file);
+}
+
+/**
+ * writeFileAtomic with the writes and the fsync on libuv's threads: the event loop (an extension host) keeps
+ * running while a cache of many megabytes goes to disk, which takes a second on a slow disk.
+ */
+export async function writeFileAtomicAsync(file: string, data: Uint8Array, write: WriteBytes = writeBytes): Promise<void> {
+  const temp = tempPath(file);
+  const fd = fs.openSync(temp, 'wx', 0o600);
+  try {
+    let offset = 0;
+    while (offset < data.length) offset += await write(fd, data, offset, data.length - offset);
+    await fsyncAsync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw err;
+  }
+  await closeAsync(fd);
+  renameIntoPlace(temp, file);
+}
+
+function renameIntoPlace(temp: string, file: string): void {
   try {
     renameWithRetry(temp, file);
   } catch (err) {
     fs.rmSync(temp, { force: true });
     throw err;
   }
-  fsyncDir(dir);
+  fsyncDir(path.dirname(file));
 }
 
 /**

@@ -52,16 +52,8 @@ export async function acquireLock(dbFile: string, options: LockOptions): Promise
   let noticed = false;
   let wait = 5;
   for (;;) {
-    const mine: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), purpose: options.purpose, token: randomBytes(8).toString('hex') };
-    if (tryCreate(lockFile, mine)) {
-      held.add(mine.token);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        release(lockFile, mine);
-      };
-    }
+    const taken = take(lockFile, options.purpose);
+    if (taken) return taken;
     const seen = inspect(lockFile);
     if (seen === undefined) continue; // released between our try and our look: try again at once
     if (isAbandoned(seen) && breakLock(lockFile, seen)) continue;
@@ -82,16 +74,8 @@ export async function acquireLock(dbFile: string, options: LockOptions): Promise
 export function tryLockSync(dbFile: string, purpose: string): Release | undefined {
   const lockFile = `${dbFile}.lock`;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const mine: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), purpose, token: randomBytes(8).toString('hex') };
-    if (tryCreate(lockFile, mine)) {
-      held.add(mine.token);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        release(lockFile, mine);
-      };
-    }
+    const taken = take(lockFile, purpose);
+    if (taken) return taken;
     const seen = inspect(lockFile);
     if (seen === undefined) continue;
     if (!(isAbandoned(seen) && breakLock(lockFile, seen))) return undefined;
@@ -103,6 +87,19 @@ export function tryLockSync(dbFile: string, purpose: string): Release | undefine
 export function lockHolder(dbFile: string): string | undefined {
   const seen = inspect(`${dbFile}.lock`);
   return seen === undefined ? undefined : describe(seen.info);
+}
+
+/** The lock file created now, as ours, with the call that releases it; undefined when it exists. */
+function take(lockFile: string, purpose: string): Release | undefined {
+  const mine: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), purpose, token: randomBytes(8).toString('hex') };
+  if (!tryCreate(lockFile, mine)) return undefined;
+  held.add(mine.token);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release(lockFile, mine);
+  };
 }
 
 function tryCreate(lockFile: string, info: LockInfo): boolean {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { SqlJsStatic } from 'sql.js';
-import { removeTempFiles, writeFileAtomic } from './atomicFile';
+import { removeTempFiles, writeFileAtomicAsync } from './atomicFile';
 import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
 import { SqlJsDb } from './driver';
 import { CacheCorruptError, CacheEmptyError, CacheInUseError, CacheLockedError, CacheNotFoundError } from './errors';
@@ -73,6 +73,8 @@ export class SqlJsStore implements CacheStore {
   private lostDeferred = false;
   /** Memory holds what the file does not, though no write changed a row: no file yet, or a schema upgraded on load. */
   private unsaved: boolean;
+  /** A save is writing the file: memory is ahead of it, and the rename about to land is our own (no reload). */
+  private saving = false;
 
   private constructor(
     readonly path: string,
@@ -201,7 +203,7 @@ export class SqlJsStore implements CacheStore {
         keep = true;
         return result;
       }
-      this.save();
+      await this.save();
       journal?.remove();
       return result;
     } finally {
@@ -264,7 +266,7 @@ export class SqlJsStore implements CacheStore {
     });
   }
 
-  private flushNow(): void {
+  private async flushNow(): Promise<void> {
     const release = this.held;
     this.held = undefined;
     if (this.lostDeferred) {
@@ -274,7 +276,7 @@ export class SqlJsStore implements CacheStore {
     if (!release) return;
     try {
       this.assertOpen();
-      this.save();
+      await this.save();
     } finally {
       release();
     }
@@ -324,15 +326,23 @@ export class SqlJsStore implements CacheStore {
     }
   }
 
-  private save(): void {
+  /**
+   * Writes memory to the file, under the lock. Only export() runs on the event loop; the writes and the fsync do not
+   * (see writeFileAtomicAsync). Meanwhile reads see memory, which holds what is being saved and more than the file.
+   */
+  private async save(): Promise<void> {
+    this.saving = true;
     try {
-      writeFileAtomic(this.path, this.db.raw.export(), this.options.writeBytes);
+      await writeFileAtomicAsync(this.path, this.db.raw.export(), this.options.writeBytes);
     } catch (err) {
       // Memory now holds changes the file does not: forget them by reading the file again next time.
       this.stale = true;
       throw err;
+    } finally {
+      this.saving = false;
     }
     this.unsaved = false;
+    if (this.closed) return;
     this.pinSavedFile();
     removeTempFiles(this.path);
   }
@@ -353,6 +363,7 @@ export class SqlJsStore implements CacheStore {
 
   /** `locked`: the caller holds `<cache>.lock` (a write). */
   private reloadIfChanged(locked = false): void {
+    if (this.saving && !this.stale) return;
     if (!this.stale && sameStamp(currentStamp(this.path), this.stamp)) return;
     let loaded: Loaded;
     if (locked) {
