@@ -49,7 +49,14 @@ test('a pair in the Annotate view: A and B side by side, shared text highlighted
   // The field names stay hidden: the person chooses between A and B.
   assert.doesNotMatch((await page.locator('[data-testid=example]').textContent()) ?? '', /output_[12]/);
   assert.match((await page.locator('[data-testid=shown-first]').textContent()) ?? '', /shown first in 2 of 3 pairs \(66\.7%/);
+  // Labels in the places shown: the file's "1" is output_1, shown as B; the judge's own words stay as they are.
+  assert.equal(await page.locator('[data-testid=current-place]').textContent(), ' = B');
+  assert.equal(await page.locator('[data-testid=judge-label]').textContent(), 'inconsistent');
   await page.screenshot({ path: path.join(WEBVIEW_SHOTS, 'annotate-pair.png') });
+  const judged = state();
+  judged.example!.judge = { label: '2', explanation: 'The first is more detailed.' };
+  await postToPage(page, { type: 'state', state: judged });
+  await page.locator('[data-testid=judge-label]', { hasText: 'A (2)' }).waitFor();
 
   await page.locator('body').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('a');

@@ -7,7 +7,7 @@ import { fixed2, h, icon, percent, replaceChildren } from '../shared/dom';
 import { renderMarkdown } from '../shared/markdown';
 import { createChannel } from '../shared/messaging';
 import './annotate.css';
-import { pairButtons, pairChoices, pairSides, shownFirstLine } from './pairCard';
+import { pairButtons, pairChoices, pairLabelText, pairPlace, pairSides, shownFirstLine } from './pairCard';
 
 
 const channel = createChannel<AnnotateHostMessage, AnnotateViewMessage, Record<string, never>>(parseAnnotateHostMessage, parseAnnotateViewMessage, (e) => showError(e));
@@ -195,11 +195,19 @@ function renderCard(s: AnnotateState): void {
       { class: 'labels', 'data-testid': 'labels' },
       'Label: ',
       h('strong', { 'data-testid': 'current' }, e.current ?? 'none'),
+      e.pair && pairPlace(e.pair, e.current) ? h('span', { 'data-testid': 'current-place' }, ` = ${pairPlace(e.pair, e.current)}`) : null,
       e.mine?.label ? h('span', { class: 'muted' }, ` (yours)`) : e.fileLabel ? h('span', { class: 'muted' }, ' (from the file)') : null,
-      ...e.others.map((o) => h('span', { class: 'muted' }, ` · ${o.author}: ${o.label ?? '–'}`)),
+      ...e.others.map((o) => h('span', { class: 'muted' }, ` · ${o.author}: ${(e.pair ? pairLabelText(e.pair, o.label) : o.label) ?? '–'}`)),
     ),
     h('div', { class: 'buttons' }, ...labelButtons),
-    e.judge ? h('div', { class: 'judge' }, h('div', {}, 'Judge: ', h('strong', {}, e.judge.label ?? 'failed')), e.judge.explanation ? h('div', { class: 'muted explanation' }, e.judge.explanation) : null) : null,
+    e.judge
+      ? h(
+          'div',
+          { class: 'judge' },
+          h('div', {}, 'Judge: ', h('strong', { 'data-testid': 'judge-label' }, (e.pair ? pairLabelText(e.pair, e.judge.label) : e.judge.label) ?? 'failed')),
+          e.judge.explanation ? h('div', { class: 'muted explanation' }, e.judge.explanation) : null,
+        )
+      : null,
     e.spans.length > 0
       ? h(
           'details',

@@ -60,6 +60,23 @@ export function pairChoices(pair: Pair): { key: string; label: string; text: str
   ];
 }
 
+/**
+ * A label value of a pair in the terms the person sees: the place of the response it means (its value beside), so
+ * "Judge: 1" reads "Judge: B (1)" when output_1 is shown second. Values of neither response are shown as they are.
+ */
+export function pairLabelText(pair: Pair, value: string | null): string | null {
+  const place = pairPlace(pair, value);
+  return place === null ? value : `${place} (${value})`;
+}
+
+/** Which place a label value of a pair means as shown: A, B, tie, or none of them. */
+export function pairPlace(pair: Pair, value: string | null): 'A' | 'B' | 'tie' | null {
+  if (value === null) return null;
+  if (value === pair.a) return 'A';
+  if (value === pair.b) return 'B';
+  return pair.tie !== null && value === pair.tie ? 'tie' : null;
+}
+
 /** The label buttons of a pair: the value recorded goes with the field shown first. */
 export function pairButtons(pair: Pair, current: string | null, choose: (label: string) => void): HTMLElement[] {
   return pairChoices(pair).map((c) =>
