@@ -74,7 +74,7 @@ export async function benchCacheDrivers(): Promise<BenchResult> {
         `${driver.label}: cache ${cacheMb.toFixed(1)} MB`,
         `  import 100k rows        ${s(imported.seconds)} vs read + JSON.parse ${s(baseline.seconds)}: ${ratio.toFixed(2)}x${target}; pairs ${pairs.map((p) => `${p.ratio.toFixed(2)}x`).join(', ')}; peak RSS ${Math.round(imported.peakRssMb)} MB`,
         `  20k-row run's saves     ${s(run.saveSeconds!)} in all; longest stall ${run.maxStallMs!.toFixed(0)} ms vs ${runBase.maxStallMs!.toFixed(0)} ms saving nothing (target < ${STALL_TARGET_MS} ms)${run.maxStallMs! < STALL_TARGET_MS ? '' : '  OVER TARGET'}`,
-        `  open the 100k cache     ${s(opened.seconds)} vs reading its bytes ${s(openBase.seconds)}: ${(opened.seconds / openBase.seconds).toFixed(1)}x`,
+        `  open the 100k cache     ${s(opened.seconds)} vs reading its bytes ${s(openBase.seconds)}: ${(opened.seconds / openBase.seconds).toFixed(1)}x; first read after idling ${opened.idleReadMs!.toFixed(1)} ms`,
         `  re-score after relabel  ${s(relabeled.seconds)} vs the re-read alone ${s(relabeled.baselineSeconds!)}: ${(relabeled.seconds / relabeled.baselineSeconds!).toFixed(2)}x`,
       );
       Object.assign(data, {
@@ -88,6 +88,7 @@ export async function benchCacheDrivers(): Promise<BenchResult> {
         [`${driver.name}RunBaselineMaxStallMs`]: runBase.maxStallMs!,
         [`${driver.name}OpenSeconds`]: opened.seconds,
         [`${driver.name}OpenBaselineSeconds`]: openBase.seconds,
+        [`${driver.name}IdleReadMs`]: opened.idleReadMs!,
         [`${driver.name}RelabelSeconds`]: relabeled.seconds,
         [`${driver.name}RelabelBaselineSeconds`]: relabeled.baselineSeconds!,
       });

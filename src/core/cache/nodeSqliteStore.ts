@@ -58,6 +58,8 @@ export class NodeSqliteStore implements CacheStore {
   private steps = 0;
   private lastUse = Date.now();
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The file (dev, ino) last opened with a full integrity check. */
+  private checked: Identity | undefined;
 
   private constructor(
     readonly path: string,
@@ -70,6 +72,7 @@ export class NodeSqliteStore implements CacheStore {
     this.unregister = unregister;
     this.confirmed = true;
     this.identity = identityOf(path);
+    this.checked = this.identity;
     this.scheduleRelease();
   }
 
@@ -366,11 +369,15 @@ export class NodeSqliteStore implements CacheStore {
   private openSameFile(): { db: NodeSqliteDb; identity: Identity | undefined } {
     for (let attempt = 0; ; attempt++) {
       const before = identityOf(this.path);
-      const db = openChecked(this.sqlite, this.path, this.options.readonly === true);
+      // The file this cache checked whole (and has written since) needs no second full check; another one does.
+      const known = before !== undefined && this.checked !== undefined && before.dev === this.checked.dev && before.ino === this.checked.ino;
+      const db = openChecked(this.sqlite, this.path, this.options.readonly === true, !known);
       const after = identityOf(this.path);
       if ((before !== undefined && after !== undefined && before.dev === after.dev && before.ino === after.ino) || attempt >= 20) {
         if (!this.options.readonly) prepareForWrites(db);
-        return { db, identity: before !== undefined && after !== undefined && before.ino === after.ino ? after : undefined };
+        const identity = before !== undefined && after !== undefined && before.ino === after.ino ? after : undefined;
+        if (identity) this.checked = identity;
+        return { db, identity };
       }
       db.close();
     }
@@ -481,7 +488,7 @@ function identityOf(file: string): Identity | undefined {
   }
 }
 
-function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean): NodeSqliteDb {
+function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean, integrity = true): NodeSqliteDb {
   let db: NodeSqliteDb | undefined;
   const damaged = (err: unknown) => {
     let copy: CacheCorruptError['copy'];
@@ -497,7 +504,7 @@ function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean):
   try {
     db = new NodeSqliteDb(new sqlite.DatabaseSync(file, { readOnly: readonly }));
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    checkDatabase(db, file, damaged);
+    checkDatabase(db, file, damaged, { integrity });
     // Commits are as durable as sql.js's saves (each fsynced before it returns).
     db.exec('PRAGMA synchronous = FULL');
     // Up to 64 MB of pages in memory (SQLite's default is 2 MB): an import's index pages stay cached.

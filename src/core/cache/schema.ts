@@ -30,10 +30,14 @@ export function userVersion(db: Db): number {
  * Checks an opened file: intact, a judge-align cache (or an empty database), not from a newer version. Throws
  * CacheCorruptError (built by `damaged`) or CacheTooNewError; the caller closes `db`.
  */
-export function checkDatabase(db: Db, file: string, damaged: (err: unknown) => CacheCorruptError): void {
+/**
+ * `integrity`: check every page (the default). A node:sqlite connection opening again a file it already checked,
+ * after letting go of it while idle, skips that (140 ms on a 100 MB cache, at the first read after each idle second).
+ */
+export function checkDatabase(db: Db, file: string, damaged: (err: unknown) => CacheCorruptError, { integrity = true } = {}): void {
   try {
     // Not quick_check: it skips whether each index matches its table, and a flipped byte in an index got past it.
-    const check = String(scalar(db, 'PRAGMA integrity_check(1)'));
+    const check = integrity ? String(scalar(db, 'PRAGMA integrity_check(1)')) : 'ok';
     if (check !== 'ok') throw new Error(check);
   } catch (err) {
     throw damaged(err);
