@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { parseAnswer, verdictJsonSchema } from './answer';
 import type { ChatMessage } from './messages';
+import { linkAbort } from '../abort';
 import { redactSecrets, redactUrl } from '../redact';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, sleep, type RetryHooks, type RetryPolicy } from '../retry';
 
@@ -152,9 +153,10 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
         let failure: AttemptFailure;
         // The SDK never removes the abort listener it adds to the signal it is given: hand it a short-lived
         // one of its own, so a long run does not pile one listener per request onto the run's signal.
-        const link = linkedSignal(signal);
+        const own = signal ? new AbortController() : undefined;
+        const unlink = own ? linkAbort(signal, own) : () => undefined;
         try {
-          const completion = await client.chat.completions.create(body, { signal: link.signal });
+          const completion = await client.chat.completions.create(body, { signal: own?.signal });
           answered = true;
           return readCompletion(completion, request, elapsed(), attempts);
         } catch (err) {
@@ -162,7 +164,7 @@ export function createJudgeClient(options: JudgeClientOptions): JudgeClient {
           if (err instanceof OpenAI.APIError && err.status !== undefined) answered = true;
           failure = classify(err, context, request.structured);
         } finally {
-          link.dispose();
+          unlink();
         }
         if (!failure.retryable || attempts > policy.maxRetries) {
           const message = attempts > 1 ? `${failure.message} (after ${attempts} attempts)` : failure.message;
@@ -243,14 +245,6 @@ function readCompletion(completion: OpenAI.Chat.ChatCompletion, request: JudgeRe
   if (parsed.ok) return { ok: true, label: parsed.label, explanation: parsed.explanation, raw, latencyMs, usage, attempts, ...reported };
   const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the token limit: raise max_tokens in the prompt front matter.' : '';
   return { ok: false, error: { kind: parsed.kind, message: parsed.message + cutOff }, raw, latencyMs, attempts, ...(usage ? { usage } : {}), ...reported };
-}
-
-function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {
-  if (!parent) return { signal: undefined, dispose: () => undefined };
-  const controller = new AbortController();
-  const abort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', abort, { once: true });
-  return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
 }
 
 interface ClassifyContext {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CachedResponse, PlannedRequest, RunRecordInput, RunStatus, VerdictRecord } from './runTypes';
 import type { JudgeError, JudgeOutcome, JudgeRequest } from './llmClient';
+import { linkAbort } from '../abort';
 import { parseAnswer } from './answer';
 import type { LocalDataset } from '../datasets/localDataset';
 
@@ -223,14 +224,6 @@ export async function executeRequests(options: ExecuteOptions): Promise<ExecuteR
   await store.flush();
   if (unusable) throw new EndpointUnusableError(unusable, requestsMade);
   return { verdicts, cancelled: signal?.aborted === true && finished < total, requestsMade, httpRequests, reportedModels: [...reportedModels], cacheHits, resumedRows };
-}
-
-function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
-  if (!parent) return () => undefined;
-  if (parent.aborted) child.abort();
-  const abort = () => child.abort();
-  parent.addEventListener('abort', abort, { once: true });
-  return () => parent.removeEventListener('abort', abort);
 }
 
 function base(request: PlannedRequest) {
