@@ -50,9 +50,16 @@ export class CacheHost implements vscode.Disposable {
       clearTimeout(this.savedTimer);
       this.savedTimer = setTimeout(() => this.saved.fire(), 500);
     };
+    // node:sqlite creates <cache>-wal when it opens the file and deletes it when it lets go (idle, or closing):
+    // neither changes what the cache holds (a checkpoint writing the file itself does), and reloading on them would
+    // open the file again, which creates <cache>-wal again, a reload every second and a half while nothing happens.
+    const contentOnly = (uri: vscode.Uri) => {
+      if (path.basename(uri.fsPath) !== name) return;
+      fire();
+    };
     this.watcher.onDidChange(fire);
-    this.watcher.onDidCreate(fire);
-    this.watcher.onDidDelete(fire);
+    this.watcher.onDidCreate(contentOnly);
+    this.watcher.onDidDelete(contentOnly);
   }
 
   cacheFile(): string | undefined {

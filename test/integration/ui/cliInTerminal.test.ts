@@ -2,6 +2,7 @@
 // The run reaches the editor through the cache file alone; the workbench, the result lens and the Judge Prompts
 // view show it without a reload.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
@@ -54,5 +55,28 @@ test('judge-align run in a terminal: the open workbench, the lens and the Judge 
   await wb.codeLens(/85\.5% agreement · κ \d\.\d\d · 29 mismatches/).waitFor({ timeout: 30_000 });
   await promptItem.filter({ hasText: /85\.5% · κ \d\.\d\d/ }).waitFor({ timeout: 30_000 });
   await wb.screenshot('editor-follows-terminal-run');
+
+  // Then idle, the editor (node:sqlite on 1.139) lets go of the cache and stays let go. Its watcher once took the
+  // <cache>-wal that opening creates and letting go deletes for changes, and reopened the file every 2.4 s forever.
+  const dir = path.join(ui.workspace, '.judge-align');
+  const registered = () => fs.readdirSync(dir).filter((n) => n.startsWith('cache.sqlite.wal-user-'));
+  const released = async () => {
+    const deadline = Date.now() + 20_000;
+    while (registered().length > 0) {
+      assert.ok(Date.now() < deadline, `the editor still has the cache open: ${registered().join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await released();
+  // Letting go folds the WAL into the file, a change the views follow once; after that nothing reopens it. An
+  // absence is seen only over a while: 5 s, twice the loop's period.
+  const opens = new Set<string>();
+  const until = Date.now() + 5_000;
+  while (Date.now() < until) {
+    for (const n of registered()) opens.add(n);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(opens.size <= 1, `the idle editor opened the cache ${opens.size} times in 5 s`);
+  await released();
   await wb.close();
 });
