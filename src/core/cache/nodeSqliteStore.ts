@@ -9,7 +9,7 @@ import { acquireLock, tryLockSync } from './lock';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
 import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
-import { describeUsers, otherWalUsers, registerWalUser } from './walUsers';
+import { describeUsers, otherWalUsers, registerWalUser, walSize } from './walUsers';
 
 const SQLITE_BUSY = 5;
 /** Reads and commits wait this long for another connection (a WAL recovery, a checkpoint) before failing. */
@@ -461,15 +461,6 @@ function prepareForWrites(db: NodeSqliteDb): void {
   db.exec('PRAGMA journal_mode = WAL');
   // Checkpoints happen under the lock only (see checkpoint), never by themselves at the end of a commit.
   db.exec('PRAGMA wal_autocheckpoint = 0');
-}
-
-/** Bytes in `<cache>-wal`; 0 when there is none. */
-function walSize(file: string): number {
-  try {
-    return fs.statSync(`${file}-wal`).size;
-  } catch {
-    return 0;
-  }
 }
 
 interface Identity {

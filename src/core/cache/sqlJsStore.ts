@@ -12,7 +12,7 @@ import { makeRepositories, type Repositories } from './repos';
 import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
 import { loadSqlJs } from './sqljs';
 import { selfTestSqlJs } from './sqlJsSelfTest';
-import { describeUsers, otherWalUsers } from './walUsers';
+import { describeUsers, otherWalUsers, walSize } from './walUsers';
 
 /** Which file we hold in memory. Saves replace the file (new inode), so any save by anyone changes this. */
 interface Stamp {
@@ -475,13 +475,7 @@ function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
 function refuseBesideWal(file: string): void {
   const users = otherWalUsers(file);
   if (users.length > 0) throw new CacheInUseError(file, describeUsers(users));
-  let walBytes = 0;
-  try {
-    walBytes = fs.statSync(`${file}-wal`).size;
-  } catch {
-    // no WAL: nothing a save could lose
-  }
-  if (walBytes > 0) throw new CacheInUseError(file, undefined);
+  if (walSize(file) > 0) throw new CacheInUseError(file, undefined);
 }
 
 /** Whether the file's header says WAL mode: a node:sqlite process may be checkpointing into it. */

@@ -58,3 +58,12 @@ export function otherWalUsers(cacheFile: string): LockInfo[] {
 export function describeUsers(users: readonly LockInfo[]): string {
   return users.map((u) => describe(u)).join(' and ');
 }
+
+/** Bytes in `<cache>-wal`, the commits a node:sqlite process has not folded into the file yet; 0 when there is none. */
+export function walSize(cacheFile: string): number {
+  try {
+    return fs.statSync(`${cacheFile}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
