@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
+import type { LockWaitNotice } from './cache';
 import { CacheLockedError } from './errors';
 import { isAlive } from './processAlive';
 
@@ -81,6 +82,16 @@ export function tryLockSync(dbFile: string, purpose: string): Release | undefine
     if (!(isAbandoned(seen) && breakLock(lockFile, seen))) return undefined;
   }
   return undefined;
+}
+
+/** What a write waiting for another process's write is told (OpenCacheOptions.onLockWait), on either driver. */
+export function lockWaitNotice(dbFile: string, holder: string, timeoutMs: number): LockWaitNotice {
+  return {
+    file: dbFile,
+    holder,
+    timeoutMs,
+    message: `Waiting for the judge-align cache ${dbFile}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
+  };
 }
 
 /** Who holds `<dbFile>.lock` now, in words; undefined when nobody does. */

@@ -5,7 +5,7 @@ import { NodeSqliteDb, sqliteErrorCode, type NodeSqliteModule } from './driver';
 import { removeTempFiles } from './atomicFile';
 import { CacheCorruptError, CacheEmptyError, CacheLockedError, CacheNotFoundError } from './errors';
 import { applyJournal, hasJournal, takeJournal } from './journal';
-import { acquireLock, tryLockSync } from './lock';
+import { acquireLock, lockWaitNotice, tryLockSync } from './lock';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
 import { checkDatabase, isThenable, keepDamagedCopy, migrate, PROMISE_IN_WRITE, userVersion } from './schema';
@@ -403,13 +403,7 @@ export class NodeSqliteStore implements CacheStore {
       if (waited >= timeoutMs) throw new CacheLockedError(this.path, this.holders());
       if (!noticed && this.options.onLockWait && waited >= 1_000) {
         noticed = true;
-        const holder = this.holders();
-        this.options.onLockWait({
-          file: this.path,
-          holder,
-          timeoutMs,
-          message: `Waiting for the judge-align cache ${this.path}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
-        });
+        this.options.onLockWait(lockWaitNotice(this.path, this.holders(), timeoutMs));
       }
       await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(1, timeoutMs - waited))));
       wait = Math.min(wait * 2, 50);

@@ -5,7 +5,7 @@ import type { CacheStore, OpenCacheOptions, WriteOptions } from './cache';
 import { SqlJsDb } from './driver';
 import { CacheCorruptError, CacheEmptyError, CacheInUseError, CacheLockedError, CacheNotFoundError } from './errors';
 import { applyJournal, hasJournal, takeJournal, type TakenJournal } from './journal';
-import { acquireLock, lockHolder, tryLockSync, type Release } from './lock';
+import { acquireLock, lockHolder, lockWaitNotice, tryLockSync, type Release } from './lock';
 import { openDatabase } from './memoryDatabase';
 import { SCHEMA_VERSION } from './migrations';
 import { makeRepositories, type Repositories } from './repos';
@@ -223,6 +223,8 @@ export class SqlJsStore implements CacheStore {
     const deadline = Date.now() + timeoutMs;
     let noticed = false;
     for (;;) {
+      // Who has the file open, as seen now: before taking the lock, or by the check under it.
+      let holder: string;
       const users = otherWalUsers(this.path);
       if (users.length === 0) {
         const release = await this.lock(Math.max(1, deadline - Date.now()));
@@ -232,12 +234,14 @@ export class SqlJsStore implements CacheStore {
         } catch (err) {
           release();
           if (!(err instanceof CacheInUseError) || err.holder === undefined) throw err;
+          holder = err.holder;
         }
+      } else {
+        holder = describeUsers(users);
       }
-      if (Date.now() >= deadline) throw new CacheInUseError(this.path, describeUsers(otherWalUsers(this.path)) || 'another process', timeoutMs);
-      if (!noticed && this.options.onLockWait && users.length > 0) {
+      if (Date.now() >= deadline) throw new CacheInUseError(this.path, holder, timeoutMs);
+      if (!noticed && this.options.onLockWait) {
         noticed = true;
-        const holder = describeUsers(users);
         this.options.onLockWait({
           file: this.path,
           holder,
@@ -254,15 +258,7 @@ export class SqlJsStore implements CacheStore {
     return acquireLock(this.path, {
       timeoutMs,
       purpose: 'writing',
-      onWait: onLockWait
-        ? (holder) =>
-            onLockWait({
-              file: this.path,
-              holder,
-              timeoutMs,
-              message: `Waiting for the judge-align cache ${this.path}: it is being written by ${holder}. Waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish.`,
-            })
-        : undefined,
+      onWait: onLockWait ? (holder) => onLockWait(lockWaitNotice(this.path, holder, timeoutMs)) : undefined,
     });
   }
 
