@@ -81,9 +81,10 @@ export class NodeSqliteStore implements CacheStore {
     const exists = fs.existsSync(file);
     if (options.readonly && !exists) throw new CacheNotFoundError(file);
     if (exists && fs.statSync(file).size === 0) throw new CacheEmptyError(file);
-    // Registering also clears what processes that are gone left: their registrations, a dead sql.js save's temp files.
-    otherWalUsers(file);
-    const unregister = options.readonly ? () => undefined : registerWalUser(file, `${processName()}, using the cache with node:sqlite`);
+    // Registering clears the registrations processes that are gone left; a read-only open, which does not register,
+    // clears them too.
+    if (options.readonly) otherWalUsers(file);
+    const unregister = options.readonly ? () => undefined : registerHere(file);
     let db: NodeSqliteDb | undefined;
     try {
       // Under the lock: a sql.js process replacing the file (a save is a rename) has finished, and sees us from now on.
@@ -267,9 +268,7 @@ export class NodeSqliteStore implements CacheStore {
 
   private register(): void {
     if (this.unregister || this.options.readonly) return;
-    // Registering also clears what processes that are gone left.
-    otherWalUsers(this.path);
-    this.unregister = registerWalUser(this.path, `${processName()}, using the cache with node:sqlite`);
+    this.unregister = registerHere(this.path);
   }
 
   /**
@@ -338,7 +337,7 @@ export class NodeSqliteStore implements CacheStore {
   private followFile(): NodeSqliteDb {
     const now = identityOf(this.path);
     if (now !== undefined && now.size === 0) throw new CacheEmptyError(this.path);
-    if (this.db && now !== undefined && this.identity !== undefined && now.dev === this.identity.dev && now.ino === this.identity.ino) return this.db;
+    if (this.db && sameFile(now, this.identity)) return this.db;
     if (this.db && this.options.readonly && now === undefined) return this.db; // keep what was read; read-only never creates a file
     if (this.options.readonly && now === undefined) throw new CacheNotFoundError(this.path);
     this.db?.close();
@@ -370,12 +369,12 @@ export class NodeSqliteStore implements CacheStore {
     for (let attempt = 0; ; attempt++) {
       const before = identityOf(this.path);
       // The file this cache checked whole (and has written since) needs no second full check; another one does.
-      const known = before !== undefined && this.checked !== undefined && before.dev === this.checked.dev && before.ino === this.checked.ino;
-      const db = openChecked(this.sqlite, this.path, this.options.readonly === true, !known);
+      const db = openChecked(this.sqlite, this.path, this.options.readonly === true, !sameFile(before, this.checked));
       const after = identityOf(this.path);
-      if ((before !== undefined && after !== undefined && before.dev === after.dev && before.ino === after.ino) || attempt >= 20) {
+      const same = sameFile(before, after);
+      if (same || attempt >= 20) {
         if (!this.options.readonly) prepareForWrites(db);
-        const identity = before !== undefined && after !== undefined && before.ino === after.ino ? after : undefined;
+        const identity = same ? after : undefined;
         if (identity) this.checked = identity;
         return { db, identity };
       }
@@ -463,6 +462,11 @@ interface Identity {
   readonly size: number;
 }
 
+/** Both name one file (device and inode); never when either is missing. */
+function sameFile(a: Identity | undefined, b: Identity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
 function identityOf(file: string): Identity | undefined {
   try {
     const st = fs.statSync(file);
@@ -501,6 +505,12 @@ function openChecked(sqlite: NodeSqliteModule, file: string, readonly: boolean, 
     // SQLite refused the file before any check ran (not a database, say).
     throw damaged(err);
   }
+}
+
+/** Registers this process as a WAL user of the cache, first clearing the registrations of processes that are gone. */
+function registerHere(file: string): () => void {
+  otherWalUsers(file);
+  return registerWalUser(file, `${processName()}, using the cache with node:sqlite`);
 }
 
 function processName(): string {
