@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadNodeSqlite } from '../../../src/core/cache/driverChoice';
-import { waitFor } from './waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const ID = 'judge-align.judge-align';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { waitFor } from './waitFor';
+import { waitFor } from '../../support/waitFor';
 import { PromptSnapshotProvider } from '../../../src/extension/workbench/promptSnapshots';
 
 /** The workbench panels' tabs, by title ("Judge: <file name>"). */

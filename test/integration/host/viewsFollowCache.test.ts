@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { waitFor } from './waitFor';
+import { waitFor } from '../../support/waitFor';
 import { Cache } from '../../../src/core/cache/cache';
 
 const ID = 'judge-align.judge-align';

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { Workbench } from '../../support/browser';
 import { folderUrl, REPO_ROOT } from '../../support/codeServer';
 import { promptReadingJudge, startUiSession, type UiSession } from '../../support/uiSession';
+import { waitFor } from '../../support/waitFor';
 
 let ui: UiSession;
 
@@ -60,13 +61,7 @@ test('judge-align run in a terminal: the open workbench, the lens and the Judge 
   // <cache>-wal that opening creates and letting go deletes for changes, and reopened the file every 2.4 s forever.
   const dir = path.join(ui.workspace, '.judge-align');
   const registered = () => fs.readdirSync(dir).filter((n) => n.startsWith('cache.sqlite.wal-user-'));
-  const released = async () => {
-    const deadline = Date.now() + 20_000;
-    while (registered().length > 0) {
-      assert.ok(Date.now() < deadline, `the editor still has the cache open: ${registered().join(', ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const released = () => waitFor(() => registered().length === 0, 'the idle editor to let go of the cache', 20_000);
   await released();
   // Letting go folds the WAL into the file, a change the views follow once; after that nothing reopens it. An
   // absence is seen only over a while: 5 s, twice the loop's period.

@@ -15,6 +15,7 @@ import { extensionHostErrors } from '../../support/extensionHostLog';
 import { DEMO_MODEL, DEMO_PAIR_SHARES, demoPairs, stableShare } from '../../support/openaiServer';
 import { PAIR_SAMPLE, samplePairs } from '../../support/pairSample';
 import { startUiSession, type UiSession } from '../../support/uiSession';
+import { waitFor } from '../../support/waitFor';
 
 const sampleFile = path.join(PAIR_SAMPLE, 'mtbench-pairs-100.jsonl');
 const pairs = samplePairs;
@@ -174,26 +175,17 @@ test('a pairwise judge: run from the lens, an inconsistent pair side by side, pa
       cache.close();
     }
   };
-  const deadline = Date.now() + 15_000;
-  let found = await readStored();
-  while (!found && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    found = await readStored();
-  }
-  assert.ok(found, 'the labels are kept beside the dataset file');
-  const stored = found;
-  {
-    assert.deepEqual([...stored.labels.keys()].sort(), labelled.map((l) => l.id).sort());
-    for (const l of labelled) {
-      const row = pairs.find((p) => p.id === l.id)!;
-      const [label] = [...stored.labels.get(l.id)!.values()];
-      const [first] = [...stored.shownFirst.get(l.id)!.values()];
-      assert.ok(first?.label === 'output_1' || first?.label === 'output_2', `shown first: ${first?.label}`);
-      assert.equal(row[first.label as 'output_1' | 'output_2'], l.responseA, `${l.id}: the field recorded as shown first is the one shown as response A`);
-      const other = first.label === 'output_1' ? 'output_2' : 'output_1';
-      assert.equal(label?.label, winners[l.key === 'a' ? first.label : other], `${l.id}: "${l.key}" records the value of the response in that place`);
-      assert.equal(label?.author, first.author);
-    }
+  const stored = await waitFor(readStored, 'the labels kept beside the dataset file', 15_000);
+  assert.deepEqual([...stored.labels.keys()].sort(), labelled.map((l) => l.id).sort());
+  for (const l of labelled) {
+    const row = pairs.find((p) => p.id === l.id)!;
+    const [label] = [...stored.labels.get(l.id)!.values()];
+    const [first] = [...stored.shownFirst.get(l.id)!.values()];
+    assert.ok(first?.label === 'output_1' || first?.label === 'output_2', `shown first: ${first?.label}`);
+    assert.equal(row[first.label as 'output_1' | 'output_2'], l.responseA, `${l.id}: the field recorded as shown first is the one shown as response A`);
+    const other = first.label === 'output_1' ? 'output_2' : 'output_1';
+    assert.equal(label?.label, winners[l.key === 'a' ? first.label : other], `${l.id}: "${l.key}" records the value of the response in that place`);
+    assert.equal(label?.author, first.author);
   }
   // A pairwise run, the workbench and the Annotate view later, the extension host logged nothing against us.
   const log = extensionHostErrors(ui.server.workDir, ['judge-align.judge-align']);

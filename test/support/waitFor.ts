@@ -1,4 +1,4 @@
-/** Polls until `probe` gives a value: host tests wait for a state, never for a fixed time. */
+/** Polls until `probe` gives a value: tests wait for a state, never for a fixed time (host, UI and unit tests alike). */
 export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
