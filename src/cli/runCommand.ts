@@ -7,6 +7,7 @@ import type { Split } from '../core/judge/runTypes';
 import { formatKappa, formatModel, formatPercent } from '../core/format';
 import { formatUsd } from '../core/judge/pricing';
 import { judgedPairs, type PairwiseFigures } from '../core/pairwise/pairRuns';
+import { ProgressLine } from './progressLine';
 import { callIndex } from '../core/pairwise/pairVerdicts';
 import { pairOutcome } from '../core/pairwise/positionBias';
 import { credentialsRefusal, EndpointNotAllowedError, hostOf, OPENAI_ORIGIN, redactUrl, type EndpointChoice } from '../core/judge/endpointTrust';
@@ -50,8 +51,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
     const refusal = url ? credentialsRefusal(where, url) : undefined;
     if (refusal) throw new UsageError(refusal);
   }
+  const line = new ProgressLine(err);
   const cache = await Cache.open(args.cache ? path.resolve(args.cache) : findCachePath(promptPath), {
-    onLockWait: (notice) => err.write(`judge-align: ${notice.message}\n`),
+    onLockWait: (notice) => line.message(`judge-align: ${notice.message}\n`),
   });
   const store = new CacheRunStore(cache);
   const cancel = cancelOnSignals({ onCancel: () => err.write('\nCancelling: rows already judged are kept; run the same command again to resume.\n') });
@@ -90,14 +92,14 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream, err:
         }
       },
       onVerdict: (_v, done, total) => {
-        if (tty && (done === total || done % 10 === 0)) err.write(`\r  ${done}/${total} judged`);
+        if (tty && (done === total || done % 10 === 0)) line.progress(`  ${done}/${total} judged`);
       },
     });
   } finally {
     cancel.dispose();
     cache.close();
   }
-  if (tty) err.write('\n');
+  if (tty) line.end();
   const m = result.totals.metrics[result.split === 'all' ? 'all' : result.split];
   if (args.json) out.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
   else out.write(textReport(result));
